@@ -1,0 +1,62 @@
+package dev.nabla.kernel;
+
+/**
+ * Float32 array kernels: the only place where nabla's arithmetic loops live.
+ *
+ * <p>Two implementations sit behind this interface: {@link ScalarKernels}, plain Java and the reference, and
+ * a SIMD one on the JDK's Vector API, chosen at start-up when {@code jdk.incubator.vector} is present (see
+ * {@link KernelProvider}). Kernels trust their inputs: the tensor layer validates shapes and ranges first.
+ *
+ * <p>All matrices are row-major with an explicit leading dimension (the distance between rows), so views and
+ * transposed operands need no copy.
+ */
+public interface Kernels {
+
+    /** A short name for logs and benchmarks, e.g. {@code "scalar"} or {@code "simd-256"}. */
+    String name();
+
+    /**
+     * General matrix multiply: {@code C = alpha * op(A) * op(B) + beta * C}, where {@code op(X)} is X or its
+     * transpose. op(A) is [m, k], op(B) is [k, n], C is [m, n]. With {@code beta == 0} C is overwritten
+     * (NaNs in C are not propagated).
+     *
+     * @param transA A is stored as [k, m] (leading dimension lda) and used transposed
+     * @param transB B is stored as [n, k] (leading dimension ldb) and used transposed
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float alpha, float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /** {@code y[i] += alpha * x[i]} for i in [0, n). */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@code sum of x[i] * y[i]}, accumulated in float. */
+    float dot(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@code sum of x[i]}. */
+    float sum(int n, float[] x, int xOff);
+
+    /** {@code out[i] = a[i] + b[i]}. */
+    void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
+
+    /** {@code out[i] = a[i] * b[i]}. */
+    void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
+
+    /** {@code out[i] = alpha * x[i]}. */
+    void scale(int n, float alpha, float[] x, int xOff, float[] out, int outOff);
+
+    /** {@code out[i] = 1 / (1 + exp(-x[i]))}. */
+    void sigmoid(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** {@code out[i] = max(x[i], 0)}. */
+    void relu(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** {@code out[i] = exp(x[i])}. */
+    void exp(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** The kernels in use (SIMD when available, unless disabled). */
+    static Kernels get() {
+        return KernelProvider.current();
+    }
+}

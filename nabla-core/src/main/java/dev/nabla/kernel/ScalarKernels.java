@@ -1,0 +1,91 @@
+package dev.nabla.kernel;
+
+/**
+ * Plain-Java kernels: the reference every faster implementation is tested against, and the fallback when
+ * the Vector API is absent. Loops are written in the order that walks memory contiguously (i-k-j for GEMM).
+ */
+public final class ScalarKernels implements Kernels {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        Parallel.forRange(m, Math.max(1, 4096 / Math.max(1, n * Math.max(1, k) / 64 + 1)), (lo, hi) -> {
+            float[] row = new float[n];
+            for (int i = lo; i < hi; i++) {
+                java.util.Arrays.fill(row, 0f);
+                for (int p = 0; p < k; p++) {
+                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    if (av == 0f) continue;
+                    if (transB) {
+                        for (int j = 0; j < n; j++) row[j] += av * b[bOff + j * ldb + p];
+                    } else {
+                        int bRow = bOff + p * ldb;
+                        for (int j = 0; j < n; j++) row[j] += av * b[bRow + j];
+                    }
+                }
+                int cRow = cOff + i * ldc;
+                if (beta == 0f) {
+                    for (int j = 0; j < n; j++) c[cRow + j] = alpha * row[j];
+                } else {
+                    for (int j = 0; j < n; j++) c[cRow + j] = alpha * row[j] + beta * c[cRow + j];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    @Override
+    public float sum(int n, float[] x, int xOff) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += x[xOff + i];
+        return s;
+    }
+
+    @Override
+    public void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] + b[bOff + i];
+    }
+
+    @Override
+    public void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] * b[bOff + i];
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = alpha * x[xOff + i];
+    }
+
+    @Override
+    public void sigmoid(int n, float[] x, int xOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = (float) (1.0 / (1.0 + Math.exp(-x[xOff + i])));
+    }
+
+    @Override
+    public void relu(int n, float[] x, int xOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = Math.max(x[xOff + i], 0f);
+    }
+
+    @Override
+    public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.exp(x[xOff + i]);
+    }
+}
