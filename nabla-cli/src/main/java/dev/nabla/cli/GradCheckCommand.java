@@ -138,7 +138,7 @@ public final class GradCheckCommand implements Callable<Integer> {
                 s.seed(), b.what);
         out.printf(Locale.ROOT, "loss %.9f (mean cross-entropy, float64)%n", loss);
         out.printf(Locale.ROOT, "central differences with h = %s; an entry passes when |analytic - numerical| <= %s + %s * |numerical|%n",
-                eps, atol, rtol);
+                num(eps), num(atol), num(rtol));
 
         List<ParamReport> reports = new ArrayList<>();
         List<NDArray> grads = new ArrayList<>();
@@ -169,7 +169,7 @@ public final class GradCheckCommand implements Callable<Integer> {
         NDArray w = p.value();
         int n = w.numel();
         int[] entries = entries(g, n, rng);
-        double maxAbs = 0, maxRel = 0, worstExcess = Double.NEGATIVE_INFINITY, aW = 0, nW = 0;
+        double maxAbs = 0, maxRel = -1, aW = 0, nW = 0;
         int worst = -1;
         boolean ok = true;
         double floor = rtol > 0 ? atol / rtol : 0;
@@ -189,9 +189,8 @@ public final class GradCheckCommand implements Callable<Integer> {
                 double excess = abs - (atol + rtol * Math.abs(num));
                 if (!(excess <= 0)) ok = false;
                 maxAbs = Math.max(maxAbs, abs);
-                maxRel = Math.max(maxRel, rel);
-                if (excess > worstExcess || Double.isNaN(abs)) {
-                    worstExcess = Double.isNaN(abs) ? Double.POSITIVE_INFINITY : excess;
+                if (rel > maxRel || Double.isNaN(rel)) {
+                    maxRel = Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel;
                     worst = k;
                     aW = ana;
                     nW = num;
@@ -199,6 +198,10 @@ public final class GradCheckCommand implements Callable<Integer> {
             }
         }
         return new ParamReport(p.name(), p.shape(), entries.length, maxAbs, maxRel, worst, aW, nW, ok);
+    }
+
+    private static String num(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);
     }
 
     private static double loss(Module m, NDArray x, int[] y) {

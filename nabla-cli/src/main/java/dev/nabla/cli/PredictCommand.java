@@ -90,8 +90,8 @@ public final class PredictCommand implements Callable<Integer> {
         if (d.inverted()) notes.add("inverted: the image is mostly light, MNIST digits are light on dark");
         if (d.resized()) notes.add("resized from " + d.width() + "x" + d.height() + " to " + d.cols() + "x" + d.rows());
         if (!notes.isEmpty()) out.println("  " + String.join("; ", notes));
-        StringBuilder sb = new StringBuilder(" ");
-        for (int c = 0; c < probs.length; c++) sb.append(String.format(Locale.ROOT, " %d: %.4f", c, probs[c]));
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < probs.length; c++) sb.append(String.format(Locale.ROOT, "  %d: %.4f", c, probs[c]));
         out.println(sb);
     }
 }

@@ -3,6 +3,7 @@ package dev.nabla.cli;
 import dev.nabla.InputException;
 import dev.nabla.cli.config.ConfigLoader;
 import dev.nabla.cli.config.RunConfig;
+import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.Progress;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.run.RunRecorder;
@@ -134,6 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
         for (String note : rc.notes()) err.println(note);
         err.flush();
 
+        Charts.warmUp(); // while the data loads
         if (noSimd) KernelProvider.useSimd(false);
         MnistSplits splits = MnistData.load(data, err);
         if (checkpoint != null) {

@@ -83,7 +83,39 @@ public final class Charts {
             new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
             new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
+    private static volatile Thread warmUp;
+
     private Charts() {
+    }
+
+    /**
+     * Starts drawing a throw-away chart on a background thread, once per JVM: the first chart pays for loading
+     * AWT and its fonts (seconds), which this moves off the critical path (e.g. to while data loads).
+     */
+    public static void warmUp() {
+        if (warmUp != null) return;
+        synchronized (Charts.class) {
+            if (warmUp != null) return;
+            Thread t = new Thread(() -> {
+                try {
+                    XChartWarm.draw();
+                } catch (RuntimeException | IOException | LinkageError e) {
+                    // only a head start; the real chart reports any problem
+                }
+            }, "nabla-chart-warm-up");
+            t.setDaemon(true);
+            t.start();
+            warmUp = t;
+        }
+    }
+
+    private static final class XChartWarm {
+        static void draw() throws IOException {
+            XYChart c = chart("warm-up", "x", "y", List.of(Series.indexed("a", new double[]{1, 2})), Style.curves());
+            BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+            VectorGraphicsEncoder.saveVectorGraphic(c, java.io.OutputStream.nullOutputStream(),
+                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        }
     }
 
     /**

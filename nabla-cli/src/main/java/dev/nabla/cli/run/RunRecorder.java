@@ -1,5 +1,6 @@
 package dev.nabla.cli.run;
 
+import dev.nabla.cli.plot.Charts;
 import dev.nabla.data.MnistSplits;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
@@ -52,6 +53,7 @@ public final class RunRecorder implements TrainListener {
      */
     public static TrainResult runTraining(TrainConfig cfg, MnistSplits data, Path outDir,
                                           RunFolder.Checkpoint resume, TrainListener progress) {
+        Charts.warmUp();
         TrainConfig c = fitToData(cfg, data);
         RunFolder folder = new RunFolder(outDir);
         folder.writeConfig(c);
