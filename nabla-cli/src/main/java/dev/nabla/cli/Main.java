@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
                 EvalCommand.class,
                 PredictCommand.class,
                 GradCheckCommand.class,
+                AutodiffDemoCommand.class,
+                DataCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -30,22 +32,23 @@ public final class Main implements Runnable {
 
     /**
      * Builds the command line with nabla's error handling: a user mistake (a bad option, file or value) prints
-     * one message naming it and exits 2; a failed fetch or an unwritable file prints its message and exits 1.
-     * Neither prints a stack trace.
+     * one message naming it and exits 2 (a bad option also prints a hint to the command's help); a failed fetch
+     * or an unwritable file prints its message and exits 1. Neither prints a stack trace.
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
+            String where = cmd.getCommandSpec().qualifiedName();
             if (t instanceof InputException || t instanceof IllegalArgumentException) {
-                cmd.getErr().println("nabla " + cmd.getCommandName() + ": " + t.getMessage());
+                cmd.getErr().println(where + ": " + t.getMessage());
                 cmd.getErr().flush();
                 return EXIT_USAGE;
             }
             if (t instanceof FetchException || t instanceof UncheckedIOException) {
                 String cause = t instanceof UncheckedIOException u && u.getCause() != null
                         ? ": " + u.getCause().getMessage() : "";
-                cmd.getErr().println("nabla " + cmd.getCommandName() + ": " + t.getMessage() + cause);
+                cmd.getErr().println(where + ": " + t.getMessage() + cause);
                 cmd.getErr().flush();
                 return EXIT_FAILED;
             }
@@ -53,9 +56,9 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
-            String name = cmd.getCommandSpec().qualifiedName();
-            cmd.getErr().println(name + ": " + ex.getMessage());
-            cmd.getErr().println("see " + name + " --help");
+            String where = cmd.getCommandSpec().qualifiedName();
+            cmd.getErr().println(where + ": " + ex.getMessage());
+            cmd.getErr().println("see " + where + " --help");
             cmd.getErr().flush();
             return EXIT_USAGE;
         });
