@@ -1,10 +1,12 @@
 package dev.nabla.io;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,6 +30,15 @@ class AtomicFilesTest {
         try (var s = Files.list(f.getParent())) {
             assertEquals(1, s.count(), "no temporary file is left beside the target");
         }
+    }
+
+    @Test
+    void newFilesGetTheUsualPermissionsNotPrivateTemporaryOnes() throws IOException {
+        Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path atomic = dir.resolve("atomic");
+        AtomicFiles.writeString(atomic, "x");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(atomic));
     }
 
     @Test
