@@ -111,7 +111,7 @@ public final class Trainer {
             double lossSum = 0;
             long hits = 0, seen = 0;
             int batch = 0, batches = loader.batches();
-            for (Batch b : loader.batches(epoch)) {
+            for (Batch b : loader.reusingBatches(epoch)) {
                 batch++;
                 opt.zeroGrad();
                 Tensor logits = model.forward(b.x());
