@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 AutodiffDemoCommand.class,
+                DataCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -27,9 +28,14 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
+            String where = cmd.getCommandSpec().qualifiedName();
             if (t instanceof InputException || t instanceof IllegalArgumentException) {
-                cmd.getErr().println("nabla " + cmd.getCommandName() + ": " + t.getMessage());
+                cmd.getErr().println(where + ": " + t.getMessage());
                 return EXIT_USAGE;
+            }
+            if (t instanceof dev.nabla.data.FetchException) {
+                cmd.getErr().println(where + ": " + t.getMessage());
+                return EXIT_FAILED;
             }
             throw ex;
         });
