@@ -103,6 +103,7 @@ public final class GradCheckCommand implements Callable<Integer> {
     }
 
     @Override
+    @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -165,6 +166,7 @@ public final class GradCheckCommand implements Callable<Integer> {
         return passed ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 
+    @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
     private ParamReport check(Module m, NDArray x, int[] y, Parameter p, NDArray g, Random rng) {
         NDArray w = p.value();
         int n = w.numel();
@@ -201,7 +203,7 @@ public final class GradCheckCommand implements Callable<Integer> {
     }
 
     private static String num(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);
+        return Double.toString(v).replace(".0E", "e").replace('E', 'e'); // 1e-6, 0.001
     }
 
     private static double loss(Module m, NDArray x, int[] y) {

@@ -77,6 +77,7 @@ public final class PredictCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
     static double[] probabilities(ModelFile.Loaded m, float[] pixels) {
         try (var off = Grad.disabled()) {
             Tensor logits = m.model().forward(Tensor.of(pixels.clone(), 1, pixels.length));

@@ -79,7 +79,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Nesterov momentum")
     String nesterov;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "optimizer (default sgd)")
+    @Option(names = "--optimizer", paramLabel = "sgd|adam|adamw", description = "optimizer (default sgd)")
     String optimizer;
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of the initial weights and the shuffling (default 1024)")
