@@ -125,6 +125,11 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg = rc.resolve();
         if (resume != null) {
             checkpoint = new RunFolder(resume).readCheckpoint();
+            int done = checkpoint.state().epochsDone();
+            if (done > cfg.epochs()) {
+                throw new InputException("--epochs " + cfg.epochs() + " is fewer than the " + done + " epochs " + resume
+                        + " has done already; give --epochs " + done + " or more");
+            }
         } else {
             dir = out != null ? out : RunFolder.defaultDir(Path.of("runs"), cfg.model().type(), LocalDateTime.now());
             if (new RunFolder(dir).holdsRun()) {
