@@ -31,16 +31,19 @@ import java.util.concurrent.Callable;
 /** {@code nabla train}: trains one model on MNIST and writes a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Train a model on MNIST (48,000 training, 12,000 validation, 10,000 test images) and write a run folder:",
-                "config.yaml, history.csv, results.json, loss.png/.svg, accuracy.png/.svg, model.safetensors (best epoch),",
-                "checkpoint.safetensors + checkpoint.json; every file is rewritten whole after each epoch.",
-                "With no options: the course's two-layer net (hidden 128, sigmoid), batch 64, lr 0.1, reg 0.001, 10 epochs,",
-                "seed 1024, numpy init. Options override the --config file. Without --data, MNIST is fetched into the cache",
-                "on first use."},
+                "Train a model on MNIST (48,000 training, 12,000 validation and 10,000 test",
+                "images) and write a run folder: config.yaml, history.csv, results.json,",
+                "loss.png/.svg, accuracy.png/.svg, model.safetensors (the best epoch) and",
+                "checkpoint.safetensors + checkpoint.json, each rewritten whole after every epoch.",
+                "",
+                "With no options: the course's two-layer net (hidden 128, sigmoid), batch 64,",
+                "lr 0.1, reg 0.001, 10 epochs, seed 1024, numpy init. Options override the",
+                "--config file. Without --data, MNIST is fetched into the cache on first use.",
+                ""},
         footer = {"", "Examples:",
                 "  nabla train",
                 "  nabla train --config examples/course-twolayer.yaml --epochs 5",
-                "  nabla train --model mlp --hidden 256,128 --activation relu --momentum 0.9 --nesterov",
+                "  nabla train --model mlp --hidden 256,128 --momentum 0.9 --nesterov",
                 "  nabla train --resume runs/20261123-101500-twolayer --epochs 20",
                 "Exit codes: 0 done, 1 the run diverged or failed, 2 bad input."})
 public final class TrainCommand implements Callable<Integer> {
