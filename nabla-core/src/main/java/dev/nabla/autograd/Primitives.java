@@ -469,26 +469,40 @@ final class Primitives {
             if (labels.length != n) {
                 throw new IllegalArgumentException("cross_entropy: " + labels.length + " labels for " + n + " rows of logits " + Shape.str(logits.shape()));
             }
-            probs = NDArray.zeros(logits.dtype(), n, c);
-            NDArray src = logits.contiguous();
-            double total = 0;
-            double[] row = new double[c];
             for (int i = 0; i < n; i++) {
-                int y = labels[i];
-                if (y < 0 || y >= c) throw new IllegalArgumentException("cross_entropy: label " + y + " at row " + i + " is outside [0, " + c + ")");
-                double m = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < c; j++) { row[j] = src.get(i, j); m = Math.max(m, row[j]); }
-                double s = 0;
-                for (int j = 0; j < c; j++) { row[j] = Math.exp(row[j] - m); s += row[j]; }
-                for (int j = 0; j < c; j++) probs.set(row[j] / s, i, j);
-                total += Math.log(s) + m - src.get(i, y);
+                if (labels[i] < 0 || labels[i] >= c) {
+                    throw new IllegalArgumentException("cross_entropy: label " + labels[i] + " at row " + i + " is outside [0, " + c + ")");
+                }
             }
+            // Row by row, in float64: loss_i = log(sum_j exp(x_ij - m_i)) + m_i - x_i,y_i with m_i = max_j x_ij.
+            double[] src = logits.toDoubleArray(), p = new double[n * c];
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                int r = i * c;
+                double m = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < c; j++) m = Math.max(m, src[r + j]);
+                double s = 0;
+                for (int j = 0; j < c; j++) { p[r + j] = Math.exp(src[r + j] - m); s += p[r + j]; }
+                double inv = 1 / s;
+                for (int j = 0; j < c; j++) p[r + j] *= inv;
+                total += Math.log(s) + m - src[r + labels[i]];
+            }
+            NDArray probsF64 = NDArray.of(p, n, c);
+            probs = logits.dtype() == probsF64.dtype() ? probsF64 : probsF64.to(logits.dtype());
             return NDArray.scalar(total / n, logits.dtype());
         }
 
+        /** softmax - onehot(labels), [N, C]. */
         private NDArray softmaxMinusOneHot() {
             NDArray d = probs.copy();
-            for (int i = 0; i < labels.length; i++) d.set(d.get(i, labels[i]) - 1, i, labels[i]);
+            int c = d.dim(1);
+            if (d.dtype() == dev.nabla.tensor.DType.F32) {
+                float[] a = d.floatStorage();
+                for (int i = 0; i < labels.length; i++) a[i * c + labels[i]] -= 1f;
+            } else {
+                double[] a = d.doubleStorage();
+                for (int i = 0; i < labels.length; i++) a[i * c + labels[i]] -= 1;
+            }
             return d;
         }
 

@@ -50,6 +50,17 @@ class ReverseModeTest {
     }
 
     @Test
+    void leafGradientsNeverAliasTheSeedOrEachOther() {
+        Tensor a = var(1.0, 2.0), b = var(3.0, 4.0);
+        NDArray seed = NDArray.of(new double[] {1, 1}, 2);
+        a.add(b).backward(seed);           // both leaves receive the very same upstream gradient
+        a.reshape(2).backward(seed);       // a reshape hands the seed's storage straight back
+        assertArrayEquals(new double[] {2, 2}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, 1}, b.grad().toDoubleArray(), "b's gradient is not a's");
+        assertArrayEquals(new double[] {1, 1}, seed.toDoubleArray(), "the caller's seed is untouched");
+    }
+
+    @Test
     void noGradScopeRecordsNothing() {
         Tensor x = var(1.0);
         Tensor y;
