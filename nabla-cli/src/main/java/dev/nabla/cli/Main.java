@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 TrainCommand.class,
+                SweepCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
                 GradCheckCommand.class,

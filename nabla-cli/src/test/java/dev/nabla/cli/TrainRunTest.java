@@ -132,8 +132,8 @@ class TrainRunTest {
         String[] args = {"--hidden", "12", "--lr", "0.3", "--momentum", "0.9", "--batch", "50", "--threads", "1"};
         assertEquals(0, train(whole, concat(args, "--epochs", "2")).exit());
         assertEquals(0, train(split, concat(args, "--epochs", "1")).exit());
-        TestData.Run resumed = nabla("train", "--resume", split.toString(), "--epochs", "2",
-                "--data", TestData.synthetic().toString());
+        // no --data: the run trains on the folder it recorded when it started
+        TestData.Run resumed = nabla("train", "--resume", split.toString(), "--epochs", "2");
         assertEquals(0, resumed.exit(), resumed.err());
         assertTrue(resumed.out().contains("resuming " + split + " after epoch 1 of 2"), resumed.out());
 
