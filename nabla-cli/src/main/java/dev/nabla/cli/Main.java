@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
                 CommandLine.HelpCommand.class,
                 TrainCommand.class,
                 SweepCommand.class,
+                ExperimentCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
                 GradCheckCommand.class,

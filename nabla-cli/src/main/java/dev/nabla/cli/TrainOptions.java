@@ -64,6 +64,11 @@ public final class TrainOptions {
     @Option(names = "--data", paramLabel = "DIR", description = "folder with the MNIST files (default: the cache, fetched on first use)")
     Path data;
 
+    /** The --data folder, or null for the cache. */
+    public Path data() {
+        return data;
+    }
+
     /** The options given on the command line, by config key (the hyper-parameters, not --data/--out/...). */
     Map<String, String> given() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -88,8 +93,13 @@ public final class TrainOptions {
     }
 
     /** The --config file (or the defaults) with the given options on top, each value checked. */
-    RunConfig runConfig() {
-        RunConfig rc = config == null ? RunConfig.defaults() : ConfigLoader.load(config);
+    public RunConfig runConfig() {
+        return runConfig(RunConfig.defaults());
+    }
+
+    /** As {@link #runConfig()}, but starting from {@code defaults} (a command's own defaults) instead of the course's. */
+    public RunConfig runConfig(RunConfig defaults) {
+        RunConfig rc = config == null ? defaults : ConfigLoader.load(defaults, config);
         for (Map.Entry<String, String> e : given().entrySet()) {
             rc = rc.with(e.getKey(), e.getValue(), "--" + e.getKey());
         }
@@ -97,7 +107,7 @@ public final class TrainOptions {
     }
 
     /** --no-simd selects the scalar kernels. */
-    void applyKernelChoice() {
+    public void applyKernelChoice() {
         if (noSimd) KernelProvider.useSimd(false);
     }
 }
