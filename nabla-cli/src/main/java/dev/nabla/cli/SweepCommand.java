@@ -74,6 +74,12 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "finish the sweep in DIR: finished trials are kept, unfinished ones continue")
     Path resume;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "also write a Markdown report (table, best trial, plots) to FILE")
+    Path report;
+
+    @Option(names = "--title", paramLabel = "TEXT", defaultValue = "Sweep results", description = "the report's title (default: ${DEFAULT-VALUE})")
+    String title;
+
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
 
@@ -122,6 +128,7 @@ public final class SweepCommand implements Callable<Integer> {
         Path dataDir = options.data != null ? options.data : plan.data() != null ? Path.of(plan.data()) : null;
         MnistSplits data = MnistData.load(dataDir, err);
         List<TrialResult> results = sweep.run(data, p);
+        if (report != null) sweep.writeReport(report, title, results);
         if (json) {
             stdout.println(SweepTable.jsonText(results));
         } else {

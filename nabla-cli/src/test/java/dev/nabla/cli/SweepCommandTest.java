@@ -77,7 +77,8 @@ class SweepCommandTest {
     void sweepWritesTablesPlotsAndOneRunFolderPerTrial(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("sweep");
         TestData.Run r = TestData.nabla("sweep", "--data", TestData.synthetic().toString(), "--epochs", "2",
-                "--param", "lr=0.5,1e6", "--model", "mlp", "--hidden", "32", "--out", out.toString(), "--json");
+                "--param", "lr=0.5,1e6", "--model", "mlp", "--hidden", "32", "--out", out.toString(), "--json",
+                "--report", tmp.resolve("report.md").toString(), "--title", "Learning rates");
         assertEquals(0, r.exit(), r.err());
         Map<String, Object> json = Json.parseObject(r.out(), "stdout");
         List<?> trials = (List<?>) json.get("trials");
@@ -93,6 +94,9 @@ class SweepCommandTest {
         }
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("**best**") && md.contains("**diverged**"), md);
+        String report = Files.readString(tmp.resolve("report.md"));
+        assertTrue(report.startsWith("# Learning rates\n") && report.contains("nabla sweep ") && report.contains("| 1 **best** | 0.5 |")
+                && report.contains("Best trial by validation accuracy: #1 (lr=0.5)") && report.contains("](sweep/val_accuracy.png)"), report);
         assertTrue(Files.readString(out.resolve("results.csv")).startsWith("trial,lr,final_train_acc,best_val_acc,test_acc,best_epoch,seconds,status,best\n"));
     }
 
