@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Deep learning from first principles on the JVM: train, evaluate and study MNIST models.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
