@@ -31,7 +31,7 @@ final class Gemm {
      * Work (in flops) below which another thread does not pay for its dispatch; measured on a 2-core machine,
      * where waking a pool thread costs tens of microseconds.
      */
-    static final long MIN_FLOPS_PER_PART = 1L << 21;
+    static final long MIN_FLOPS_PER_PART = 1L << 22;
     /** Widest part (columns of C) for which A is read in place rather than packed. */
     static final int PACK_A_MIN_N = 256;
 
@@ -163,12 +163,13 @@ final class Gemm {
                         int ir = q * MR, jr = js * NR;
                         int mr = Math.min(MR, mc - ir), nr = Math.min(NR, nc - jr);
                         // rows past the edge of A repeat its last row: always in bounds, never stored
+                        int ci = cOff + (ic + ir) * ldc + jc + jr;
                         kernel(kc, aArr, aBase + q * panelStride, kStep,
                                 rowOff * Math.min(1, mr - 1), rowOff * Math.min(2, mr - 1),
                                 rowOff * Math.min(3, mr - 1), rowOff * Math.min(4, mr - 1),
                                 rowOff * Math.min(5, mr - 1),
-                                bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                mr, nr, alpha, betaEff, buf.tile);
+                                bp, jr * kc, c, ci, ldc, mr, nr, alpha, betaEff, buf.tile);
+                        if (mr < MR || nr < NR) storeEdge(buf.tile, c, ci, ldc, mr, nr, alpha, betaEff);
                     }
                 }
             }
@@ -176,8 +177,8 @@ final class Gemm {
     }
 
     /**
-     * The 6x16 micro-kernel: acc = op(A)[6 rows, kc] times the B strip [kc][16], then
-     * {@code C[0:mr, 0:nr] = alpha * acc + beta * C} (C overwritten when beta is 0). Row r of A at step p is
+     * The 6x16 micro-kernel: acc = op(A)[6 rows, kc] times the B strip [kc][16], then for a full tile
+     * {@code C = alpha * acc + beta * C} (C overwritten when beta is 0); an edge tile goes to {@code tile}. Row r of A at step p is
      * {@code a[ai + p * ks + o_r]} (o_0 = 0), which covers packed panels and A read in place, transposed or not.
      */
     private static void kernel(int kc, float[] a, int ai, int ks, int o1, int o2, int o3, int o4, int o5,
@@ -224,7 +225,8 @@ final class Gemm {
             store(c51, c, ci + 5 * ldc + 8, alpha, beta);
             return;
         }
-        // Edge tile: spill the accumulators, write only the mr x nr corner that lies inside C.
+        // Edge tile: spill the accumulators; the caller writes the mr x nr corner that lies inside C (see
+        // storeEdge: a loop here would let the JIT's failed guesses about it send the kernel back to slow code).
         c00.intoArray(tile, 0);
         c01.intoArray(tile, 8);
         c10.intoArray(tile, 16);
@@ -237,10 +239,16 @@ final class Gemm {
         c41.intoArray(tile, 72);
         c50.intoArray(tile, 80);
         c51.intoArray(tile, 88);
+    }
+
+    /**
+     * Writes the mr x nr corner of a spilled tile into C, with the same operations, in the same order, as
+     * store(): results do not depend on where a tile falls.
+     */
+    private static void storeEdge(float[] tile, float[] c, int ci, int ldc, int mr, int nr, float alpha, float beta) {
         for (int r = 0; r < mr; r++) {
             int row = ci + r * ldc;
             for (int j = 0; j < nr; j++) {
-                // same operations, in the same order, as store(): results do not depend on the tile's position
                 float t = tile[r * NR + j];
                 float v = alpha == 1f ? t : alpha * t;
                 if (beta != 0f) v = beta == 1f ? v + c[row + j] : v + beta * c[row + j];
@@ -274,10 +282,8 @@ final class Gemm {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bOff + pc * ldb + jc + jr;
             if (nr == NR) {
-                for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                    FloatVector.fromArray(S, b, src + 8).intoArray(bp, dst + 8);
-                }
+                // arraycopy rather than vectors: it is fast before the JIT's last tier too, and as fast after
+                for (int p = 0; p < kc; p++, src += ldb, dst += NR) System.arraycopy(b, src, bp, dst, NR);
             } else {
                 for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
                     for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
