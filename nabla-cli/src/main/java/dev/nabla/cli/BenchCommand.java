@@ -151,7 +151,6 @@ public final class BenchCommand implements Runnable {
             long jitNow = jitTimed ? jit.getTotalCompilationTime() : 0;
             boolean jitQuiet = jitNow == jitBefore;
             jitBefore = jitNow;
-            if (System.getenv("NABLA_BENCH_DEBUG") != null) System.err.printf("warm-up %.0f ms: %.1f us/call, jit %d ms%n", (System.nanoTime() - start) / 1e6, window / 1e3, jitNow);
             boolean improving = window < 0.97 * perCall;
             perCall = Math.min(perCall, window);
             long elapsed = System.nanoTime() - start;

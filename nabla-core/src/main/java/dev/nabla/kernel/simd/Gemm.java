@@ -8,14 +8,18 @@ import jdk.incubator.vector.VectorSpecies;
  * Cache-blocked, register-tiled float32 GEMM on 256-bit vectors: {@code C = alpha * op(A) * op(B) + beta * C}.
  *
  * <p>The loop nest follows the usual five-loop blocking. Per [KC, NC] panel of op(B), B is packed into 16-wide
- * strips ([kc][16] each, zero-padded), so one strip (16 KiB) stays in L1 while the [MC, KC] block of op(A),
- * packed into 6-row micro-panels ([kc][6] each, zero-padded), streams from L2. The micro-kernel keeps a 6x16
- * tile of C in 12 vector registers and does 12 FMAs per step of k for 8 loads. Packing reads A and B through
- * their transposes directly, so no transposed copy of a whole matrix is ever made.
+ * strips ([kc][16] each, zero-padded; gathered 8 rows at a time when B is used transposed), so that one strip
+ * (16 KiB) stays in L1. The micro-kernel keeps a 6x16 tile of C in 12 vector registers and does 12 FMAs per
+ * step of k for 2 vector loads and 6 broadcasts of op(A). Those come from A itself (its rows, or its columns
+ * when transposed) for the narrow products of small networks, where packing A would cost more than it saves,
+ * and from a packed [MC, KC] block (L2) when a part of C is wide. No transposed copy of a whole matrix is made.
+ *
+ * <p>Parallelism: C is cut into a grid of at most {@link Parallel#threads()} rectangles of whole tiles, chosen
+ * from the sizes alone; a product under {@link #MIN_FLOPS_PER_PART} flops per part stays on the caller.
  *
  * <p>Determinism: every element of C is accumulated in the same order (k in blocks of a size that depends on k
  * only, each block summed by one lane of one accumulator, in order), whatever the tile or thread it falls in,
- * so results do not depend on the partition, let alone on timing.
+ * so results depend neither on timing nor on the thread count.
  */
 final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
@@ -95,8 +99,10 @@ final class Gemm {
         Parallel.forRange(pm * pn, 1, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int pi = p / fpn, pj = p % fpn;
-                int i0 = (int) ((long) tilesM * pi / fpm) * MR, i1 = Math.min(m, (int) ((long) tilesM * (pi + 1) / fpm) * MR);
-                int j0 = (int) ((long) tilesN * pj / fpn) * NR, j1 = Math.min(n, (int) ((long) tilesN * (pj + 1) / fpn) * NR);
+                int i0 = (int) ((long) tilesM * pi / fpm) * MR;
+                int i1 = Math.min(m, (int) ((long) tilesM * (pi + 1) / fpm) * MR);
+                int j0 = (int) ((long) tilesN * pj / fpn) * NR;
+                int j1 = Math.min(n, (int) ((long) tilesN * (pj + 1) / fpn) * NR);
                 block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
         });
@@ -178,8 +184,9 @@ final class Gemm {
 
     /**
      * The 6x16 micro-kernel: acc = op(A)[6 rows, kc] times the B strip [kc][16], then for a full tile
-     * {@code C = alpha * acc + beta * C} (C overwritten when beta is 0); an edge tile goes to {@code tile}. Row r of A at step p is
-     * {@code a[ai + p * ks + o_r]} (o_0 = 0), which covers packed panels and A read in place, transposed or not.
+     * {@code C = alpha * acc + beta * C} (C overwritten when beta is 0); an edge tile goes to {@code tile}.
+     * Row r of A at step p is {@code a[ai + p * ks + o_r]} (o_0 = 0), which covers a packed block and A read in
+     * place, transposed or not.
      */
     private static void kernel(int kc, float[] a, int ai, int ks, int o1, int o2, int o3, int o4, int o5,
                                float[] bp, int bi, float[] c, int ci, int ldc, int mr, int nr,
