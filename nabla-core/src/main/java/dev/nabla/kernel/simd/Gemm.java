@@ -96,15 +96,14 @@ final class Gemm {
             return;
         }
         int fpm = pm, fpn = pn;
-        Parallel.forRange(pm * pn, 1, (lo, hi) -> {
-            for (int p = lo; p < hi; p++) {
-                int pi = p / fpn, pj = p % fpn;
-                int i0 = (int) ((long) tilesM * pi / fpm) * MR;
-                int i1 = Math.min(m, (int) ((long) tilesM * (pi + 1) / fpm) * MR);
-                int j0 = (int) ((long) tilesN * pj / fpn) * NR;
-                int j1 = Math.min(n, (int) ((long) tilesN * (pj + 1) / fpn) * NR);
-                block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            }
+        // parts are claimed by whichever thread is free: on a busy machine the caller does more of them
+        Parallel.forEachTask(pm * pn, p -> {
+            int pi = p / fpn, pj = p % fpn;
+            int i0 = (int) ((long) tilesM * pi / fpm) * MR;
+            int i1 = Math.min(m, (int) ((long) tilesM * (pi + 1) / fpm) * MR);
+            int j0 = (int) ((long) tilesN * pj / fpn) * NR;
+            int j1 = Math.min(n, (int) ((long) tilesN * (pj + 1) / fpn) * NR);
+            block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         });
     }
 
