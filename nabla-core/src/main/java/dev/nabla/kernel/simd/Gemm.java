@@ -119,14 +119,21 @@ final class Gemm {
         // Packing A pays only when its block is reused over many strips of B; for the narrow products of
         // small networks the micro-kernel reads A where it lies (rows of A, or columns of A when transposed).
         boolean packA = j1 - j0 > PACK_A_MIN_N;
+        // A strip of B serves every 6-row panel of the part: packing it pays when there are many (B's rows, far
+        // apart, are slower to stream than a packed strip), not for the few panels of a batch of 64.
+        boolean directB = !transB && i1 - i0 <= MC;
         float[] ap = buf.a;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             float[] bp = buf.b(kcStep * ((nc + NR - 1) / NR) * NR);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
+                // B too is read in place by narrow products, when its rows hold op(B)'s 16-wide strips; only a
+                // partial last strip is packed (zero-padded), at the start of the buffer
+                int fullCols = nc / NR * NR;
                 if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp, buf.rows(ldb));
-                else packB(b, bOff, ldb, pc, kc, jc, nc, bp);
+                else if (!directB) packB(b, bOff, ldb, pc, kc, jc, nc, bp);
+                else if (fullCols < nc) packB(b, bOff, ldb, pc, kc, jc + fullCols, nc - fullCols, bp);
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -169,11 +176,17 @@ final class Gemm {
                         int mr = Math.min(MR, mc - ir), nr = Math.min(NR, nc - jr);
                         // rows past the edge of A repeat its last row: always in bounds, never stored
                         int ci = cOff + (ic + ir) * ldc + jc + jr;
-                        kernel(kc, aArr, aBase + q * panelStride, kStep,
-                                rowOff * Math.min(1, mr - 1), rowOff * Math.min(2, mr - 1),
-                                rowOff * Math.min(3, mr - 1), rowOff * Math.min(4, mr - 1),
-                                rowOff * Math.min(5, mr - 1),
-                                bp, jr * kc, c, ci, ldc, mr, nr, alpha, betaEff, buf.tile);
+                        int ai = aBase + q * panelStride;
+                        int o1 = rowOff * Math.min(1, mr - 1), o2 = rowOff * Math.min(2, mr - 1);
+                        int o3 = rowOff * Math.min(3, mr - 1), o4 = rowOff * Math.min(4, mr - 1);
+                        int o5 = rowOff * Math.min(5, mr - 1);
+                        if (directB && nr == NR) {
+                            kernelStridedB(kc, aArr, ai, kStep, o1, o2, o3, o4, o5, b, bOff + pc * ldb + jc + jr,
+                                    ldb, c, ci, ldc, mr, alpha, betaEff, buf.tile);
+                        } else {
+                            kernel(kc, aArr, ai, kStep, o1, o2, o3, o4, o5, bp, directB ? 0 : jr * kc,
+                                    c, ci, ldc, mr, nr, alpha, betaEff, buf.tile);
+                        }
                         if (mr < MR || nr < NR) storeEdge(buf.tile, c, ci, ldc, mr, nr, alpha, betaEff);
                     }
                 }
@@ -233,6 +246,67 @@ final class Gemm {
         }
         // Edge tile: spill the accumulators; the caller writes the mr x nr corner that lies inside C (see
         // storeEdge: a loop here would let the JIT's failed guesses about it send the kernel back to slow code).
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 8);
+        c10.intoArray(tile, 16);
+        c11.intoArray(tile, 24);
+        c20.intoArray(tile, 32);
+        c21.intoArray(tile, 40);
+        c30.intoArray(tile, 48);
+        c31.intoArray(tile, 56);
+        c40.intoArray(tile, 64);
+        c41.intoArray(tile, 72);
+        c50.intoArray(tile, 80);
+        c51.intoArray(tile, 88);
+    }
+
+    /**
+     * {@link #kernel} for a tile whose 16-wide B strip is read in place: row p of the strip at {@code b[bi + p * ldb]}.
+     * A copy rather than a stride parameter of kernel(): with the packed strip's constant stride the JIT's loop
+     * is about 10% faster, and that is the loop of every large product.
+     */
+    private static void kernelStridedB(int kc, float[] a, int ai, int ks, int o1, int o2, int o3, int o4, int o5,
+                                       float[] b, int bi, int ldb, float[] c, int ci, int ldc, int mr,
+                                       float alpha, float beta, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int ao = ai, bo = bi, end = bi + kc * ldb; bo < end; ao += ks, bo += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + 8);
+            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ao + o1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ao + o2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ao + o3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ao + o4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ao + o5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        if (mr == MR) {
+            store(c00, c, ci, alpha, beta);
+            store(c01, c, ci + 8, alpha, beta);
+            store(c10, c, ci + ldc, alpha, beta);
+            store(c11, c, ci + ldc + 8, alpha, beta);
+            store(c20, c, ci + 2 * ldc, alpha, beta);
+            store(c21, c, ci + 2 * ldc + 8, alpha, beta);
+            store(c30, c, ci + 3 * ldc, alpha, beta);
+            store(c31, c, ci + 3 * ldc + 8, alpha, beta);
+            store(c40, c, ci + 4 * ldc, alpha, beta);
+            store(c41, c, ci + 4 * ldc + 8, alpha, beta);
+            store(c50, c, ci + 5 * ldc, alpha, beta);
+            store(c51, c, ci + 5 * ldc + 8, alpha, beta);
+            return;
+        }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, 8);
         c10.intoArray(tile, 16);
