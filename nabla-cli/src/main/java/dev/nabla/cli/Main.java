@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
                 GradCheckCommand.class,
                 AutodiffDemoCommand.class,
                 DataCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
