@@ -174,8 +174,12 @@ public final class SweepCommand implements Callable<Integer> {
         return String.valueOf(v);
     }
 
+    /** The command as typed (arguments with spaces quoted), for the plan and the report. */
     private String commandLine() {
-        List<String> args = spec.commandLine().getParseResult().originalArgs();
-        return "nabla sweep " + String.join(" ", args);
+        List<String> all = spec.commandLine().getParseResult().originalArgs(); // the whole line, from "sweep" on
+        List<String> args = all.subList(Math.min(all.indexOf("sweep") + 1, all.size()), all.size());
+        StringBuilder sb = new StringBuilder("nabla sweep");
+        for (String a : args) sb.append(' ').append(a.matches("[\\w./:=,+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.nabla.autograd;
 
+import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.tensor.Shape;
 
@@ -218,6 +219,10 @@ final class Primitives {
         NDArray compute(NDArray x) { return x.tanh(); }
         // tanh' = 1 - tanh^2, from the saved output
         NDArray derivative() { return out.mul(out).neg().addScalar(1); }
+        @Override
+        protected NDArray[] backward(NDArray g, boolean[] need) {
+            return new NDArray[] {g.zip("tanh_backward", out, (gv, t) -> gv * (1f - t * t), (gv, t) -> gv * (1 - t * t))};
+        }
     }
 
     static final class Sigmoid extends Unary {
@@ -225,6 +230,10 @@ final class Primitives {
         NDArray compute(NDArray x) { return x.sigmoid(); }
         // s' = s (1 - s), from the saved output
         NDArray derivative() { return out.mul(out.neg().addScalar(1)); }
+        @Override
+        protected NDArray[] backward(NDArray g, boolean[] need) {
+            return new NDArray[] {g.zip("sigmoid_backward", out, (gv, s) -> gv * s * (1f - s), (gv, s) -> gv * s * (1 - s))};
+        }
     }
 
     /** max(x, 0), with derivative 1 where x > 0 and 0 elsewhere (0 at the kink, as the course's numpy code). */
@@ -232,6 +241,10 @@ final class Primitives {
         public String name() { return "relu"; }
         NDArray compute(NDArray x) { return x.relu(); }
         NDArray derivative() { return x.gt(NDArray.scalar(0, x.dtype())); }
+        @Override
+        protected NDArray[] backward(NDArray g, boolean[] need) {
+            return new NDArray[] {g.zip("relu_backward", x, (gv, v) -> v > 0 ? gv : 0f, (gv, v) -> v > 0 ? gv : 0)};
+        }
     }
 
     // ---------------------------------------------------------------- reductions
@@ -446,6 +459,43 @@ final class Primitives {
     }
 
     // ---------------------------------------------------------------- fused
+
+    /**
+     * x W + b in one op: x [N, in], W [in, out], b [out] (optional) -> [N, out]. Fused because the bias add and its
+     * backward (column sums of the upstream gradient) then cost one pass each instead of a broadcasting op and a
+     * reduction; tested against the composed {@code x.matmul(W).add(b)}.
+     */
+    static final class Linear extends Function {
+        private NDArray x, w;
+        private boolean hasBias;
+
+        public String name() { return "linear"; }
+
+        protected NDArray forward(NDArray... in) {
+            x = in[0];
+            w = in[1];
+            hasBias = in.length > 2;
+            NDArray y = x.matmul(w);
+            if (hasBias) y.addRowInPlace(in[2]);
+            return y;
+        }
+
+        protected NDArray[] backward(NDArray g, boolean[] need) {
+            NDArray[] out = new NDArray[hasBias ? 3 : 2];
+            if (need[0]) out[0] = g.matmul(w.t());
+            if (need[1]) out[1] = x.t().matmul(g);
+            if (hasBias && need[2]) out[2] = g.sum(false, 0);
+            return out;
+        }
+
+        protected NDArray jvp(NDArray[] t) {
+            NDArray r = NDArray.zeros(DType.promote(x.dtype(), w.dtype()), x.dim(0), w.dim(1));
+            if (t[0] != null) r = r.add(t[0].matmul(w));
+            if (t[1] != null) r = r.add(x.matmul(t[1]));
+            if (hasBias && t[2] != null) r.addRowInPlace(t[2]);
+            return r;
+        }
+    }
 
     /**
      * Mean cross-entropy of logits [N, C] against integer labels, through a stable log-softmax:

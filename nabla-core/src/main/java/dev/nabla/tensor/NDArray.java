@@ -311,6 +311,22 @@ public final class NDArray {
         for (int i = 0; i < numel(); i++) setFlat(i, getFlat(i) + alpha * o.getFlat(i));
     }
 
+    /**
+     * Adds {@code row} ([n]) to every row of this contiguous [m, n] array, in place: the bias add of a linear layer.
+     */
+    public void addRowInPlace(NDArray row) {
+        if (shape.length != 2 || row.numel() != shape[1] || !isContiguous()) {
+            throw new IllegalArgumentException("addRowInPlace: cannot add " + Shape.str(row.shape) + " to the rows of " + Shape.str(shape));
+        }
+        int m = shape[0], n = shape[1];
+        if (dtype == DType.F32 && row.dtype == DType.F32 && row.isContiguous()) {
+            Kernels k = Kernels.get();
+            for (int i = 0; i < m; i++) k.axpy(n, 1f, row.f, row.offset, f, offset + i * n);
+            return;
+        }
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) setFlat(i * n + j, getFlat(i * n + j) + row.getFlat(j));
+    }
+
     // ---------------------------------------------------------------- views
 
     /** A view with a new shape of the same size (one dimension may be -1); copies only when the layout requires. */

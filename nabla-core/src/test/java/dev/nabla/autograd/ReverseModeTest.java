@@ -114,6 +114,19 @@ class ReverseModeTest {
     }
 
     @Test
+    void fusedLinearEqualsComposedValueAndGradients() {
+        java.util.Random r = new java.util.Random(5);
+        NDArray x = NDArray.randn(r, DType.F32, 9, 13), w = NDArray.randn(r, DType.F32, 13, 7), b = NDArray.randn(r, DType.F32, 7);
+        Tensor[] fused = {Tensor.variable(x), Tensor.variable(w), Tensor.variable(b)};
+        Tensor[] composed = {Tensor.variable(x), Tensor.variable(w), Tensor.variable(b)};
+        Tensor yf = Functional.linear(fused[0], fused[1], fused[2]), yc = Functional.linearComposed(composed[0], composed[1], composed[2]);
+        assertTrue(yf.value().allClose(yc.value(), 1e-6, 1e-6));
+        yf.sigmoid().sum().backward();
+        yc.sigmoid().sum().backward();
+        for (int i = 0; i < 3; i++) assertTrue(fused[i].grad().allClose(composed[i].grad(), 1e-5, 1e-6), "input " + i);
+    }
+
+    @Test
     void crossEntropyIsStableForHugeLogits() {
         Tensor x = Tensor.variable(NDArray.of(new float[] {1000f, 0f, -1000f, 0f, 1000f, 999f}, 2, 3));
         Tensor loss = Functional.crossEntropy(x, new int[] {0, 2});

@@ -275,7 +275,11 @@ public final class Sweep {
         if (!plan.base().isEmpty()) {
             sb.append("Settings shared by all trials: ");
             StringBuilder b = new StringBuilder();
-            plan.base().forEach((k, v) -> b.append(b.length() > 0 ? ", " : "").append(k).append('=').append(v));
+            java.util.Set<String> swept = new java.util.HashSet<>();
+            for (Map<String, String> t : plan.trials()) swept.addAll(t.keySet());
+            plan.base().forEach((k, v) -> {
+                if (!swept.contains(k)) b.append(b.length() > 0 ? ", " : "").append(k).append('=').append(v);
+            });
             sb.append(b).append(".\n\n");
         }
         sb.append(SweepTable.markdown(results)).append('\n');
