@@ -107,39 +107,37 @@ final class Primitives {
         }
     }
 
-    /** Elementwise max; at ties each input receives half of the gradient. */
-    static final class Maximum extends Binary {
-        public String name() { return "maximum"; }
-        NDArray compute(NDArray a, NDArray b) { return a.maximum(b); }
-        /** 1 where a wins, 0.5 at ties, 0 where b wins. */
-        NDArray weightA() { return a.gt(b).add(half(a.eq(b))); }
+    /**
+     * Elementwise max or min: the gradient goes to the input that was selected; at ties each input receives half
+     * of it (PyTorch's choice).
+     */
+    abstract static class Select extends Binary {
+        /** 1 where a was selected, 0.5 at ties, 0 where b was. */
+        abstract NDArray weightA();
+
         protected NDArray[] backward(NDArray g, boolean[] need) {
             NDArray wa = weightA();
             return new NDArray[] {
                 need[0] ? g.mul(wa).sumTo(a.shape()) : null,
                 need[1] ? g.mul(wa.neg().addScalar(1)).sumTo(b.shape()) : null};
         }
+
         protected NDArray jvp(NDArray[] t) {
             NDArray wa = weightA();
             return orZero(t[0], a).mul(wa).add(orZero(t[1], b).mul(wa.neg().addScalar(1))).expand(out.shape()).contiguous();
         }
     }
 
-    /** Elementwise min; at ties each input receives half of the gradient. */
-    static final class Minimum extends Binary {
+    static final class Maximum extends Select {
+        public String name() { return "maximum"; }
+        NDArray compute(NDArray a, NDArray b) { return a.maximum(b); }
+        NDArray weightA() { return a.gt(b).add(half(a.eq(b))); }
+    }
+
+    static final class Minimum extends Select {
         public String name() { return "minimum"; }
         NDArray compute(NDArray a, NDArray b) { return a.minimum(b); }
         NDArray weightA() { return b.gt(a).add(half(a.eq(b))); }
-        protected NDArray[] backward(NDArray g, boolean[] need) {
-            NDArray wa = weightA();
-            return new NDArray[] {
-                need[0] ? g.mul(wa).sumTo(a.shape()) : null,
-                need[1] ? g.mul(wa.neg().addScalar(1)).sumTo(b.shape()) : null};
-        }
-        protected NDArray jvp(NDArray[] t) {
-            NDArray wa = weightA();
-            return orZero(t[0], a).mul(wa).add(orZero(t[1], b).mul(wa.neg().addScalar(1))).expand(out.shape()).contiguous();
-        }
     }
 
     // ---------------------------------------------------------------- unary

@@ -1,9 +1,6 @@
-package dev.nabla.cli.experiment;
+package dev.nabla.cli;
 
-import dev.nabla.cli.Main;
 import dev.nabla.io.Json;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,17 +15,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class RandomLabelsCommandTest {
 
-    static Path realMnist() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path d = p.resolve("shared").resolve("data").resolve("mnist");
-            if (Files.isRegularFile(d.resolve("train-images-idx3-ubyte.gz"))) return d;
-        }
-        String msg = "MNIST not found: no shared/data/mnist above " + Path.of("").toAbsolutePath();
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) Assertions.fail(msg);
-        Assumptions.abort(msg);
-        return null;
-    }
-
     @Test
     void aSmallNetworkMemorizesRandomLabelsButDoesNotGeneralize(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("rl");
@@ -36,7 +22,7 @@ class RandomLabelsCommandTest {
         var cl = Main.commandLine();
         cl.setOut(new PrintWriter(so, true));
         cl.setErr(new PrintWriter(se, true));
-        int code = cl.execute("experiment", "random-labels", "--data", realMnist().toString(), "--train-size", "300",
+        int code = cl.execute("experiment", "random-labels", "--data", TestData.realMnist().toString(), "--train-size", "300",
                 "--epochs", "25", "--hidden", "256", "--probs", "0,1", "--out", out.toString(), "--json");
         assertEquals(0, code, se.toString());
         Map<String, Object> json = Json.parseObject(so.toString(), "stdout");
