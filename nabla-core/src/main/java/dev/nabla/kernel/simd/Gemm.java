@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The loop nest follows the usual five-loop blocking. Per [KC, NC] panel of op(B), B is packed into 16-wide
  * strips ([kc][16] each, zero-padded; gathered 8 rows at a time when B is used transposed), so that one strip
- * (16 KiB) stays in L1; per [MC, KC] block of op(A), A is packed into 5-row panels ([kc][5] each, zero-padded),
- * which stay in L2. Packing reads A and B through their transposes, so no transposed copy of a whole matrix is
+ * (16 KiB) stays in L1; per [MC, KC] block of op(A), A is packed row by row, KC floats apart whatever the block's
+ * depth, so that a 5-row panel's rows lie at constant offsets (zero rows pad the last panel); it stays in L2. Packing reads A and B through their transposes, so no transposed copy of a whole matrix is
  * ever made. The micro-kernel keeps a 5x16 tile of C in 10 vector registers and does 10 FMAs per step of k for 2
  * vector loads and 5 broadcasts.
  *
@@ -139,10 +139,10 @@ final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                kernel(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, alpha, betaEff);
+                                kernel(kc, ap, ir * KC, bp, jr * kc, c, ci, ldc, alpha, betaEff);
                             } else {
                                 // an edge tile goes to the tile buffer; its corner inside C is written from there
-                                kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                                kernel(kc, ap, ir * KC, bp, jr * kc, tile, 0, NR, 1f, 0f);
                                 storeEdge(tile, c, ci, ldc, mr, nr, alpha, betaEff);
                             }
                         }
@@ -153,7 +153,7 @@ final class Gemm {
     }
 
     /**
-     * The 5x16 micro-kernel: acc = A panel [kc][5] times B strip [kc][16], then
+     * The 5x16 micro-kernel: acc = A panel [5][kc] (rows KC apart) times B strip [kc][16], then
      * {@code C = alpha * acc + beta * C} for the 5x16 tile at {@code c[ci]} (row stride ldc; C overwritten when
      * beta is 0). There is no branch: a branch the JIT has never seen taken becomes a trap, and code recompiled
      * after traps may be slower.
@@ -164,22 +164,22 @@ final class Gemm {
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00;
         // The loop runs on the panel indices themselves: indexing by p * MR and p * NR instead was half as fast
         // on AMD Zen 3.
-        for (int ao = ai, bo = bi, end = ai + kc * MR; ao < end; ao += MR, bo += NR) {
+        for (int ao = ai, bo = bi, end = ai + kc; ao < end; ao++, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + 8);
             FloatVector av = FloatVector.broadcast(S, ap[ao]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ao + 1]);
+            av = FloatVector.broadcast(S, ap[ao + KC]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ao + 2]);
+            av = FloatVector.broadcast(S, ap[ao + 2 * KC]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ao + 3]);
+            av = FloatVector.broadcast(S, ap[ao + 3 * KC]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ao + 4]);
+            av = FloatVector.broadcast(S, ap[ao + 4 * KC]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
         }
@@ -223,8 +223,8 @@ final class Gemm {
         }
     }
 
-    // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into 16-wide strips [kc][16]; op(A)[ic:ic+mc, pc:pc+kc] into
-    // 5-row panels [kc][5]; partial strips and panels are zero-padded, so the kernel never reads past an edge.
+    // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into 16-wide strips [kc][16]; op(A)[ic:ic+mc, pc:pc+kc] into rows
+    // KC apart (5-row panels [5][KC]); partial strips and panels are zero-padded.
 
     /** B stored [k, n]: each row of a strip is 16 contiguous floats. */
     private static void packB(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
@@ -268,35 +268,40 @@ final class Gemm {
         }
     }
 
-    /** A stored [m, k]: row i of op(A) is contiguous in k; a panel interleaves 5 of them. */
+    /** A stored [m, k]: row i of op(A) is contiguous in k, so the panel rows are plain copies. */
     private static void packA(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            int s0 = aOff + (ic + ir) * lda + pc;
-            if (mr == MR) {
-                int s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda;
-                for (int p = 0, d = dst; p < kc; p++, d += MR) {
-                    ap[d] = a[s0 + p];
-                    ap[d + 1] = a[s1 + p];
-                    ap[d + 2] = a[s2 + p];
-                    ap[d + 3] = a[s3 + p];
-                    ap[d + 4] = a[s4 + p];
-                }
-            } else {
-                for (int p = 0, d = dst; p < kc; p++, d += MR) {
-                    for (int r = 0; r < MR; r++) ap[d + r] = r < mr ? a[s0 + r * lda + p] : 0f;
-                }
-            }
+        int panels = (mc + MR - 1) / MR;
+        for (int r = 0; r < panels * MR; r++) {
+            // row r of the block is row r % MR of panel r / MR, at ir * KC + (r % MR) * KC = r * KC
+            if (r < mc) System.arraycopy(a, aOff + (ic + r) * lda + pc, ap, r * KC, kc);
+            else java.util.Arrays.fill(ap, r * KC, r * KC + kc, 0f);
         }
     }
 
-    /** A stored [k, m] (used transposed): the 5 values of a panel at one k are contiguous in A. */
+    /**
+     * A stored [k, m] (used transposed): the 5 values of a panel at one k are contiguous in A; panel by panel,
+     * so that the copy writes 5 rows at a time, each in order.
+     */
     private static void packAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            int src = aOff + pc * lda + ic + ir;
-            for (int p = 0; p < kc; p++, src += lda, dst += MR) {
-                for (int r = 0; r < MR; r++) ap[dst + r] = r < mr ? a[src + r] : 0f;
+            int mr = Math.min(MR, mc - ir), d0 = ir * KC;
+            if (mr == MR) {
+                for (int p = 0, src = aOff + pc * lda + ic + ir; p < kc; p++, src += lda) {
+                    ap[d0 + p] = a[src];
+                    ap[d0 + KC + p] = a[src + 1];
+                    ap[d0 + 2 * KC + p] = a[src + 2];
+                    ap[d0 + 3 * KC + p] = a[src + 3];
+                    ap[d0 + 4 * KC + p] = a[src + 4];
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    int d = d0 + r * KC;
+                    if (r >= mr) {
+                        java.util.Arrays.fill(ap, d, d + kc, 0f);
+                        continue;
+                    }
+                    for (int p = 0, src = aOff + pc * lda + ic + ir + r; p < kc; p++, src += lda) ap[d + p] = a[src];
+                }
             }
         }
     }
