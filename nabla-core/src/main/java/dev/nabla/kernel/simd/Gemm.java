@@ -11,10 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The loop nest follows the usual five-loop blocking. Per [KC, NC] panel of op(B), B is packed into 16-wide
  * strips ([kc][16] each, zero-padded; gathered 8 rows at a time when B is used transposed), so that one strip
- * (16 KiB) stays in L1; per [MC, KC] block of op(A), A is packed row by row, KC floats apart whatever the block's
- * depth, so that a 5-row panel's rows lie at constant offsets (zero rows pad the last panel); it stays in L2. Packing reads A and B through their transposes, so no transposed copy of a whole matrix is
- * ever made. The micro-kernel keeps a 5x16 tile of C in 10 vector registers and does 10 FMAs per step of k for 2
- * vector loads and 5 broadcasts.
+ * (16 KiB) stays in L1. Per [MC, KC] block of op(A), A is packed row by row, KC floats apart whatever the
+ * block's depth, so that the rows of a 5-row panel lie at constant offsets (zero rows pad the last panel); the
+ * block stays in L2. Packing reads A and B through their transposes, so no transposed copy of a whole matrix is
+ * ever made. The micro-kernel keeps a 5x16 tile of C in 10 vector registers and does 10 FMAs per step of k for
+ * 2 vector loads and 5 broadcasts.
  *
  * <p>Why 5x16 and always packed: C2 must keep the accumulators in registers. A 6x16 tile needs 15 of the 16,
  * and as soon as the loop needs one more (a variable stride, an index kept for a bounds check) C2 spills an
