@@ -232,9 +232,10 @@ final class Gemm {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bOff + pc * ldb + jc + jr;
             if (nr == NR) {
-                // a plain loop: the JIT vectorizes it; 16-float arraycopy calls cost more than the copying
+                // two vector copies per row: a 16-float arraycopy call, or a scalar loop, costs several times more
                 for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-                    for (int j = 0; j < NR; j++) bp[dst + j] = b[src + j];
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + 8).intoArray(bp, dst + 8);
                 }
             } else {
                 for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
