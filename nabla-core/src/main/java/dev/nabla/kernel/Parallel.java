@@ -13,7 +13,8 @@ import java.util.function.IntConsumer;
  *
  * <p>The workers are {@code threads() - 1} daemon threads (the caller is the last one). A training step makes
  * many parallel calls of a hundred microseconds each, about what waking a parked thread costs, so after each
- * job a worker keeps polling for the next one for {@link #SPIN_NANOS} before it parks. The caller never waits
+ * job a worker keeps polling for the next one (yielding its core between looks) for {@link #SPIN_NANOS}
+ * before it parks. The caller never waits
  * for a worker that has not started: it claims pieces itself until none is left, so a busy machine degrades
  * to one thread rather than to a stall. Only one job runs at a time; a call made while one runs (from another
  * thread, or from inside a piece) runs all its pieces on the calling thread.
@@ -129,9 +130,9 @@ public final class Parallel {
             }
         }
 
-        /** Waits for the tasks still running on workers: they usually end within microseconds, so spin first. */
+        /** Waits for the tasks still running on workers: they usually end within microseconds, so poll first. */
         void await() {
-            for (int spin = 0; remaining.get() > 0 && spin < 10_000; spin++) Thread.onSpinWait();
+            for (int spin = 0; remaining.get() > 0 && spin < 1_000; spin++) Thread.yield();
             while (remaining.get() > 0) LockSupport.parkNanos(this, 100_000L);
         }
     }
@@ -181,7 +182,9 @@ public final class Parallel {
                         found = true;
                         break;
                     }
-                    Thread.onSpinWait();
+                    // yield, not a busy spin: on a machine with more runnable threads than cores, a spinning
+                    // worker would take the core of the very caller whose next job it waits for
+                    Thread.yield();
                 }
                 if (!found && !stopped) {
                     Job k = job;

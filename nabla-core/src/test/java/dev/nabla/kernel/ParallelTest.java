@@ -70,4 +70,12 @@ class ParallelTest {
         Parallel.forEachTask(4, seen::incrementAndGet);
         for (int i = 0; i < 4; i++) assertEquals(1, seen.get(i));
     }
+
+    @Test
+    void nestedCallsRunInlineWithoutDeadlock() {
+        Parallel.setThreads(2);
+        AtomicIntegerArray seen = new AtomicIntegerArray(12);
+        Parallel.forEachTask(3, outer -> Parallel.forEachTask(4, inner -> seen.incrementAndGet(outer * 4 + inner)));
+        for (int i = 0; i < 12; i++) assertEquals(1, seen.get(i), "task " + i);
+    }
 }

@@ -2,6 +2,8 @@ package dev.nabla.kernel.simd;
 
 import dev.nabla.kernel.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,10 +11,17 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The loop nest follows the usual five-loop blocking. Per [KC, NC] panel of op(B), B is packed into 16-wide
  * strips ([kc][16] each, zero-padded; gathered 8 rows at a time when B is used transposed), so that one strip
- * (16 KiB) stays in L1. The micro-kernel keeps a 6x16 tile of C in 12 vector registers and does 12 FMAs per
- * step of k for 2 vector loads and 6 broadcasts of op(A). Those come from A itself (its rows, or its columns
- * when transposed) for the narrow products of small networks, where packing A would cost more than it saves,
- * and from a packed [MC, KC] block (L2) when a part of C is wide. No transposed copy of a whole matrix is made.
+ * (16 KiB) stays in L1. Per [MC, KC] block of op(A), A is packed row by row, KC floats apart whatever the
+ * block's depth, so that the rows of a 5-row panel lie at constant offsets (zero rows pad the last panel); the
+ * block stays in L2. Packing reads A and B through their transposes, so no transposed copy of a whole matrix is
+ * ever made. The micro-kernel keeps a 5x16 tile of C in 10 vector registers and does 10 FMAs per step of k for
+ * 2 vector loads and 5 broadcasts.
+ *
+ * <p>Why 5x16 and always packed: C2 must keep the accumulators in registers. A 6x16 tile needs 15 of the 16,
+ * and as soon as the loop needs one more (a variable stride, an index kept for a bounds check) C2 spills an
+ * accumulator, which puts a store and a load on its dependency chain and halves the speed. With both operands
+ * packed, the loop has constant strides and offsets only, and 5x16 leaves registers to spare: it runs at 95% or
+ * more of the FMA peak in L1 (measured on AMD Zen 3), whatever the JIT learned from earlier calls.
  *
  * <p>Parallelism: C is cut into a grid of at most {@link Parallel#threads()} rectangles of whole tiles, chosen
  * from the sizes alone; a product under {@link #MIN_FLOPS_PER_PART} flops per part stays on the caller.
@@ -23,25 +32,20 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    static final int MR = 6;
+    static final int MR = 5;
     static final int NR = 16;
     /** Maximum depth of a packed block: a [KC, 16] strip of B is 16 KiB (L1). */
     static final int KC = 256;
-    /** Rows of op(A) packed at once: [96, 256] is 96 KiB (L2). */
-    static final int MC = 96;
+    /** Rows of op(A) packed at once: [100, 256] is 100 KiB (L2). */
+    static final int MC = 100;
     /** Columns of op(B) packed at once: [256, 2048] is 2 MiB (L3). */
     static final int NC = 2048;
-    /**
-     * Work (in flops) below which another thread does not pay for its dispatch; measured on a 2-core machine,
-     * where waking a pool thread costs tens of microseconds.
-     */
+    /** Work (in flops) below which another thread does not pay for its dispatch and its own packing. */
     static final long MIN_FLOPS_PER_PART = 1L << 22;
-    /** Widest part (columns of C) for which A is read in place rather than packed. */
-    static final int PACK_A_MIN_N = 256;
 
     /** Packing buffers of one thread, grown on demand and reused across calls. */
     private static final class Buffers {
-        float[] a = new float[MC * KC];
+        final float[] a = new float[MC * KC];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
         final int[] rows = new int[8];
@@ -116,78 +120,33 @@ final class Gemm {
         // Equal k blocks no deeper than KC: 784 = 4 x 196 rather than 3 x 256 + 16.
         int kBlocks = (k + KC - 1) / KC;
         int kcStep = (k + kBlocks - 1) / kBlocks;
-        // Packing A pays only when its block is reused over many strips of B; for the narrow products of
-        // small networks the micro-kernel reads A where it lies (rows of A, or columns of A when transposed).
-        boolean packA = j1 - j0 > PACK_A_MIN_N;
-        // A strip of B serves every 6-row panel of the part: packing it pays when there are many (B's rows, far
-        // apart, are slower to stream than a packed strip), not for the few panels of a batch of 64.
-        boolean directB = !transB && i1 - i0 <= MC;
-        float[] ap = buf.a;
+        float[] ap = buf.a, tile = buf.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             float[] bp = buf.b(kcStep * ((nc + NR - 1) / NR) * NR);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
-                // B too is read in place by narrow products, when its rows hold op(B)'s 16-wide strips; only a
-                // partial last strip is packed (zero-padded), at the start of the buffer
-                int fullCols = nc / NR * NR;
                 if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp, buf.rows(ldb));
-                else if (!directB) packB(b, bOff, ldb, pc, kc, jc, nc, bp);
-                else if (fullCols < nc) packB(b, bOff, ldb, pc, kc, jc + fullCols, nc - fullCols, bp);
+                else packB(b, bOff, ldb, pc, kc, jc, nc, bp);
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    // Row r of panel q of op(A) starts at aBase + q * panelStride + r * rowOff and one step of k
-                    // moves it by kStep, in the packed layout of A or in A itself.
-                    float[] aArr;
-                    int aBase, panelStride, rowOff, kStep;
-                    if (packA) {
-                        if (transA) {
-                            packAT(a, aOff, lda, ic, mc, pc, kc, ap);
-                            rowOff = 1;
-                            kStep = MR;
-                        } else {
-                            packA(a, aOff, lda, ic, mc, pc, kc, ap);
-                            rowOff = kc;
-                            kStep = 1;
+                    if (transA) packAT(a, aOff, lda, ic, mc, pc, kc, ap);
+                    else packA(a, aOff, lda, ic, mc, pc, kc, ap);
+                    // one strip of B (L1) against every panel of the A block (L2)
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(kc, ap, ir * KC, bp, jr * kc, c, ci, ldc, alpha, betaEff);
+                            } else {
+                                // an edge tile goes to the tile buffer; its corner inside C is written from there
+                                kernel(kc, ap, ir * KC, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                                storeEdge(tile, c, ci, ldc, mr, nr, alpha, betaEff);
+                            }
                         }
-                        aArr = ap;
-                        aBase = 0;
-                        panelStride = MR * kc;
-                    } else if (transA) {
-                        aArr = a;
-                        aBase = aOff + pc * lda + ic;
-                        panelStride = MR;
-                        rowOff = 1;
-                        kStep = lda;
-                    } else {
-                        aArr = a;
-                        aBase = aOff + ic * lda + pc;
-                        panelStride = MR * lda;
-                        rowOff = lda;
-                        kStep = 1;
-                    }
-                    // Packed A (L2) is swept once per strip of B (L1); A read in place is scattered over more
-                    // cache lines, so then each panel of A stays in L1 while the strips of B go by.
-                    int panels = (mc + MR - 1) / MR, strips = (nc + NR - 1) / NR;
-                    for (int outer = 0, count = panels * strips; outer < count; outer++) {
-                        int q = packA ? outer % panels : outer / strips, js = packA ? outer / panels : outer % strips;
-                        int ir = q * MR, jr = js * NR;
-                        int mr = Math.min(MR, mc - ir), nr = Math.min(NR, nc - jr);
-                        // rows past the edge of A repeat its last row: always in bounds, never stored
-                        int ci = cOff + (ic + ir) * ldc + jc + jr;
-                        int ai = aBase + q * panelStride;
-                        int o1 = rowOff * Math.min(1, mr - 1), o2 = rowOff * Math.min(2, mr - 1);
-                        int o3 = rowOff * Math.min(3, mr - 1), o4 = rowOff * Math.min(4, mr - 1);
-                        int o5 = rowOff * Math.min(5, mr - 1);
-                        if (directB && nr == NR) {
-                            kernelStridedB(kc, aArr, ai, kStep, o1, o2, o3, o4, o5, b, bOff + pc * ldb + jc + jr,
-                                    ldb, c, ci, ldc, mr, alpha, betaEff, buf.tile);
-                        } else {
-                            kernel(kc, aArr, ai, kStep, o1, o2, o3, o4, o5, bp, directB ? 0 : jr * kc,
-                                    c, ci, ldc, mr, nr, alpha, betaEff, buf.tile);
-                        }
-                        if (mr < MR || nr < NR) storeEdge(buf.tile, c, ci, ldc, mr, nr, alpha, betaEff);
                     }
                 }
             }
@@ -195,155 +154,66 @@ final class Gemm {
     }
 
     /**
-     * The 6x16 micro-kernel: acc = op(A)[6 rows, kc] times the B strip [kc][16], then for a full tile
-     * {@code C = alpha * acc + beta * C} (C overwritten when beta is 0); an edge tile goes to {@code tile}.
-     * Row r of A at step p is {@code a[ai + p * ks + o_r]} (o_0 = 0), which covers a packed block and A read in
-     * place, transposed or not.
+     * The 5x16 micro-kernel: acc = A panel [5][kc] (rows KC apart) times B strip [kc][16], then
+     * {@code C = alpha * acc + beta * C} for the 5x16 tile at {@code c[ci]} (row stride ldc; C overwritten when
+     * beta is 0). There is no branch: a branch the JIT has never seen taken becomes a trap, and code recompiled
+     * after traps may be slower.
      */
-    private static void kernel(int kc, float[] a, int ai, int ks, int o1, int o2, int o3, int o4, int o5,
-                               float[] bp, int bi, float[] c, int ci, int ldc, int mr, int nr,
-                               float alpha, float beta, float[] tile) {
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi,
+                               float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        // The loop runs on the panel indices themselves: indexing by p * MR and p * NR instead halves the
-        // speed on AMD Zen 3 (measured: 38 vs 89 GFLOP/s in L1).
-        for (int ao = ai, bo = bi, end = bi + kc * NR; bo < end; ao += ks, bo += NR) {
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+        // The loop runs on the panel indices themselves: indexing by p * MR and p * NR instead was half as fast
+        // on AMD Zen 3.
+        for (int ao = ai, bo = bi, end = ai + kc; ao < end; ao++, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + 8);
-            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            FloatVector av = FloatVector.broadcast(S, ap[ao]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ao + o1]);
+            av = FloatVector.broadcast(S, ap[ao + KC]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ao + o2]);
+            av = FloatVector.broadcast(S, ap[ao + 2 * KC]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ao + o3]);
+            av = FloatVector.broadcast(S, ap[ao + 3 * KC]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ao + o4]);
+            av = FloatVector.broadcast(S, ap[ao + 4 * KC]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ao + o5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
         }
-        if (mr == MR && nr == NR) {
-            store(c00, c, ci, alpha, beta);
-            store(c01, c, ci + 8, alpha, beta);
-            store(c10, c, ci + ldc, alpha, beta);
-            store(c11, c, ci + ldc + 8, alpha, beta);
-            store(c20, c, ci + 2 * ldc, alpha, beta);
-            store(c21, c, ci + 2 * ldc + 8, alpha, beta);
-            store(c30, c, ci + 3 * ldc, alpha, beta);
-            store(c31, c, ci + 3 * ldc + 8, alpha, beta);
-            store(c40, c, ci + 4 * ldc, alpha, beta);
-            store(c41, c, ci + 4 * ldc + 8, alpha, beta);
-            store(c50, c, ci + 5 * ldc, alpha, beta);
-            store(c51, c, ci + 5 * ldc + 8, alpha, beta);
-            return;
-        }
-        // Edge tile: spill the accumulators; the caller writes the mr x nr corner that lies inside C (see
-        // storeEdge: a loop here would let the JIT's failed guesses about it send the kernel back to slow code).
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, 8);
-        c10.intoArray(tile, 16);
-        c11.intoArray(tile, 24);
-        c20.intoArray(tile, 32);
-        c21.intoArray(tile, 40);
-        c30.intoArray(tile, 48);
-        c31.intoArray(tile, 56);
-        c40.intoArray(tile, 64);
-        c41.intoArray(tile, 72);
-        c50.intoArray(tile, 80);
-        c51.intoArray(tile, 88);
+        // C = alpha * acc + beta * old, where old is C if beta != 0 and zero otherwise (so that beta 0 overwrites
+        // NaNs): a blend rather than a branch. Written out, not in a helper: a helper the JIT compiled on its own
+        // first may then not be inlined, and every vector passed to it is boxed.
+        VectorMask<Float> keep = FloatVector.broadcast(S, beta).compare(VectorOperators.NE, 0f);
+        FloatVector z = FloatVector.zero(S);
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc;
+        c00.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
+        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + 8), keep).mul(beta)).intoArray(c, ci + 8);
+        c10.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
+        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + 8), keep).mul(beta)).intoArray(c, r1 + 8);
+        c20.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
+        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + 8), keep).mul(beta)).intoArray(c, r2 + 8);
+        c30.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
+        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + 8), keep).mul(beta)).intoArray(c, r3 + 8);
+        c40.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
+        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + 8), keep).mul(beta)).intoArray(c, r4 + 8);
     }
 
     /**
-     * {@link #kernel} for a tile whose 16-wide B strip is read in place: row p of the strip at {@code b[bi + p * ldb]}.
-     * A copy rather than a stride parameter of kernel(): with the packed strip's constant stride the JIT's loop
-     * is about 10% faster, and that is the loop of every large product.
-     */
-    private static void kernelStridedB(int kc, float[] a, int ai, int ks, int o1, int o2, int o3, int o4, int o5,
-                                       float[] b, int bi, int ldb, float[] c, int ci, int ldc, int mr,
-                                       float alpha, float beta, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int ao = ai, bo = bi, end = bi + kc * ldb; bo < end; ao += ks, bo += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + 8);
-            FloatVector av = FloatVector.broadcast(S, a[ao]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ao + o1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ao + o2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ao + o3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ao + o4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ao + o5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-        }
-        if (mr == MR) {
-            store(c00, c, ci, alpha, beta);
-            store(c01, c, ci + 8, alpha, beta);
-            store(c10, c, ci + ldc, alpha, beta);
-            store(c11, c, ci + ldc + 8, alpha, beta);
-            store(c20, c, ci + 2 * ldc, alpha, beta);
-            store(c21, c, ci + 2 * ldc + 8, alpha, beta);
-            store(c30, c, ci + 3 * ldc, alpha, beta);
-            store(c31, c, ci + 3 * ldc + 8, alpha, beta);
-            store(c40, c, ci + 4 * ldc, alpha, beta);
-            store(c41, c, ci + 4 * ldc + 8, alpha, beta);
-            store(c50, c, ci + 5 * ldc, alpha, beta);
-            store(c51, c, ci + 5 * ldc + 8, alpha, beta);
-            return;
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, 8);
-        c10.intoArray(tile, 16);
-        c11.intoArray(tile, 24);
-        c20.intoArray(tile, 32);
-        c21.intoArray(tile, 40);
-        c30.intoArray(tile, 48);
-        c31.intoArray(tile, 56);
-        c40.intoArray(tile, 64);
-        c41.intoArray(tile, 72);
-        c50.intoArray(tile, 80);
-        c51.intoArray(tile, 88);
-    }
-
-    /**
-     * Writes the mr x nr corner of a spilled tile into C, with the same operations, in the same order, as
-     * store(): results do not depend on where a tile falls.
+     * Writes the mr x nr corner of a tile spilled by the kernel into C, with the same operations as the kernel
+     * (on {@code acc + 0}, exact but for the sign of a zero): results do not depend on where a tile falls.
      */
     private static void storeEdge(float[] tile, float[] c, int ci, int ldc, int mr, int nr, float alpha, float beta) {
         for (int r = 0; r < mr; r++) {
             int row = ci + r * ldc;
             for (int j = 0; j < nr; j++) {
-                float t = tile[r * NR + j];
-                float v = alpha == 1f ? t : alpha * t;
-                if (beta != 0f) v = beta == 1f ? v + c[row + j] : v + beta * c[row + j];
-                c[row + j] = v;
+                float old = beta != 0f ? c[row + j] : 0f;
+                c[row + j] = alpha * tile[r * NR + j] + beta * old;
             }
         }
-    }
-
-    private static void store(FloatVector acc, float[] c, int idx, float alpha, float beta) {
-        FloatVector v = alpha == 1f ? acc : acc.mul(alpha);
-        if (beta != 0f) {
-            FloatVector old = FloatVector.fromArray(S, c, idx);
-            v = beta == 1f ? v.add(old) : v.add(old.mul(beta));
-        }
-        v.intoArray(c, idx);
     }
 
     /** C = beta * C (zeros when beta is 0), for k == 0. */
@@ -354,16 +224,19 @@ final class Gemm {
         }
     }
 
-    // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into 16-wide strips [kc][16], partial strips zero-padded;
-    // op(A)[ic:ic+mc, pc:pc+kc] into contiguous rows or 6-row panels.
+    // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into 16-wide strips [kc][16]; op(A)[ic:ic+mc, pc:pc+kc] into rows
+    // KC apart (5-row panels [5][KC]); partial strips and panels are zero-padded.
 
     /** B stored [k, n]: each row of a strip is 16 contiguous floats. */
     private static void packB(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bOff + pc * ldb + jc + jr;
             if (nr == NR) {
-                // arraycopy rather than vectors: it is fast before the JIT's last tier too, and as fast after
-                for (int p = 0; p < kc; p++, src += ldb, dst += NR) System.arraycopy(b, src, bp, dst, NR);
+                // two vector copies per row: a 16-float arraycopy call, or a scalar loop, costs several times more
+                for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + 8).intoArray(bp, dst + 8);
+                }
             } else {
                 for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
                     for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
@@ -397,18 +270,40 @@ final class Gemm {
         }
     }
 
-    /** A stored [m, k]: the block is copied row by row, [mc][kc], each row contiguous in k. */
+    /** A stored [m, k]: row i of op(A) is contiguous in k, so the panel rows are plain copies. */
     private static void packA(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int r = 0; r < mc; r++) System.arraycopy(a, aOff + (ic + r) * lda + pc, ap, r * kc, kc);
+        int panels = (mc + MR - 1) / MR;
+        for (int r = 0; r < panels * MR; r++) {
+            // row r of the block is row r % MR of panel r / MR, at ir * KC + (r % MR) * KC = r * KC
+            if (r < mc) System.arraycopy(a, aOff + (ic + r) * lda + pc, ap, r * KC, kc);
+            else java.util.Arrays.fill(ap, r * KC, r * KC + kc, 0f);
+        }
     }
 
-    /** A stored [k, m] (used transposed): panels [kc][6], the 6 values of a panel at one k being contiguous. */
+    /**
+     * A stored [k, m] (used transposed): the 5 values of a panel at one k are contiguous in A; panel by panel,
+     * so that the copy writes 5 rows at a time, each in order.
+     */
     private static void packAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            int src = aOff + pc * lda + ic + ir;
-            for (int p = 0; p < kc; p++, src += lda, dst += MR) {
-                for (int r = 0; r < mr; r++) ap[dst + r] = a[src + r];
+            int mr = Math.min(MR, mc - ir), d0 = ir * KC;
+            if (mr == MR) {
+                for (int p = 0, src = aOff + pc * lda + ic + ir; p < kc; p++, src += lda) {
+                    ap[d0 + p] = a[src];
+                    ap[d0 + KC + p] = a[src + 1];
+                    ap[d0 + 2 * KC + p] = a[src + 2];
+                    ap[d0 + 3 * KC + p] = a[src + 3];
+                    ap[d0 + 4 * KC + p] = a[src + 4];
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    int d = d0 + r * KC;
+                    if (r >= mr) {
+                        java.util.Arrays.fill(ap, d, d + kc, 0f);
+                        continue;
+                    }
+                    for (int p = 0, src = aOff + pc * lda + ic + ir + r; p < kc; p++, src += lda) ap[d + p] = a[src];
+                }
             }
         }
     }
