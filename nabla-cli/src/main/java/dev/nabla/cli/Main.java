@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 AutodiffDemoCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
