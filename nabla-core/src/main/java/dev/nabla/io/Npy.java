@@ -1,0 +1,306 @@
+package dev.nabla.io;
+
+import dev.nabla.InputException;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * numpy's {@code .npy} format: writes float32 arrays (version 1.0, {@code '<f4'}, C order) and reads arrays of
+ * dtype {@code f4}, {@code f8}, {@code u1}, {@code i4} and {@code i8} (either byte order) as floats or ints.
+ * Fortran-order arrays are read and returned in C order.
+ *
+ * <p>Layout: {@code \x93NUMPY}, major and minor version bytes, a little-endian header length (2 bytes in version
+ * 1, 4 in versions 2 and 3), a Python dict literal such as {@code {'descr': '<f4', 'fortran_order': False,
+ * 'shape': (3, 4), }} padded with spaces and a newline to a multiple of 64 bytes, then the raw data.
+ */
+public final class Npy {
+
+    /** An integer array with its shape, in C order; see {@link NamedArray} for floats. */
+    public record IntArray(int[] shape, int[] data) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IntArray a && Arrays.equals(shape, a.shape) && Arrays.equals(data, a.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "IntArray" + Arrays.toString(shape);
+        }
+    }
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
+    private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {
+    }
+
+    /** Writes {@code data} with {@code shape} as a C-order {@code <f4} array, atomically. */
+    public static void write(Path file, int[] shape, float[] data) {
+        write(file, new NamedArray(shape, data));
+    }
+
+    /** Writes {@code array} as a C-order {@code <f4} array, atomically. */
+    public static void write(Path file, NamedArray array) {
+        byte[] header = header(array.shape());
+        AtomicFiles.write(file, out -> {
+            DataOutputStream d = new DataOutputStream(out);
+            d.write(header);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            float[] a = array.data();
+            for (int i = 0; i < a.length; ) {
+                int n = Math.min(buf.capacity() / 4, a.length - i);
+                buf.clear();
+                buf.asFloatBuffer().put(a, i, n);
+                d.write(buf.array(), 0, n * 4);
+                i += n;
+            }
+            d.flush();
+        });
+    }
+
+    /** Magic, version 1.0, length and the dict, padded so that the data starts at a multiple of 64 as numpy does. */
+    static byte[] header(int[] shape) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0) s.append(", ");
+            s.append(shape[i]);
+        }
+        if (shape.length == 1) s.append(',');
+        s.append(')');
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + s + ", }";
+        int total = MAGIC.length + 2 + 2 + dict.length() + 1;
+        int padded = (total + 63) / 64 * 64;
+        StringBuilder h = new StringBuilder(dict);
+        h.append(" ".repeat(padded - total)).append('\n');
+        byte[] text = h.toString().getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer out = ByteBuffer.allocate(padded).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length).put(text);
+        return out.array();
+    }
+
+    /**
+     * Reads a {@code .npy} array of any supported dtype as floats (doubles and 64-bit integers are rounded to
+     * the nearest float).
+     *
+     * @throws InputException naming the file for a missing file, a bad header, an unsupported dtype or a
+     *                        truncated file
+     */
+    public static NamedArray readFloats(Path file) {
+        Raw r = readRaw(file);
+        int n = r.count;
+        ByteBuffer b = r.data;
+        float[] out = new float[n];
+        switch (r.kind) {
+            case "f4" -> b.asFloatBuffer().get(out);
+            case "f8" -> {
+                var d = b.asDoubleBuffer();
+                for (int i = 0; i < n; i++) out[i] = (float) d.get(i);
+            }
+            case "u1" -> {
+                for (int i = 0; i < n; i++) out[i] = b.get(i) & 0xff;
+            }
+            case "i4" -> {
+                var d = b.asIntBuffer();
+                for (int i = 0; i < n; i++) out[i] = d.get(i);
+            }
+            case "i8" -> {
+                var d = b.asLongBuffer();
+                for (int i = 0; i < n; i++) out[i] = d.get(i);
+            }
+            default -> throw new IllegalStateException(r.kind);
+        }
+        return new NamedArray(r.shape, r.fortran ? toCOrder(out, r.shape) : out);
+    }
+
+    /**
+     * Reads a {@code .npy} array of integers ({@code u1}, {@code i4}, or {@code i8} whose values fit an int),
+     * e.g. labels.
+     *
+     * @throws InputException for float dtypes, for 64-bit values outside the int range, and as {@link #readFloats}
+     */
+    public static IntArray readInts(Path file) {
+        Raw r = readRaw(file);
+        int n = r.count;
+        ByteBuffer b = r.data;
+        int[] out = new int[n];
+        switch (r.kind) {
+            case "u1" -> {
+                for (int i = 0; i < n; i++) out[i] = b.get(i) & 0xff;
+            }
+            case "i4" -> b.asIntBuffer().get(out);
+            case "i8" -> {
+                var d = b.asLongBuffer();
+                for (int i = 0; i < n; i++) {
+                    long v = d.get(i);
+                    if (v != (int) v) {
+                        throw new InputException(file + ": value " + v + " at index " + i
+                                + " does not fit a 32-bit int");
+                    }
+                    out[i] = (int) v;
+                }
+            }
+            default -> throw new InputException(file + ": dtype " + r.descr
+                    + " holds floats; expected integers (|u1, <i4 or <i8)");
+        }
+        return new IntArray(r.shape, r.fortran ? toCOrder(out, r.shape) : out);
+    }
+
+    private record Raw(String descr, String kind, boolean fortran, int[] shape, int count, ByteBuffer data) {
+    }
+
+    private static Raw readRaw(Path file) {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (all.length < 10 || !Arrays.equals(all, 0, 6, MAGIC, 0, 6)) {
+            throw new InputException(file + ": not a .npy file (it does not start with \\x93NUMPY)");
+        }
+        ByteBuffer bb = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        int major = all[6];
+        int start;
+        long headerLen;
+        if (major == 1) {
+            headerLen = bb.getShort(8) & 0xffff;
+            start = 10;
+        } else if (major == 2 || major == 3) {
+            if (all.length < 12) throw new InputException(file + ": the .npy header is truncated");
+            headerLen = bb.getInt(8) & 0xffffffffL;
+            start = 12;
+        } else {
+            throw new InputException(file + ": .npy format version " + major + "." + all[7]
+                    + " is not supported (expected 1.0, 2.0 or 3.0)");
+        }
+        if (start + headerLen > all.length) {
+            throw new InputException(file + ": the .npy header (" + headerLen + " bytes) is truncated");
+        }
+        String header = new String(all, start, (int) headerLen,
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+
+        Matcher m = DESCR.matcher(header);
+        if (!m.find()) throw new InputException(file + ": the .npy header has no 'descr': " + header.strip());
+        String descr = m.group(1);
+        if (descr.length() != 3 || "<>|=".indexOf(descr.charAt(0)) < 0) {
+            throw unsupported(file, descr);
+        }
+        String kind = descr.substring(1);
+        int size = switch (kind) {
+            case "f4", "i4" -> 4;
+            case "f8", "i8" -> 8;
+            case "u1" -> 1;
+            default -> throw unsupported(file, descr);
+        };
+        ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+
+        Matcher f = FORTRAN.matcher(header);
+        if (!f.find()) throw new InputException(file + ": the .npy header has no 'fortran_order': " + header.strip());
+        boolean fortran = f.group(1).equals("True");
+
+        Matcher s = SHAPE.matcher(header);
+        if (!s.find()) throw new InputException(file + ": the .npy header has no 'shape': " + header.strip());
+        String[] parts = s.group(1).split(",");
+        int[] shape = new int[parts.length];
+        int dims = 0;
+        long count = 1;
+        for (String p : parts) {
+            String t = p.strip();
+            if (t.isEmpty()) continue; // "(5,)" and "()"
+            long d;
+            try {
+                d = Long.parseLong(t.endsWith("L") ? t.substring(0, t.length() - 1) : t);
+            } catch (NumberFormatException e) {
+                throw new InputException(file + ": invalid dimension '" + t + "' in shape (" + s.group(1) + ")");
+            }
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new InputException(file + ": invalid dimension " + d + " in shape (" + s.group(1) + ")");
+            }
+            shape[dims++] = (int) d;
+            count *= d;
+            if (count > Integer.MAX_VALUE) {
+                throw new InputException(file + ": shape (" + s.group(1) + ") is too large for a Java array");
+            }
+        }
+        shape = Arrays.copyOf(shape, dims);
+
+        long dataStart = start + headerLen;
+        long need = count * size;
+        long have = all.length - dataStart;
+        if (have < need) {
+            throw new InputException(file + ": shape " + Arrays.toString(shape) + " of " + descr + " needs " + need
+                    + " bytes of data, found " + have + ": the file is truncated");
+        }
+        if (have > need) {
+            throw new InputException(file + ": shape " + Arrays.toString(shape) + " of " + descr + " needs " + need
+                    + " bytes of data, found " + have + " (trailing bytes)");
+        }
+        ByteBuffer data = ByteBuffer.wrap(all, (int) dataStart, (int) need).slice().order(order);
+        return new Raw(descr, kind, fortran, shape, (int) count, data);
+    }
+
+    private static InputException unsupported(Path file, String descr) {
+        return new InputException(file + ": dtype '" + descr
+                + "' is not supported (expected <f4, <f8, |u1, <i4 or <i8)");
+    }
+
+    /** Fortran order (first index fastest) to C order (last index fastest). */
+    private static float[] toCOrder(float[] f, int[] shape) {
+        float[] c = new float[f.length];
+        int[] map = fortranIndexOfC(shape, f.length);
+        for (int i = 0; i < c.length; i++) c[i] = f[map[i]];
+        return c;
+    }
+
+    private static int[] toCOrder(int[] f, int[] shape) {
+        int[] c = new int[f.length];
+        int[] map = fortranIndexOfC(shape, f.length);
+        for (int i = 0; i < c.length; i++) c[i] = f[map[i]];
+        return c;
+    }
+
+    /** For each C-order position, the position of the same element in Fortran order. */
+    private static int[] fortranIndexOfC(int[] shape, int n) {
+        int[] fStride = new int[shape.length];
+        int st = 1;
+        for (int k = 0; k < shape.length; k++) {
+            fStride[k] = st;
+            st *= shape[k];
+        }
+        int[] map = new int[n];
+        int[] idx = new int[shape.length];
+        int fpos = 0;
+        for (int i = 0; i < n; i++) {
+            map[i] = fpos;
+            // advance the C-order multi-index (last dimension fastest), keeping the Fortran offset in step
+            for (int k = shape.length - 1; k >= 0; k--) {
+                idx[k]++;
+                fpos += fStride[k];
+                if (idx[k] < shape[k]) break;
+                fpos -= fStride[k] * shape[k];
+                idx[k] = 0;
+            }
+        }
+        return map;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.nabla.optim;
+
+import dev.nabla.InputException;
+import dev.nabla.nn.Parameter;
+import dev.nabla.tensor.DType;
+import dev.nabla.tensor.NDArray;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with optional momentum (heavy ball or Nesterov) and the course's L2 term.
+ *
+ * <pre>
+ * for each parameter W with a gradient:
+ *     g = grad + reg * W            if W decays (weight matrices), else g = grad
+ *     if momentum == 0:
+ *         W = W - lr * g
+ *     else:
+ *         v = momentum * v + g      (v starts at 0; PyTorch's convention: no dampening, lr outside v)
+ *         if nesterov: W = W - lr * (g + momentum * v)
+ *         else:        W = W - lr * v
+ * </pre>
+ *
+ * The L2 term is added to the gradient before the update, as the course's optimizer does
+ * ({@code gradients[k] += reg * weights[k]}), i.e. it is the gradient of {@code reg/2 * ||W||^2}; biases never
+ * decay. float32 parameters are updated in float32 arithmetic, float64 ones in float64. The course's configuration
+ * files carry a momentum its SGD ignores; a trainer honouring that passes {@code momentum = 0}.
+ */
+public final class SGD implements Optimizer {
+    private static final String[] BUFFERS = {"momentum"};
+
+    private final List<Parameter> params;
+    private double lr;
+    private final double momentum;
+    private final boolean nesterov;
+    private final double reg;
+    private final NDArray[][] velocity; // [1][param]: the momentum buffer v, created at a parameter's first step
+    private long step;
+
+    /**
+     * @param lr       learning rate, > 0
+     * @param momentum in [0, 1); 0 for plain SGD
+     * @param nesterov Nesterov momentum (needs momentum > 0)
+     * @param reg      L2 strength, >= 0; applies to parameters that {@link Parameter#decays()}
+     * @throws InputException naming the value that is out of range
+     */
+    public SGD(List<Parameter> params, double lr, double momentum, boolean nesterov, double reg) {
+        this.params = List.copyOf(params);
+        this.lr = OptimizerState.checkLr(lr);
+        if (!(momentum >= 0 && momentum < 1)) throw new InputException("momentum must be in [0, 1), got " + momentum);
+        if (nesterov && momentum == 0) throw new InputException("nesterov needs a momentum > 0, got momentum " + momentum);
+        if (!(reg >= 0) || Double.isInfinite(reg)) throw new InputException("reg (L2 strength) must be >= 0, got " + reg);
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.reg = reg;
+        this.velocity = new NDArray[1][this.params.size()];
+    }
+
+    /** Plain SGD with the course's L2 term: {@code W -= lr * (grad + reg * W)}. */
+    public SGD(List<Parameter> params, double lr, double reg) {
+        this(params, lr, 0, false, reg);
+    }
+
+    @Override
+    public void step() {
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            NDArray g = OptimizerState.gradOf(p);
+            if (g == null) continue;
+            NDArray v = null;
+            if (momentum != 0) {
+                if (velocity[0][i] == null) velocity[0][i] = NDArray.zeros(p.value().dtype(), p.shape());
+                v = velocity[0][i];
+            }
+            update(p.value(), g, v, lr, momentum, nesterov, p.decays() ? reg : 0);
+        }
+        step++;
+    }
+
+    /**
+     * One parameter's update, in place (the pseudocode above). {@code w}, {@code g} and {@code v} are contiguous
+     * and of one type; {@code v} is null when momentum is 0.
+     */
+    static void update(NDArray w, NDArray g, NDArray v, double lr, double momentum, boolean nesterov, double reg) {
+        int n = w.numel(), wo = w.offset(), go = g.offset(), vo = v == null ? 0 : v.offset();
+        if (w.dtype() == DType.F32) {
+            // float32 arithmetic in simple loops, which the JIT vectorises: this runs once per step over every weight
+            float[] W = w.floatStorage(), G = g.floatStorage(), V = v == null ? null : v.floatStorage();
+            float r = (float) reg, a = (float) lr, mu = (float) momentum;
+            if (V == null) {
+                for (int i = 0; i < n; i++) W[wo + i] -= a * (G[go + i] + r * W[wo + i]);
+            } else if (!nesterov) {
+                for (int i = 0; i < n; i++) {
+                    float vi = mu * V[vo + i] + (G[go + i] + r * W[wo + i]);
+                    V[vo + i] = vi;
+                    W[wo + i] -= a * vi;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    float gi = G[go + i] + r * W[wo + i];
+                    float vi = mu * V[vo + i] + gi;
+                    V[vo + i] = vi;
+                    W[wo + i] -= a * (gi + mu * vi);
+                }
+            }
+        } else {
+            double[] W = w.doubleStorage(), G = g.doubleStorage(), V = v == null ? null : v.doubleStorage();
+            for (int i = 0; i < n; i++) {
+                double wi = W[wo + i], gi = G[go + i] + reg * wi;
+                if (V == null) {
+                    W[wo + i] = wi - lr * gi;
+                } else {
+                    double vi = momentum * V[vo + i] + gi;
+                    V[vo + i] = vi;
+                    W[wo + i] = wi - lr * (nesterov ? gi + momentum * vi : vi);
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return params;
+    }
+
+    @Override
+    public Map<String, NDArray> state() {
+        return OptimizerState.state(step, params, BUFFERS, velocity);
+    }
+
+    @Override
+    public void loadState(Map<String, NDArray> state) {
+        step = OptimizerState.load(state, params, BUFFERS, velocity);
+    }
+
+    /** The number of {@link #step()} calls so far. */
+    public long steps() {
+        return step;
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        this.lr = OptimizerState.checkLr(lr);
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+
+    public double reg() {
+        return reg;
+    }
+
+    @Override
+    public String toString() {
+        return "SGD(lr=" + lr + ", momentum=" + momentum + ", nesterov=" + nesterov + ", reg=" + reg + ")";
+    }
+}

@@ -1,0 +1,74 @@
+package dev.nabla.optim;
+
+import dev.nabla.nn.Parameter;
+import dev.nabla.tensor.NDArray;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AdamTest {
+
+    private static Parameter param(String name, boolean decays, double... v) {
+        return new Parameter(name, NDArray.of(v, v.length), decays);
+    }
+
+    @Test
+    void theFirstStepMovesEachWeightByAboutLrAgainstTheSignOfItsGradient() {
+        // t = 1: mHat = g, vHat = g^2, so the step is lr * g / (|g| + eps)
+        Parameter w = param("W1", true, 1, -2, 3);
+        Adam opt = new Adam(List.of(w), 0.1, 0.9, 0.999, 1e-8, 0);
+        w.tensor().setGrad(NDArray.of(new double[] {0.5, -4, 1e-3}, 3));
+        opt.step();
+        double[] g = {0.5, -4, 1e-3};
+        double[] w0 = {1, -2, 3};
+        for (int i = 0; i < 3; i++) assertEquals(w0[i] - 0.1 * g[i] / (Math.abs(g[i]) + 1e-8), w.value().getFlat(i), 1e-15);
+    }
+
+    @Test
+    void twoStepsMatchTheBiasCorrectedFormula() {
+        Parameter w = param("W1", false, 0.0);
+        Adam opt = new Adam(List.of(w), 0.01, 0.9, 0.99, 1e-8, 0);
+        double[] grads = {1.0, 3.0};
+        double m = 0, v = 0, x = 0;
+        for (int t = 1; t <= 2; t++) {
+            w.tensor().setGrad(NDArray.of(new double[] {grads[t - 1]}, 1));
+            opt.step();
+            m = 0.9 * m + 0.1 * grads[t - 1];
+            v = 0.99 * v + 0.01 * grads[t - 1] * grads[t - 1];
+            x -= 0.01 * (m / (1 - Math.pow(0.9, t))) / (Math.sqrt(v / (1 - Math.pow(0.99, t))) + 1e-8);
+        }
+        assertEquals(x, w.value().getFlat(0), 1e-15);
+        Map<String, NDArray> s = opt.state();
+        assertEquals(2.0, s.get("step").item());
+        assertEquals(m, s.get("W1.m").getFlat(0), 1e-15);
+        assertEquals(v, s.get("W1.v").getFlat(0), 1e-15);
+    }
+
+    @Test
+    void coupledDecayGoesThroughTheMomentsAndDecoupledDecayShrinksTheWeight() {
+        // zero gradient: Adam sees g = wd * W, so its first step is about lr; AdamW only shrinks W by lr * wd * W
+        Parameter a = param("W1", true, 2.0), b = param("W1", true, 2.0), bias = param("b1", false, 2.0);
+        Adam adam = new Adam(List.of(a), 0.1, 0.9, 0.999, 1e-8, 0.5);
+        Adam adamW = Adam.adamW(List.of(b, bias), 0.1, 0.9, 0.999, 1e-8, 0.5);
+        a.tensor().setGrad(NDArray.of(new double[] {0}, 1));
+        b.tensor().setGrad(NDArray.of(new double[] {0}, 1));
+        bias.tensor().setGrad(NDArray.of(new double[] {0}, 1));
+        adam.step();
+        adamW.step();
+        assertEquals(2.0 - 0.1 * 1.0 / (1.0 + 1e-8), a.value().getFlat(0), 1e-15);
+        assertEquals(2.0 * (1 - 0.1 * 0.5), b.value().getFlat(0), 1e-15);
+        assertEquals(2.0, bias.value().getFlat(0), 0, "biases do not decay");
+    }
+
+    @Test
+    void invalidSettingsAreRejected() {
+        List<Parameter> ps = List.of(param("W1", true, 1));
+        SGDTest.assertMessage(() -> new Adam(ps, 0.1, 1.0, 0.999, 1e-8, 0), "beta1", "1.0");
+        SGDTest.assertMessage(() -> new Adam(ps, 0.1, 0.9, -0.1, 1e-8, 0), "beta2", "-0.1");
+        SGDTest.assertMessage(() -> new Adam(ps, 0.1, 0.9, 0.999, 0, 0), "eps");
+        SGDTest.assertMessage(() -> new Adam(ps, 0.1, 0.9, 0.999, 1e-8, -1), "weight decay", "-1");
+    }
+}

@@ -1,0 +1,48 @@
+package dev.nabla.train;
+
+import dev.nabla.data.Mnist;
+import dev.nabla.data.MnistSplits;
+import dev.nabla.nn.ModelSpec;
+import dev.nabla.nn.Models;
+import dev.nabla.nn.Module;
+import dev.nabla.optim.Optimizer;
+
+import java.nio.file.Path;
+
+/**
+ * Trains the course's models on MNIST with the course's settings and prints accuracy and time per epoch; run
+ * by hand (not part of the test suite), from the repository or a module folder:
+ * {@code java --add-modules jdk.incubator.vector -cp nabla-core/target/classes:nabla-core/target/test-classes
+ * dev.nabla.train.CourseBaseline [twolayer|softmax] [epochs] [lr] [threads]}.
+ */
+public final class CourseBaseline {
+    public static void main(String[] args) {
+        String type = args.length > 0 ? args[0] : "twolayer";
+        TrainConfig cfg = TrainConfig.courseDefaults();
+        if (type.equals("softmax")) cfg = cfg.withModel(ModelSpec.courseSoftmax());
+        if (args.length > 1) cfg = cfg.withEpochs(Integer.parseInt(args[1]));
+        if (args.length > 2) cfg = cfg.withLr(Double.parseDouble(args[2]));
+        if (args.length > 3) cfg = cfg.withThreads(Integer.parseInt(args[3]));
+        Path dir = MnistData.find().orElseThrow(() -> new IllegalStateException("no shared/data/mnist above " + Path.of("").toAbsolutePath()));
+        long t0 = System.nanoTime();
+        MnistSplits data = Mnist.load(dir);
+        System.out.printf("loaded %s in %.2f s%n", dir, (System.nanoTime() - t0) / 1e9);
+        Module model = Models.build(cfg.model());
+        Optimizer opt = Trainer.optimizer(model, cfg);
+        System.out.println(model.describe(cfg.batchSize(), 784));
+        System.out.println(cfg);
+        TrainResult r = Trainer.fit(model, opt, data, cfg, new TrainListener() {
+            @Override
+            public void onEpoch(EpochMetrics m, boolean newBest, TrainState state) {
+                System.out.printf("epoch %2d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  train %.3f s  eval %.3f s%s%n",
+                        m.epoch(), m.trainLoss(), m.trainAcc(), m.valLoss(), m.valAcc(), m.trainSeconds(), m.evalSeconds(),
+                        newBest ? "  *" : "");
+            }
+        }, null);
+        double mean = r.history().stream().mapToDouble(EpochMetrics::trainSeconds).average().orElse(Double.NaN);
+        double min = r.history().stream().mapToDouble(EpochMetrics::trainSeconds).min().orElse(Double.NaN);
+        System.out.printf("%s: final train acc %.4f, best val acc %.4f (epoch %d), test acc %.4f; train s/epoch mean %.3f min %.3f; total %.1f s%n",
+                r.status(), r.finalTrainAcc(), r.bestValAcc(), r.bestEpoch(), r.testAcc(), mean, min, r.seconds());
+        System.out.println(r.message());
+    }
+}

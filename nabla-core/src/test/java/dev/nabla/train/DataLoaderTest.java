@@ -1,0 +1,89 @@
+package dev.nabla.train;
+
+import dev.nabla.data.ImageSet;
+import dev.nabla.random.NumpyRandom;
+import dev.nabla.tensor.DType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class DataLoaderTest {
+
+    /** 10 samples of 2 features: feature 0 is the sample's index, feature 1 its label (index % 3). */
+    private static ImageSet indexed(int n) {
+        float[] px = new float[2 * n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 3;
+            px[2 * i] = i;
+            px[2 * i + 1] = y[i];
+        }
+        return new ImageSet(px, y, n, 1, 2, 3);
+    }
+
+    private static List<Batch> all(DataLoader l, int epoch) {
+        List<Batch> out = new ArrayList<>();
+        for (Batch b : l.batches(epoch)) out.add(b);
+        return out;
+    }
+
+    @Test
+    void theBatchCountRoundsUpAndTheLastBatchHoldsTheRest() {
+        DataLoader l = new DataLoader(indexed(10), 4, true, 1);
+        assertEquals(3, l.batches());
+        assertEquals(List.of(4, 4, 2), all(l, 1).stream().map(Batch::size).toList());
+        assertArrayEquals(new int[] {2, 2}, all(l, 1).get(2).x().shape());
+    }
+
+    @Test
+    void aShuffledEpochVisitsEverySampleOnceAndEachRowKeepsItsLabel() {
+        DataLoader l = new DataLoader(indexed(10), 4, true, 7);
+        List<Integer> seen = new ArrayList<>();
+        for (Batch b : l.batches(3)) {
+            assertEquals(DType.F32, b.x().dtype());
+            for (int i = 0; i < b.size(); i++) {
+                seen.add((int) b.x().value().get(i, 0));
+                assertEquals(b.y()[i], (int) b.x().value().get(i, 1));
+            }
+        }
+        assertNotEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), seen, "shuffled");
+        seen.sort(null);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), seen);
+    }
+
+    @Test
+    void theOrderOfAnEpochDependsOnlyOnTheSeedAndTheEpoch() {
+        ImageSet s = indexed(50);
+        DataLoader a = new DataLoader(s, 8, true, 1024), b = new DataLoader(s, 8, true, 1024);
+        all(a, 1);
+        all(a, 2);
+        assertArrayEquals(a.order(3), b.order(3), "epoch 3 alone equals epoch 3 after epochs 1 and 2");
+        assertFalse(Arrays.equals(a.order(3), a.order(4)), "each epoch reshuffles");
+        assertFalse(Arrays.equals(a.order(3), new DataLoader(s, 8, true, 1025).order(3)), "the seed matters");
+        // the order is numpy's permutation under the documented per-epoch seed
+        assertArrayEquals(new NumpyRandom(DataLoader.epochSeed(1024, 3)).permutation(50), a.order(3));
+    }
+
+    @Test
+    void epochSeedsStayInNumpysRange() {
+        for (long seed : new long[] {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            for (int e = 0; e < 100; e++) {
+                long s = DataLoader.epochSeed(seed, e);
+                assertTrue(s >= 0 && s <= 0xffffffffL, seed + "/" + e + " -> " + s);
+            }
+        }
+    }
+
+    @Test
+    void withoutShufflingBatchesAreConsecutiveRows() {
+        DataLoader l = new DataLoader(indexed(10), 4, false, 1);
+        List<Batch> bs = all(l, 5);
+        assertArrayEquals(new int[] {0, 1, 2, 0}, bs.get(0).y());
+        assertEquals(8, (int) bs.get(2).x().value().get(0, 0));
+        assertEquals(9, (int) bs.get(2).x().value().get(1, 0));
+    }
+}
