@@ -29,7 +29,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             if (t instanceof InputException || t instanceof IllegalArgumentException) {
-                cmd.getErr().println("nabla " + cmd.getCommandName() + ": " + t.getMessage());
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + t.getMessage());
                 return EXIT_USAGE;
             }
             throw ex;
