@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 /** {@code nabla bench data}: how long reading the four MNIST files takes, as {@code nabla train} reads them. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = {
-                "Seconds to read the four MNIST files (raw or .gz) into float pixels and split them 48,000 / "
-                        + "12,000 / 10,000: the first read in this process (what `nabla train` pays, JIT "
-                        + "compilation included), then the median of --repeat more."},
+                "Seconds to read the four MNIST files.",
+                "Reads the files (raw or .gz) into float pixels and splits them 48,000 / 12,000 / 10,000: the "
+                        + "first read in this process (what `nabla train` pays, JIT compilation included), then "
+                        + "the median of --repeat more."},
         footer = {"", "Examples:", "  nabla bench data", "  nabla bench data --data shared/data/mnist --json"})
 final class BenchDataCommand implements Callable<Integer> {
 
