@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 AutodiffDemoCommand.class,
                 BenchCommand.class,
+                DataCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -28,9 +29,14 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
+            String where = cmd.getCommandSpec().qualifiedName();
             if (t instanceof InputException || t instanceof IllegalArgumentException) {
-                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + t.getMessage());
+                cmd.getErr().println(where + ": " + t.getMessage());
                 return EXIT_USAGE;
+            }
+            if (t instanceof dev.nabla.data.FetchException) {
+                cmd.getErr().println(where + ": " + t.getMessage());
+                return EXIT_FAILED;
             }
             throw ex;
         });

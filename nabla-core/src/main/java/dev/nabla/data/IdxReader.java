@@ -48,9 +48,13 @@ public final class IdxReader {
      */
     public static ImageSet read(Path images, Path labels, int classes) {
         int[] l = readLabels(labels, classes);
-        Images im = readImages(images);
-        if (im.count() != l.length) throw countMismatch(images, im.count(), labels, l.length);
-        return new ImageSet(im.pixels(), l, im.count(), im.rows(), im.cols(), classes);
+        try (ImageFile f = ImageFile.open(images)) {
+            // compare the counts before reading any pixels
+            if (f.count != l.length) throw countMismatch(images, f.count, labels, l.length);
+            float[] pixels = f.read(f.count);
+            f.finish();
+            return new ImageSet(pixels, l, f.count, f.rows, f.cols, classes);
+        }
     }
 
     static InputException countMismatch(Path images, int imageCount, Path labels, int labelCount) {

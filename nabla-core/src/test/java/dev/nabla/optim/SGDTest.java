@@ -94,6 +94,20 @@ class SGDTest {
     }
 
     @Test
+    void aParameterThatIsAViewIntoALargerArrayIsUpdatedInPlaceWithoutTouchingItsNeighbours() {
+        NDArray big = NDArray.of(new float[] {9f, 1f, -2f, 9f}, 4);
+        Parameter p = new Parameter("W1", big.slice(0, 1, 3), true);
+        SGD opt = new SGD(List.of(p), 0.5, 0.5, true, 0.25);
+        for (int step = 0; step < 2; step++) {
+            NDArray g = NDArray.of(new float[] {7f, 0.5f, 0.25f}, 3).slice(0, 1, 3); // a gradient view as well
+            p.tensor().setGrad(g);
+            opt.step();
+        }
+        // the same numbers as nesterovStepsAlongTheGradientPlusMomentumTimesVelocity
+        assertArrayEquals(new float[] {9f, -0.11328125f, -1.62890625f, 9f}, big.toFloatArray(), 0f);
+    }
+
+    @Test
     void parametersWithoutAGradientAreLeftAlone() {
         SGD opt = new SGD(params(), 0.5, 0.9, false, 0.25);
         w.tensor().setGrad(NDArray.of(new float[] {0.5f, 0.25f}, 2));

@@ -142,13 +142,13 @@ class NumpyRandomTest {
     }
 
     @Test
-    void normalsDifferFromNumpysInNoMoreThanTheRareLastBit() throws Exception {
+    void normalsDifferFromNumpysOnlyRarelyAndInTheLastBits() throws Exception {
         // RandomState(7).randn(2000) saved by numpy on glibc, whose log misrounds about 1 call in 1,000
         double[] expected = readF8Npy("/dev/nabla/random/randn-seed7-2000.npy");
         double[] got = new NumpyRandom(7).randn(expected.length);
         int exact = 0;
         for (int i = 0; i < got.length; i++) {
-            assertEquals(expected[i], got[i], 2 * Math.ulp(expected[i]), "value " + i);
+            assertEquals(expected[i], got[i], 4 * Math.ulp(expected[i]), "value " + i);
             if (expected[i] == got[i]) exact++;
         }
         assertTrue(exact >= got.length - 10, exact + " of " + got.length + " values bit-identical");
@@ -172,7 +172,7 @@ class NumpyRandomTest {
         }
         assertEquals(sum, s.doubleValue(), 1e-9, "sum, seed " + seed);
         assertEquals(sumSquares, s2.doubleValue(), 1e-7, "sum of squares, seed " + seed);
-        assertEquals(last, x[x.length - 1], 2 * Math.ulp(last), "last value, seed " + seed);
+        assertEquals(last, x[x.length - 1], 4 * Math.ulp(last), "last value, seed " + seed);
     }
 
     /** The data of a 1-d little-endian float64 .npy file (version 1.0), read without the io package. */

@@ -86,4 +86,23 @@ class DataLoaderTest {
         assertEquals(8, (int) bs.get(2).x().value().get(0, 0));
         assertEquals(9, (int) bs.get(2).x().value().get(1, 0));
     }
+
+    @Test
+    void reusingBatchesHoldTheSameSamplesInOneBufferForFullBatches() {
+        DataLoader l = new DataLoader(indexed(10), 4, true, 3);
+        List<Batch> fresh = all(l, 2);
+        List<float[]> storages = new ArrayList<>();
+        int k = 0;
+        for (Batch b : l.reusingBatches(2)) {
+            Batch f = fresh.get(k++);
+            assertArrayEquals(f.y(), b.y());
+            assertArrayEquals(f.x().value().toFloatArray(), b.x().value().toFloatArray());
+            storages.add(b.x().value().floatStorage());
+        }
+        assertEquals(3, k);
+        assertSame(storages.get(0), storages.get(1), "full batches share one buffer");
+        assertNotSame(storages.get(0), storages.get(2), "the smaller last batch has its own array");
+        assertNotSame(fresh.get(0).x().value().floatStorage(), fresh.get(1).x().value().floatStorage(),
+                "batches() hands out independent arrays");
+    }
 }

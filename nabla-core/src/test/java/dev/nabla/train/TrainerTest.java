@@ -203,6 +203,9 @@ class TrainerTest {
         Module m = Models.build(cfg.model());
         assertEquals(0.9, ((dev.nabla.optim.SGD) Trainer.optimizer(m, cfg)).momentum());
         assertEquals(0.0, ((dev.nabla.optim.SGD) Trainer.optimizer(m, cfg.withCourseFormat(true))).momentum());
+        dev.nabla.optim.SGD nesterov = (dev.nabla.optim.SGD) Trainer.optimizer(m, cfg.withMomentum(0.9, true).withCourseFormat(true));
+        assertEquals(0.0, nesterov.momentum());
+        assertFalse(nesterov.nesterov());
     }
 
     @Test
@@ -230,6 +233,8 @@ class TrainerTest {
         assertTrue(o.getMessage().contains("'rmsprop'") && o.getMessage().contains("sgd, adam, adamw"), o.getMessage());
         assertThrows(InputException.class, () -> c.withEpochs(0));
         assertThrows(InputException.class, () -> c.withMomentum(1, false));
+        InputException n = assertThrows(InputException.class, () -> c.withMomentum(0, true));
+        assertTrue(n.getMessage().contains("nesterov"), n.getMessage());
     }
 
     @Test

@@ -1,0 +1,77 @@
+package dev.nabla.cli;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class DataCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Path sharedMnist() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path m = d.resolve("shared/data/mnist");
+            if (Files.isRegularFile(m.resolve("train-images-idx3-ubyte.gz"))) return m;
+        }
+        if ("true".equals(System.getenv("CI"))) fail("no shared/data/mnist folder (CI=true: it must be there)");
+        Assumptions.abort("no shared/data/mnist folder");
+        return null;
+    }
+
+    @Test
+    void fetchFromAFolderThenInfoDescribesTheData() {
+        Path mnist = sharedMnist();
+        Path data = tmp.resolve("mnist");
+        Run fetch = run("data", "fetch", "--data", data.toString(), "--from", mnist.toString());
+        assertEquals(0, fetch.code(), fetch.err());
+        assertEquals(data.toString(), fetch.out().strip(), "stdout holds only the folder");
+        assertTrue(fetch.err().contains("MNIST is ready in " + data), fetch.err());
+
+        Run info = run("data", "info", "--data", data.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("train-images-idx3-ubyte      SHA-256 ok"), info.out());
+        assertTrue(info.out().contains("training file: 60000 images of 28x28, split 48000 train + 12000 validation"), info.out());
+        assertTrue(info.out().contains("test           980   1135   1032   1010    982    892    958   1028    974   1009"),
+                info.out());
+    }
+
+    @Test
+    void failuresExitWithOneAndBadInputWithTwo() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Run fetch = run("data", "fetch", "--data", tmp.resolve("d").toString(), "--from", empty.toString());
+        assertEquals(Main.EXIT_FAILED, fetch.code());
+        assertTrue(fetch.err().contains("could not fetch train-images-idx3-ubyte"), fetch.err());
+
+        Run missing = run("data", "fetch", "--data", tmp.resolve("d").toString(), "--from", tmp.resolve("nope").toString());
+        assertEquals(Main.EXIT_USAGE, missing.code());
+        assertTrue(missing.err().contains("--from " + tmp.resolve("nope") + ": no such folder"), missing.err());
+
+        Run info = run("data", "info", "--data", empty.toString());
+        assertEquals(Main.EXIT_USAGE, info.code());
+        assertTrue(info.err().contains(empty + ": no MNIST files found"), info.err());
+    }
+}
