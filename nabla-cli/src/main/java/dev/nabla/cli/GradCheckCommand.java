@@ -1,0 +1,293 @@
+package dev.nabla.cli;
+
+import dev.nabla.InputException;
+import dev.nabla.autograd.Functional;
+import dev.nabla.autograd.Grad;
+import dev.nabla.autograd.Tensor;
+import dev.nabla.cli.config.RunConfig;
+import dev.nabla.data.ImageSet;
+import dev.nabla.io.NamedArray;
+import dev.nabla.io.Npy;
+import dev.nabla.nn.Models;
+import dev.nabla.nn.Module;
+import dev.nabla.nn.ModelSpec;
+import dev.nabla.nn.Parameter;
+import dev.nabla.tensor.DType;
+import dev.nabla.tensor.NDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+
+/**
+ * {@code nabla gradcheck}: each parameter's analytic gradient (reverse mode) against central finite differences,
+ * both in float64, for the loss of a model on a batch of images.
+ */
+@Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Check a model's gradients: the mean cross-entropy loss on a batch of training images (float64),",
+                "each parameter's analytic gradient (backpropagation) against central finite differences",
+                "(L(w + h) - L(w - h)) / 2h. An entry passes when |analytic - numerical| <= atol + rtol * |numerical|;",
+                "the relative error shown is |analytic - numerical| / max(|analytic|, |numerical|, atol / rtol).",
+                "With --max-entries N each parameter is checked on N entries: the N/2 with the largest gradients and",
+                "N/2 others drawn at random (seeded)."},
+        footer = {"", "Examples:",
+                "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
+                "  nabla gradcheck --model softmax --save-grads grads/",
+                "  nabla gradcheck --model twolayer --inputs X.npy --labels y.npy --max-entries 0",
+                "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
+public final class GradCheckCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "softmax|twolayer|mlp", defaultValue = "twolayer",
+            description = "model (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer sizes (default 128)")
+    String hidden;
+
+    @Option(names = "--activation", paramLabel = "relu|sigmoid|tanh", description = "hidden activation")
+    String activation;
+
+    @Option(names = "--init", paramLabel = "numpy|normal|xavier|kaiming", description = "weight initialisation (default numpy)")
+    String init;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the initial weights (default 1024)")
+    String seed;
+
+    @Option(names = "--range", paramLabel = "FROM:TO", description = "the training images [FROM, TO) (default 0:64)")
+    String range;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "folder with the MNIST files (default: the cache)")
+    Path data;
+
+    @Option(names = "--inputs", paramLabel = "X.npy", description = "inputs [N, features] from a .npy file instead of MNIST")
+    Path inputs;
+
+    @Option(names = "--labels", paramLabel = "y.npy", description = "labels [N] for --inputs")
+    Path labels;
+
+    @Option(names = "--save-grads", paramLabel = "DIR", description = "write each analytic gradient as DIR/<parameter>.npy (float32)")
+    Path saveGrads;
+
+    @Option(names = "--max-entries", paramLabel = "N", defaultValue = "200",
+            description = "entries checked per parameter, 0 for all (default ${DEFAULT-VALUE})")
+    int maxEntries;
+
+    @Option(names = "--eps", paramLabel = "H", defaultValue = "1e-6", description = "finite-difference step (default ${DEFAULT-VALUE})")
+    double eps;
+
+    @Option(names = "--atol", paramLabel = "X", defaultValue = "1e-8", description = "absolute tolerance (default ${DEFAULT-VALUE})")
+    double atol;
+
+    @Option(names = "--rtol", paramLabel = "X", defaultValue = "1e-5", description = "relative tolerance (default ${DEFAULT-VALUE})")
+    double rtol;
+
+    /** One parameter's comparison. */
+    record ParamReport(String name, int[] shape, int checked, double maxAbsError, double maxRelError, int worst,
+                       double analyticAtWorst, double numericalAtWorst, boolean passed) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (maxEntries < 0) throw new InputException("--max-entries " + maxEntries + " is not allowed: expected 0 (all) or more");
+        if (!(eps > 0) || !(atol >= 0) || !(rtol >= 0) || (atol == 0 && rtol == 0)) {
+            throw new InputException("--eps must be > 0 and --atol, --rtol >= 0 (not both 0); got " + eps + ", " + atol + ", " + rtol);
+        }
+        if ((inputs == null) != (labels == null)) {
+            throw new InputException("--inputs and --labels go together: give both .npy files or neither");
+        }
+        RunConfig rc = RunConfig.defaults().with("model", model, "--model");
+        if (hidden != null) rc = rc.with("hidden", hidden, "--hidden");
+        if (activation != null) rc = rc.with("activation", activation, "--activation");
+        if (init != null) rc = rc.with("init", init, "--init");
+        if (seed != null) rc = rc.with("seed", seed, "--seed");
+        ModelSpec base = rc.resolve().model();
+
+        Batch b = inputs != null ? npyBatch() : mnistBatch(err);
+        ModelSpec s = new ModelSpec(base.type(), b.features, base.hidden(), base.activation(), b.classes, base.init(),
+                base.seed());
+        Module m = Models.build(s).to(DType.F64);
+        NDArray x = NDArray.of(b.x, b.count, b.features).to(DType.F64);
+
+        // analytic gradients, float64
+        double loss;
+        try (var on = Grad.enabled()) {
+            m.zeroGrad();
+            Tensor l = Functional.crossEntropy(m.forward(Tensor.of(x)), b.y);
+            loss = l.item();
+            l.backward();
+        }
+        out.printf(Locale.ROOT, "gradcheck %s (init %s, seed %d) on %s%n", RunConfig.describeModel(s), s.init(),
+                s.seed(), b.what);
+        out.printf(Locale.ROOT, "loss %.9f (mean cross-entropy, float64)%n", loss);
+        out.printf(Locale.ROOT, "central differences with h = %s; an entry passes when |analytic - numerical| <= %s + %s * |numerical|%n",
+                num(eps), num(atol), num(rtol));
+
+        List<ParamReport> reports = new ArrayList<>();
+        List<NDArray> grads = new ArrayList<>();
+        Random rng = new Random(42);
+        for (Parameter p : m.parameters()) {
+            NDArray g = p.grad() == null ? NDArray.zeros(DType.F64, p.shape()) : p.grad().to(DType.F64).copy();
+            grads.add(g);
+            reports.add(check(m, x, b.y, p, g, rng));
+        }
+
+        if (saveGrads != null) {
+            for (int i = 0; i < reports.size(); i++) {
+                NDArray g = grads.get(i);
+                Npy.write(saveGrads.resolve(reports.get(i).name() + ".npy"), new NamedArray(g.shape(), g.toFloatArray()));
+            }
+        }
+
+        printTable(out, reports);
+        boolean passed = reports.stream().allMatch(ParamReport::passed);
+        if (saveGrads != null) out.println("gradients written to " + saveGrads + " (" + String.join(", ",
+                reports.stream().map(r -> r.name() + ".npy").toList()) + ")");
+        out.println(passed ? "gradcheck passed" : "gradcheck FAILED");
+        out.flush();
+        return passed ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    private ParamReport check(Module m, NDArray x, int[] y, Parameter p, NDArray g, Random rng) {
+        NDArray w = p.value();
+        int n = w.numel();
+        int[] entries = entries(g, n, rng);
+        double maxAbs = 0, maxRel = -1, aW = 0, nW = 0;
+        int worst = -1;
+        boolean ok = true;
+        double floor = rtol > 0 ? atol / rtol : 0;
+        try (var off = Grad.disabled()) {
+            for (int k : entries) {
+                double orig = w.getFlat(k);
+                w.setFlat(k, orig + eps);
+                double plus = loss(m, x, y);
+                w.setFlat(k, orig - eps);
+                double minus = loss(m, x, y);
+                w.setFlat(k, orig);
+                double num = (plus - minus) / (2 * eps);
+                double ana = g.getFlat(k);
+                double abs = Math.abs(ana - num);
+                double denom = Math.max(Math.max(Math.abs(ana), Math.abs(num)), floor);
+                double rel = denom == 0 ? 0 : abs / denom;
+                double excess = abs - (atol + rtol * Math.abs(num));
+                if (!(excess <= 0)) ok = false;
+                maxAbs = Math.max(maxAbs, abs);
+                if (rel > maxRel || Double.isNaN(rel)) {
+                    maxRel = Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel;
+                    worst = k;
+                    aW = ana;
+                    nW = num;
+                }
+            }
+        }
+        return new ParamReport(p.name(), p.shape(), entries.length, maxAbs, maxRel, worst, aW, nW, ok);
+    }
+
+    private static String num(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static double loss(Module m, NDArray x, int[] y) {
+        return Functional.crossEntropy(m.forward(Tensor.of(x)), y).item();
+    }
+
+    // all entries, or half the largest |gradient| (where mistakes show) and half drawn at random from the rest
+    private int[] entries(NDArray g, int n, Random rng) {
+        if (maxEntries == 0 || maxEntries >= n) return IntStream.range(0, n).toArray();
+        Set<Integer> chosen = new LinkedHashSet<>();
+        Integer[] byMagnitude = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        Arrays.sort(byMagnitude, Comparator.comparingDouble((Integer i) -> -Math.abs(g.getFlat(i))));
+        for (int i = 0; i < maxEntries / 2; i++) chosen.add(byMagnitude[i]);
+        while (chosen.size() < maxEntries) chosen.add(rng.nextInt(n));
+        return chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static void printTable(PrintWriter out, List<ParamReport> reports) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"param", "shape", "checked", "max |a-n|", "max rel err", "worst entry (analytic, numerical)", "result"});
+        for (ParamReport r : reports) {
+            rows.add(new String[]{r.name(), Arrays.toString(r.shape()), Integer.toString(r.checked()),
+                    String.format(Locale.ROOT, "%.2e", r.maxAbsError()), String.format(Locale.ROOT, "%.2e", r.maxRelError()),
+                    String.format(Locale.ROOT, "[%d] (%.6e, %.6e)", r.worst(), r.analyticAtWorst(), r.numericalAtWorst()),
+                    r.passed() ? "pass" : "FAIL"});
+        }
+        int[] w = new int[rows.get(0).length];
+        for (String[] row : rows) for (int c = 0; c < w.length; c++) w[c] = Math.max(w[c], row[c].length());
+        for (String[] row : rows) {
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < w.length; c++) {
+                sb.append(row[c]).append(" ".repeat(w[c] - row[c].length()));
+                if (c < w.length - 1) sb.append("  ");
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    /** The images and labels to check on. */
+    private record Batch(float[] x, int[] y, int count, int features, int classes, String what) {
+    }
+
+    private Batch mnistBatch(PrintWriter err) {
+        ImageSet train = MnistData.load(data, err).train();
+        int[] r = parseRange(range == null ? "0:64" : range, train.count());
+        ImageSet s = train.slice(r[0], r[1]);
+        return new Batch(s.pixels(), s.labels(), s.count(), s.features(), s.classes(),
+                "MNIST training images " + r[0] + ":" + r[1]);
+    }
+
+    private Batch npyBatch() {
+        NamedArray xa = Npy.readFloats(inputs);
+        int[] ys = Npy.readInts(labels).data();
+        int[] shape = xa.shape();
+        if (shape.length < 2) {
+            throw new InputException("--inputs " + inputs + ": expected an array [N, features] (or [N, rows, cols]), found shape "
+                    + Arrays.toString(shape));
+        }
+        int count = shape[0];
+        int features = xa.data().length / Math.max(1, count);
+        if (ys.length != count) {
+            throw new InputException("--labels " + labels + " has " + ys.length + " labels, --inputs " + inputs + " has "
+                    + count + " rows");
+        }
+        int classes = 10;
+        for (int v : ys) {
+            if (v < 0) throw new InputException("--labels " + labels + ": label " + v + " is negative");
+            classes = Math.max(classes, v + 1);
+        }
+        int[] r = parseRange(range == null ? "0:" + count : range, count);
+        float[] x = Arrays.copyOfRange(xa.data(), r[0] * features, r[1] * features);
+        return new Batch(x, Arrays.copyOfRange(ys, r[0], r[1]), r[1] - r[0], features, classes,
+                inputs + " rows " + r[0] + ":" + r[1]);
+    }
+
+    static int[] parseRange(String text, int count) {
+        String[] parts = text.split(":", -1);
+        try {
+            if (parts.length == 2) {
+                int from = parts[0].isBlank() ? 0 : Integer.parseInt(parts[0].trim());
+                int to = parts[1].isBlank() ? count : Integer.parseInt(parts[1].trim());
+                if (from >= 0 && to <= count && from < to) return new int[]{from, to};
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InputException("--range " + text + " is not allowed: expected FROM:TO with 0 <= FROM < TO <= " + count);
+    }
+}

@@ -1,0 +1,296 @@
+package dev.nabla.cli.run;
+
+import dev.nabla.InputException;
+import dev.nabla.cli.config.ConfigLoader;
+import dev.nabla.cli.config.RunConfig;
+import dev.nabla.cli.plot.Charts;
+import dev.nabla.io.AtomicFiles;
+import dev.nabla.io.Json;
+import dev.nabla.io.NamedArray;
+import dev.nabla.io.SafeTensors;
+import dev.nabla.tensor.DType;
+import dev.nabla.tensor.NDArray;
+import dev.nabla.train.EpochMetrics;
+import dev.nabla.train.TrainConfig;
+import dev.nabla.train.TrainState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The files of one training run, all in one folder, each written whole (temporary name, then rename):
+ * <ul>
+ *   <li>{@value #CONFIG}: the resolved config in nabla's format ({@code nabla train --config} reads it);</li>
+ *   <li>{@value #HISTORY}: {@code epoch,train_loss,train_acc,val_loss,val_acc,train_seconds,eval_seconds};</li>
+ *   <li>{@value #RESULTS}: config, history, best epoch, accuracies, seconds and status
+ *       ({@code running}, {@code ok} or {@code diverged});</li>
+ *   <li>{@code loss.png/.svg}, {@code accuracy.png/.svg}: training and validation curves per epoch;</li>
+ *   <li>{@value #MODEL}: the best epoch's weights ({@link ModelFile});</li>
+ *   <li>{@value #CHECKPOINT} + {@value #CHECKPOINT_JSON}: the {@link TrainState} after the last finished epoch,
+ *       from which {@code --resume} continues.</li>
+ * </ul>
+ *
+ * <p>The checkpoint's tensors are stored as {@code weights.NAME}, {@code best.NAME} and {@code optimizer.KEY}; its
+ * metadata key {@value #STATE_KEY} holds the rest of the state as JSON (epochs done, history, best epoch), the
+ * same text as {@value #CHECKPOINT_JSON}. The safetensors file is the one read back, so the two files can never
+ * disagree about which epoch a tensor belongs to.
+ */
+public final class RunFolder {
+
+    public static final String CONFIG = "config.yaml";
+    public static final String HISTORY = "history.csv";
+    public static final String RESULTS = "results.json";
+    public static final String MODEL = "model.safetensors";
+    public static final String CHECKPOINT = "checkpoint.safetensors";
+    public static final String CHECKPOINT_JSON = "checkpoint.json";
+    public static final String LOSS_CHART = "loss";
+    public static final String ACCURACY_CHART = "accuracy";
+    static final String STATE_KEY = "nabla.state";
+
+    static final List<String> HISTORY_COLUMNS =
+            List.of("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "train_seconds", "eval_seconds");
+
+    private final Path dir;
+
+    public RunFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    /** {@code parent/<yyyyMMdd-HHmmss>-<model>}, with a numeric suffix if that folder exists already. */
+    public static Path defaultDir(Path parent, String model, LocalDateTime now) {
+        String base = now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)) + "-" + model;
+        Path p = parent.resolve(base);
+        for (int i = 2; Files.exists(p); i++) p = parent.resolve(base + "-" + i);
+        return p;
+    }
+
+    /** Whether the folder holds a run's files already (so that a new run must not write into it). */
+    public boolean holdsRun() {
+        return Files.exists(file(RESULTS)) || Files.exists(file(CHECKPOINT));
+    }
+
+    // ---------------------------------------------------------------- config
+
+    public void writeConfig(TrainConfig cfg) {
+        AtomicFiles.writeString(file(CONFIG), RunConfig.toYaml(cfg));
+    }
+
+    /** The run's {@value #CONFIG}, as settings that command-line options may still override. */
+    public RunConfig readConfig() {
+        Path f = file(CONFIG);
+        if (!Files.isRegularFile(f)) {
+            throw new InputException(dir + " has no " + CONFIG + ": not a run folder written by nabla train");
+        }
+        return ConfigLoader.load(f);
+    }
+
+    // ---------------------------------------------------------------- history, results, charts
+
+    public void writeHistory(List<EpochMetrics> history) {
+        StringBuilder sb = new StringBuilder(String.join(",", HISTORY_COLUMNS)).append('\n');
+        for (EpochMetrics m : history) {
+            sb.append(m.epoch()).append(',').append(m.trainLoss()).append(',').append(m.trainAcc()).append(',')
+                    .append(m.valLoss()).append(',').append(m.valAcc()).append(',')
+                    .append(m.trainSeconds()).append(',').append(m.evalSeconds()).append('\n');
+        }
+        AtomicFiles.writeString(file(HISTORY), sb.toString());
+    }
+
+    /** What {@value #RESULTS} holds, in this order. */
+    public record Results(TrainConfig config, List<EpochMetrics> history, int bestEpoch, double bestValAcc,
+                          double finalTrainAcc, double testAcc, double seconds, String status, String message) {
+
+        /** The JSON-ready map: config, history, best_epoch, best_val_acc, final_train_acc, test_acc, ... */
+        public Map<String, Object> toMap(Path runDir) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("config", RunConfig.toMap(config));
+            m.put("history", historyToList(history));
+            m.put("best_epoch", bestEpoch);
+            m.put("best_val_acc", bestValAcc);
+            m.put("final_train_acc", finalTrainAcc);
+            m.put("test_acc", testAcc);
+            m.put("seconds", seconds);
+            m.put("status", status);
+            if (message != null) m.put("message", message);
+            m.put("model", ModelFile.specToMap(config.model()));
+            if (runDir != null) m.put("run_dir", runDir.toString());
+            return m;
+        }
+    }
+
+    public void writeResults(Results r) {
+        AtomicFiles.writeString(file(RESULTS), Json.pretty(r.toMap(dir)));
+    }
+
+    /** Loss and accuracy curves (training vs validation), with the hyper-parameters in the titles. */
+    public void writeCharts(TrainConfig cfg, List<EpochMetrics> history) {
+        int n = history.size();
+        double[] tl = new double[n], vl = new double[n], ta = new double[n], va = new double[n];
+        for (int i = 0; i < n; i++) {
+            EpochMetrics m = history.get(i);
+            tl[i] = m.trainLoss();
+            vl[i] = m.valLoss();
+            ta[i] = m.trainAcc();
+            va[i] = m.valAcc();
+        }
+        String what = RunConfig.describe(cfg);
+        Charts.lines("Loss: " + what, "epoch", "cross-entropy loss",
+                Charts.pair("training", tl, "validation", vl), file(LOSS_CHART));
+        Charts.lines("Accuracy: " + what, "epoch", "accuracy",
+                Charts.pair("training", ta, "validation", va), file(ACCURACY_CHART));
+    }
+
+    // ---------------------------------------------------------------- model and checkpoint
+
+    /** Writes the best weights with the spec (and, for information, the config and epoch) as metadata. */
+    public void writeModel(TrainConfig cfg, Map<String, NDArray> weights, int epoch, double valAcc) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("nabla.config", Json.write(RunConfig.toMap(cfg)));
+        meta.put("nabla.epoch", Integer.toString(epoch));
+        meta.put("nabla.val_acc", Double.toString(valAcc));
+        ModelFile.save(file(MODEL), cfg.model(), weights, meta);
+    }
+
+    /** Writes {@code state} as {@value #CHECKPOINT} and then {@value #CHECKPOINT_JSON}. */
+    public void writeCheckpoint(TrainState state, double secondsSoFar) {
+        Map<String, NamedArray> tensors = new LinkedHashMap<>();
+        Map<String, Object> f64 = new LinkedHashMap<>();
+        put(tensors, f64, "weights.", state.weights());
+        put(tensors, f64, "best.", state.bestWeights());
+        put(tensors, f64, "optimizer.", state.optimizerState());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("epochs_done", state.epochsDone());
+        json.put("best_epoch", state.bestEpoch());
+        json.put("best_val_acc", state.bestValAcc());
+        json.put("seconds", secondsSoFar);
+        json.put("history", historyToList(state.history()));
+        json.put("tensors", new ArrayList<>(tensors.keySet()));
+        // float64 arrays (if the optimizer keeps any) go into the JSON, whose numbers round-trip exactly
+        json.put("float64", f64);
+        String text = Json.pretty(json);
+        SafeTensors.write(file(CHECKPOINT), tensors, Map.of("format", "nabla-checkpoint", STATE_KEY, text));
+        AtomicFiles.writeString(file(CHECKPOINT_JSON), text);
+    }
+
+    private static void put(Map<String, NamedArray> tensors, Map<String, Object> f64, String prefix,
+                            Map<String, NDArray> arrays) {
+        if (arrays == null) return;
+        arrays.forEach((k, v) -> {
+            if (v.dtype() == DType.F64) {
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("shape", v.shape());
+                a.put("data", v.toDoubleArray());
+                f64.put(prefix + k, a);
+            } else {
+                tensors.put(prefix + k, new NamedArray(v.shape(), v.toFloatArray()));
+            }
+        });
+    }
+
+    /** A checkpoint read back: the state to resume from and the seconds the run had taken. */
+    public record Checkpoint(TrainState state, double seconds) {
+    }
+
+    /**
+     * Reads the last checkpoint.
+     *
+     * @throws InputException when the folder has none or it is damaged
+     */
+    public Checkpoint readCheckpoint() {
+        Path f = file(CHECKPOINT);
+        if (!Files.isRegularFile(f)) {
+            throw new InputException(dir + " has no " + CHECKPOINT + " to resume from (a run writes it after its"
+                    + " first epoch)");
+        }
+        SafeTensors.Contents c = SafeTensors.read(f);
+        String text = c.metadata().get(STATE_KEY);
+        if (text == null) throw new InputException(f + " has no '" + STATE_KEY + "' metadata: not a nabla checkpoint");
+        Map<String, Object> json = Json.parseObject(text, f + " metadata " + STATE_KEY);
+        try {
+            Map<String, NDArray> weights = new LinkedHashMap<>(), best = new LinkedHashMap<>(), opt = new LinkedHashMap<>();
+            c.tensors().forEach((name, a) -> route(name, ModelFile.toNDArray(a), weights, best, opt, f));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> f64 = (Map<String, Object>) json.getOrDefault("float64", Map.of());
+            f64.forEach((name, v) -> route(name, f64Array(v), weights, best, opt, f));
+            TrainState st = new TrainState(intOf(json.get("epochs_done")), weights, best, opt,
+                    historyFromList((List<?>) json.get("history")), intOf(json.get("best_epoch")),
+                    doubleOf(json.get("best_val_acc")));
+            return new Checkpoint(st, doubleOf(json.getOrDefault("seconds", 0.0)));
+        } catch (ClassCastException | NullPointerException e) {
+            throw new InputException(f + ": the checkpoint's state is incomplete or malformed (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void route(String name, NDArray a, Map<String, NDArray> weights, Map<String, NDArray> best,
+                              Map<String, NDArray> opt, Path f) {
+        if (name.startsWith("weights.")) weights.put(name.substring(8), a);
+        else if (name.startsWith("best.")) best.put(name.substring(5), a);
+        else if (name.startsWith("optimizer.")) opt.put(name.substring(10), a);
+        else throw new InputException(f + ": unexpected tensor '" + name + "' in a checkpoint");
+    }
+
+    private static NDArray f64Array(Object v) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) v;
+        List<?> shape = (List<?>) m.get("shape");
+        List<?> data = (List<?>) m.get("data");
+        int[] s = new int[shape.size()];
+        for (int i = 0; i < s.length; i++) s[i] = intOf(shape.get(i));
+        double[] d = new double[data.size()];
+        for (int i = 0; i < d.length; i++) d[i] = doubleOf(data.get(i));
+        return NDArray.of(d, s);
+    }
+
+    // ---------------------------------------------------------------- history as JSON
+
+    static List<Map<String, Object>> historyToList(List<EpochMetrics> history) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EpochMetrics m : history) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("epoch", m.epoch());
+            e.put("train_loss", m.trainLoss());
+            e.put("train_acc", m.trainAcc());
+            e.put("val_loss", m.valLoss());
+            e.put("val_acc", m.valAcc());
+            e.put("train_seconds", m.trainSeconds());
+            e.put("eval_seconds", m.evalSeconds());
+            out.add(e);
+        }
+        return out;
+    }
+
+    static List<EpochMetrics> historyFromList(List<?> list) {
+        List<EpochMetrics> out = new ArrayList<>();
+        for (Object o : list) {
+            Map<?, ?> e = (Map<?, ?>) o;
+            out.add(new EpochMetrics(intOf(e.get("epoch")), doubleOf(e.get("train_loss")),
+                    doubleOf(e.get("train_acc")), doubleOf(e.get("val_loss")), doubleOf(e.get("val_acc")),
+                    doubleOf(e.get("train_seconds")), doubleOf(e.get("eval_seconds"))));
+        }
+        return out;
+    }
+
+    private static int intOf(Object o) {
+        return ((Number) o).intValue();
+    }
+
+    // JSON has no NaN: the writer stores non-finite numbers as null
+    private static double doubleOf(Object o) {
+        return o == null ? Double.NaN : ((Number) o).doubleValue();
+    }
+}

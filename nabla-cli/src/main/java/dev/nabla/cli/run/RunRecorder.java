@@ -1,0 +1,126 @@
+package dev.nabla.cli.run;
+
+import dev.nabla.cli.plot.Charts;
+import dev.nabla.data.MnistSplits;
+import dev.nabla.nn.Models;
+import dev.nabla.nn.Module;
+import dev.nabla.nn.ModelSpec;
+import dev.nabla.optim.Optimizer;
+import dev.nabla.train.EpochMetrics;
+import dev.nabla.train.TrainConfig;
+import dev.nabla.train.TrainListener;
+import dev.nabla.train.TrainResult;
+import dev.nabla.train.TrainState;
+import dev.nabla.train.Trainer;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs a training and keeps its {@link RunFolder} up to date: after every epoch, before the next one starts,
+ * the checkpoint, the best model, the history, the charts and {@code results.json} (status {@code running}) are
+ * rewritten whole, so a killed run loses at most the epoch in flight. When the run ends, {@code results.json}
+ * gets the test accuracy and the final status.
+ *
+ * <p>{@link #runTraining} is the whole of {@code nabla train} minus argument parsing and data loading, so that
+ * other commands (a sweep) can run trials in-process.
+ */
+public final class RunRecorder implements TrainListener {
+
+    private final RunFolder folder;
+    private final TrainConfig cfg;
+    private final double secondsBefore; // time spent by the run before a resume
+    private final long startNanos = System.nanoTime();
+
+    RunRecorder(RunFolder folder, TrainConfig cfg, double secondsBefore) {
+        this.folder = folder;
+        this.cfg = cfg;
+        this.secondsBefore = secondsBefore;
+    }
+
+    /** Trains a fresh model on {@code data}, writing the run's files into {@code outDir}; quiet prints nothing. */
+    public static TrainResult runTraining(TrainConfig cfg, MnistSplits data, Path outDir, boolean quiet) {
+        TrainListener progress = quiet ? null : Progress.toStderr();
+        return runTraining(cfg, data, outDir, null, progress);
+    }
+
+    /**
+     * Trains on {@code data} with the run's files in {@code outDir}.
+     *
+     * @param resume   the checkpoint to continue from ({@link RunFolder#readCheckpoint()}), or null for a fresh run
+     * @param progress told of every event too (progress display), or null
+     * @return the result; its {@code seconds} include the time before a resume
+     */
+    public static TrainResult runTraining(TrainConfig cfg, MnistSplits data, Path outDir,
+                                          RunFolder.Checkpoint resume, TrainListener progress) {
+        Charts.warmUp();
+        TrainConfig c = fitToData(cfg, data);
+        RunFolder folder = new RunFolder(outDir);
+        folder.writeConfig(c);
+        Module model = Models.build(c.model());
+        Optimizer opt = Trainer.optimizer(model, c);
+        RunRecorder recorder = new RunRecorder(folder, c, resume == null ? 0 : resume.seconds());
+        TrainListener listener = progress == null ? recorder : both(recorder, progress);
+        TrainResult r = Trainer.fit(model, opt, data, c, listener, resume == null ? null : resume.state());
+        TrainResult total = new TrainResult(r.config(), r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(),
+                r.testAcc(), recorder.secondsBefore + r.seconds(), r.status(), r.message());
+        folder.writeHistory(total.history());
+        if (!total.history().isEmpty()) folder.writeCharts(c, total.history());
+        folder.writeResults(results(total));
+        return total;
+    }
+
+    /** The results record of a finished run. */
+    public static RunFolder.Results results(TrainResult r) {
+        return new RunFolder.Results(r.config(), r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(),
+                r.testAcc(), r.seconds(), r.status(), r.message());
+    }
+
+    /** The config with the model's input size and classes taken from the data. */
+    static TrainConfig fitToData(TrainConfig cfg, MnistSplits data) {
+        ModelSpec s = cfg.model();
+        return cfg.withModel(new ModelSpec(s.type(), data.train().features(), s.hidden(), s.activation(),
+                data.train().classes(), s.init(), s.seed()));
+    }
+
+    @Override
+    public void onEpoch(EpochMetrics m, boolean newBest, TrainState state) {
+        double seconds = secondsBefore + (System.nanoTime() - startNanos) / 1e9;
+        folder.writeCheckpoint(state, seconds);
+        if (newBest) folder.writeModel(cfg, state.bestWeights(), state.bestEpoch(), state.bestValAcc());
+        List<EpochMetrics> h = state.history();
+        folder.writeHistory(h);
+        folder.writeCharts(cfg, h);
+        double finalTrainAcc = h.isEmpty() ? Double.NaN : h.get(h.size() - 1).trainAcc();
+        folder.writeResults(new RunFolder.Results(cfg, h, state.bestEpoch(), state.bestValAcc(), finalTrainAcc,
+                Double.NaN, seconds, "running", null));
+    }
+
+    static TrainListener both(TrainListener a, TrainListener b) {
+        return new TrainListener() {
+            @Override
+            public void onStart(TrainConfig c, Module m, int batchesPerEpoch) {
+                a.onStart(c, m, batchesPerEpoch);
+                b.onStart(c, m, batchesPerEpoch);
+            }
+
+            @Override
+            public void onBatch(int epoch, int batch, int batches, double runningLoss, double runningAcc) {
+                a.onBatch(epoch, batch, batches, runningLoss, runningAcc);
+                b.onBatch(epoch, batch, batches, runningLoss, runningAcc);
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m, boolean newBest, TrainState state) {
+                a.onEpoch(m, newBest, state);
+                b.onEpoch(m, newBest, state);
+            }
+
+            @Override
+            public void onDiverged(int epoch, int batch, String message) {
+                a.onDiverged(epoch, batch, message);
+                b.onDiverged(epoch, batch, message);
+            }
+        };
+    }
+}
