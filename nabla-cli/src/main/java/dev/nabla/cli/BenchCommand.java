@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code nabla bench}: speed measurements of nabla's kernels, one subcommand per benchmark. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures the speed of nabla's kernels.",
-        subcommands = {BenchCommand.Gemm.class})
+        subcommands = {BenchCommand.Gemm.class, BenchTrainCommand.class, BenchDataCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

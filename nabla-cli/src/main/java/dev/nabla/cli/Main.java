@@ -19,8 +19,8 @@ import java.io.UncheckedIOException;
                 PredictCommand.class,
                 GradCheckCommand.class,
                 AutodiffDemoCommand.class,
-                DataCommand.class,
                 BenchCommand.class,
+                DataCommand.class,
         })
 public final class Main implements Runnable {
 

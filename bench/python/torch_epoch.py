@@ -1,0 +1,46 @@
+"""Seconds per training epoch of the course's networks in PyTorch (data load excluded), as JSON.
+
+  OPENBLAS_NUM_THREADS=2 python3 torch_epoch.py --model twolayer --epochs 3 --threads 1 [--data DIR]
+
+One warm-up epoch, then --epochs timed ones; prints the median and every sample."""
+
+import argparse
+import json
+import os
+import time
+
+import mnist
+
+t_start = time.perf_counter()
+import torch  # noqa: E402  (timed: the import is part of what a user waits for)
+import course_torch  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--model", default="twolayer", choices=["twolayer", "softmax"])
+ap.add_argument("--epochs", type=int, default=3)
+ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
+ap.add_argument("--data", default=mnist.default_folder())
+a = ap.parse_args()
+torch.set_num_threads(a.threads)
+import_s = time.perf_counter() - t_start
+
+t0 = time.perf_counter()
+xtr, ytr, *_ = mnist.load(a.data)
+x, y = torch.from_numpy(xtr), torch.from_numpy(ytr)
+load_s = time.perf_counter() - t0
+
+net = course_torch.build(a.model)
+opt = course_torch.optimizer(net)
+gen = torch.Generator().manual_seed(1024)
+course_torch.train_epoch(net, opt, x, y, gen)  # warm-up
+secs = []
+for _ in range(a.epochs):
+    t0 = time.perf_counter()
+    loss, acc = course_torch.train_epoch(net, opt, x, y, gen)
+    secs.append(time.perf_counter() - t0)
+
+print(json.dumps({"impl": "pytorch", "model": a.model, "torch": torch.__version__,
+                  "torch_threads": torch.get_num_threads(),
+                  "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", ""),
+                  "epoch_seconds": mnist.median(secs), "samples": secs, "load_seconds": load_s,
+                  "import_seconds": import_s, "train_loss": loss, "train_acc": acc}))
