@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
                 "accuracy marked) and overlay plots val_accuracy/val_loss (.png/.svg).",
                 "",
                 "--param NAME=VALUES, NAME one of: model, hidden, activation, lr, reg, batch, epochs,",
-                "momentum, nesterov, optimizer, seed, init. VALUES: a list (lr=1,0.1,0.01; several",
+                "momentum, nesterov, optimizer, schedule, seed, init. VALUES: a list (lr=1,0.1,0.01; several",
                 "hidden layers as 256/128), or for --random a range: log:1e-3..1, uniform:0..0.9,",
                 "int:64..512.",
                 ""},

@@ -49,6 +49,9 @@ public final class TrainOptions {
     @Option(names = "--optimizer", paramLabel = "sgd|adam|adamw", description = "optimizer (default sgd)")
     String optimizer;
 
+    @Option(names = "--schedule", paramLabel = "constant|step:N:G|cosine", description = "learning rate per epoch: constant (default), step:N:G (times G every N epochs), cosine[:MIN]")
+    String schedule;
+
     @Option(names = "--seed", paramLabel = "N", description = "seed of the initial weights and the shuffling (default 1024)")
     String seed;
 
@@ -82,6 +85,7 @@ public final class TrainOptions {
         put(m, "momentum", momentum);
         put(m, "nesterov", nesterov);
         put(m, "optimizer", optimizer);
+        put(m, "schedule", schedule);
         put(m, "seed", seed);
         put(m, "init", init);
         put(m, "threads", threads);

@@ -190,4 +190,14 @@ class RunConfigTest {
         assertEquals(0.9, mom.effectiveMomentum());
         assertEquals(TrainConfig.courseDefaults().model(), mom.model());
     }
+
+    @Test
+    void scheduleIsParsedCheckedAndWrittenBack() {
+        TrainConfig c = RunConfig.defaults().with("schedule", "step:3:0.5", "--schedule").resolve();
+        assertEquals(0.1 * 0.5, c.schedule().lr(0.1, 4, 10), 1e-12);
+        assertTrue(RunConfig.toYaml(c).contains("schedule: step:3:0.5"), RunConfig.toYaml(c));
+        assertEquals("cosine", RunConfig.defaults().with("schedule", "cosine", "x").resolve().schedule().toString());
+        InputException e = assertThrows(InputException.class, () -> RunConfig.defaults().with("schedule", "linear", "--schedule"));
+        assertEquals("--schedule linear is not allowed: expected constant, step:EVERY:GAMMA (e.g. step:10:0.5) or cosine[:MIN]", e.getMessage());
+    }
 }

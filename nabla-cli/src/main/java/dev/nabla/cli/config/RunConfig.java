@@ -2,6 +2,7 @@ package dev.nabla.cli.config;
 
 import dev.nabla.InputException;
 import dev.nabla.nn.ModelSpec;
+import dev.nabla.optim.Schedule;
 import dev.nabla.train.TrainConfig;
 
 import java.math.BigDecimal;
@@ -29,7 +30,7 @@ public final class RunConfig {
 
     /** nabla's configuration keys, in the order they are written. */
     public static final List<String> KEYS = List.of("model", "hidden", "activation", "lr", "reg", "batch", "epochs",
-            "momentum", "nesterov", "optimizer", "seed", "init", "threads");
+            "momentum", "nesterov", "optimizer", "schedule", "seed", "init", "threads");
 
     static final List<String> MODELS = List.of("softmax", "twolayer", "mlp");
     static final List<String> ACTIVATIONS = List.of("relu", "sigmoid", "tanh");
@@ -174,7 +175,8 @@ public final class RunConfig {
                 (Integer) values.getOrDefault("batch", d.batchSize()),
                 (Integer) values.getOrDefault("epochs", d.epochs()),
                 momentum, nesterov, optimizer, seed,
-                (Integer) values.getOrDefault("threads", d.threads()), courseFormat);
+                (Integer) values.getOrDefault("threads", d.threads()), courseFormat,
+                (Schedule) values.getOrDefault("schedule", Schedule.constant()));
     }
 
     // "--hidden 64,32" for an option, "run.yaml: hidden = 64,32" for a file
@@ -204,6 +206,7 @@ public final class RunConfig {
             case "threads" -> (int) integer(key, raw, origin, 0, 4096, "an integer >= 1, or 0 for all cores");
             case "seed" -> integer(key, raw, origin, Long.MIN_VALUE, Long.MAX_VALUE, "an integer");
             case "nesterov" -> bool(key, raw, origin);
+            case "schedule" -> schedule(raw, origin);
             default -> throw new IllegalStateException(key);
         };
     }
@@ -268,6 +271,16 @@ public final class RunConfig {
         return x;
     }
 
+    private static Schedule schedule(Object raw, String origin) {
+        String allowed = "constant, step:EVERY:GAMMA (e.g. step:10:0.5) or cosine[:MIN]";
+        if (!(raw instanceof String s)) throw bad(origin, raw, allowed);
+        try {
+            return Schedule.parse(s);
+        } catch (InputException e) {
+            throw bad(origin, raw, allowed);
+        }
+    }
+
     private static boolean bool(String key, Object raw, String origin) {
         if (raw instanceof Boolean b) return b;
         if (raw instanceof String s) {
@@ -328,6 +341,7 @@ public final class RunConfig {
         m.put("momentum", effectiveMomentum(cfg));
         m.put("nesterov", cfg.nesterov());
         m.put("optimizer", cfg.optimizer());
+        m.put("schedule", cfg.schedule().toString());
         m.put("seed", cfg.seed());
         m.put("init", s.init());
         m.put("threads", cfg.threads());
@@ -390,6 +404,7 @@ public final class RunConfig {
         if (m != 0 && cfg.optimizer().equals("sgd")) {
             sb.append(cfg.nesterov() ? " nesterov=" : " momentum=").append(number(m).replaceAll("\\.0$", ""));
         }
+        if (!(cfg.schedule() instanceof Schedule.Constant)) sb.append(" schedule=").append(cfg.schedule());
         return sb.toString();
     }
 }

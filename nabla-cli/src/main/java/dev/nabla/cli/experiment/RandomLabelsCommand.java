@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
                 "It plots the training loss per epoch of each and the test accuracy against p, and",
                 "reports whether the network fits random labels while test accuracy falls to chance.",
                 "",
-                "Defaults: 5,000 training images, mlp 512-512 relu, adam lr 0.001, batch 128,",
-                "60 epochs, no weight decay; any train option overrides them.",
+                "Defaults: 5,000 training images, mlp 512-512 relu, adam lr 0.001 decaying along",
+                "a cosine, batch 128, 60 epochs, no weight decay; any train option overrides them.",
                 ""},
         footer = {"", "Examples:",
                 "  nabla experiment random-labels",
@@ -73,6 +73,7 @@ public final class RandomLabelsCommand implements Callable<Integer> {
                 .with("reg", "0", "random-labels default")
                 .with("batch", "128", "random-labels default")
                 .with("epochs", "60", "random-labels default")
+                .with("schedule", "cosine", "random-labels default")
                 .with("init", "kaiming", "random-labels default");
     }
 
