@@ -9,6 +9,7 @@ import dev.nabla.cli.run.RunRecorder;
 import dev.nabla.data.MnistSplits;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
+import dev.nabla.train.Warmup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,8 +101,12 @@ public final class TrainCommand implements Callable<Integer> {
         options.applyKernelChoice();
         // a resumed run trains on the files it started with, unless --data says otherwise
         Path dataArg = options.data != null || resume == null ? options.data : new RunFolder(resume).readDataSource();
-        Path dataDir = MnistData.folder(dataArg, err);
-        MnistSplits splits = MnistData.load(dataDir, err);
+        MnistSplits splits;
+        Path dataDir;
+        try (Warmup warm = Warmup.start(cfg)) { // the JIT compiles the training step while the data loads
+            dataDir = MnistData.folder(dataArg, err);
+            splits = MnistData.load(dataDir, err);
+        }
         new RunFolder(dir).writeDataSource(dataDir);
         if (checkpoint != null) {
             lines.println("resuming " + dir + " after epoch " + checkpoint.state().epochsDone() + " of " + cfg.epochs());

@@ -91,7 +91,7 @@ class MnistFetcherTest {
         assertEquals(to, f.ensure());
         assertArrayEquals(A, Files.readAllBytes(to.resolve("a-idx1-ubyte")));
         assertArrayEquals(B, Files.readAllBytes(to.resolve("b-idx3-ubyte")));
-        assertEquals(List.of("a-idx1-ubyte", "b-idx3-ubyte"), names(to), "no temporary files left");
+        assertEquals(List.of(MnistFetcher.STAMP, "a-idx1-ubyte", "b-idx3-ubyte"), names(to), "no temporary files left");
         assertTrue(progress.contains("b.idx3-ubyte 70000/70000"), progress.toString());
         assertTrue(f.check().stream().allMatch(MnistFetcher.FileStatus::valid));
     }
@@ -115,6 +115,41 @@ class MnistFetcherTest {
 
         f.ensure();
         assertEquals(2, source.calls.size(), "nothing fetched when all files are valid");
+    }
+
+    /** Hashes the file of {@code name} in {@code dir} were verified with, read from the stamp. */
+    private static boolean stamped(Path dir, String name) throws IOException {
+        Path stamp = dir.resolve(MnistFetcher.STAMP);
+        return Files.exists(stamp) && Files.readAllLines(stamp).stream().anyMatch(l -> l.startsWith(name + "\t"));
+    }
+
+    @Test
+    void verifiedFilesAreStampedAndAChangedFileIsVerifiedAgain() throws IOException {
+        Path to = tmp.resolve("cache");
+        Fixed source = new Fixed(Map.of("a-idx1-ubyte", A, "b-idx3-ubyte", B));
+        MnistFetcher f = new MnistFetcher(to, List.of(source), MnistFetcher.Progress.NONE, expected());
+        f.ensure();
+        assertTrue(stamped(to, "a-idx1-ubyte") && stamped(to, "b-idx3-ubyte"));
+        f.ensure();
+        assertEquals(2, source.calls.size(), "stamped files are not fetched again");
+
+        // same size, other bytes, a later modification time: not trusted, hashed, found damaged, fetched again
+        Path b = to.resolve("b-idx3-ubyte");
+        byte[] damaged = B.clone();
+        damaged[5] ^= 1;
+        Files.write(b, damaged);
+        Files.setLastModifiedTime(b, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(b).toMillis() + 5_000));
+        f.ensure();
+        assertEquals(List.of("a-idx1-ubyte", "b-idx3-ubyte", "b-idx3-ubyte"), source.calls);
+        assertArrayEquals(B, Files.readAllBytes(b));
+
+        // a stamp that does not describe the files is ignored
+        Files.writeString(to.resolve(MnistFetcher.STAMP), "b-idx3-ubyte\t1 2 3 4\n");
+        Files.write(b, damaged);
+        f.ensure();
+        assertEquals(4, source.calls.size());
+        assertArrayEquals(B, Files.readAllBytes(b));
     }
 
     @Test
@@ -263,7 +298,7 @@ class MnistFetcherTest {
         Path to = tmp.resolve("mnist");
         MnistFetcher f = new MnistFetcher(to, List.of(MnistFetcher.Source.folder(shared)), MnistFetcher.Progress.NONE);
         f.ensure();
-        assertEquals(MnistFetcher.FILES, names(to).stream().sorted(
+        assertEquals(MnistFetcher.FILES, names(to).stream().filter(n -> !n.equals(MnistFetcher.STAMP)).sorted(
                 (x, y) -> MnistFetcher.FILES.indexOf(x) - MnistFetcher.FILES.indexOf(y)).toList());
         for (MnistFetcher.FileStatus s : f.check()) {
             assertTrue(s.valid(), s.name());

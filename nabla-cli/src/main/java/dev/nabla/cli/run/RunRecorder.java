@@ -18,8 +18,10 @@ import java.util.List;
 
 /**
  * Runs a training and keeps its {@link RunFolder} up to date: after every epoch, before the next one starts,
- * the checkpoint, the best model, the history, the charts and {@code results.json} (status {@code running}) are
- * rewritten whole, so a killed run loses at most the epoch in flight. When the run ends, {@code results.json}
+ * the checkpoint, the best model, the history and {@code results.json} (status {@code running}) are
+ * rewritten whole, so a killed run loses at most the epoch in flight. The charts are redrawn after the first
+ * epoch, then at most every {@link #CHART_INTERVAL_NANOS} (they lag a short epoch or two behind), and always
+ * at the end. When the run ends, {@code results.json}
  * gets the test accuracy and the final status.
  *
  * <p>{@link #runTraining} is the whole of {@code nabla train} minus argument parsing and data loading, so that
@@ -31,6 +33,14 @@ public final class RunRecorder implements TrainListener {
     private final TrainConfig cfg;
     private final double secondsBefore; // time spent by the run before a resume
     private final long startNanos = System.nanoTime();
+    /**
+     * Least time between two drawings of the charts during a run. Drawing both (PNG and SVG) takes 0.1-0.2 s,
+     * half of a short epoch or more; a run redraws them after its first epoch, then at most this often, and
+     * always when it ends.
+     */
+    static final long CHART_INTERVAL_NANOS = 2_000_000_000L;
+    private int chartEpochs; // epochs in the charts last drawn (0: none yet)
+    private long chartNanos; // when they were drawn
 
     RunRecorder(RunFolder folder, TrainConfig cfg, double secondsBefore) {
         this.folder = folder;
@@ -65,7 +75,9 @@ public final class RunRecorder implements TrainListener {
         TrainResult total = new TrainResult(r.config(), r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(),
                 r.testAcc(), recorder.secondsBefore + r.seconds(), r.status(), r.message());
         folder.writeHistory(total.history());
-        if (!total.history().isEmpty()) folder.writeCharts(c, total.history());
+        if (!total.history().isEmpty() && recorder.chartEpochs != total.history().size()) {
+            folder.writeCharts(c, total.history());
+        }
         folder.writeResults(results(total));
         return total;
     }
@@ -90,7 +102,12 @@ public final class RunRecorder implements TrainListener {
         if (newBest) folder.writeModel(cfg, state.bestWeights(), state.bestEpoch(), state.bestValAcc());
         List<EpochMetrics> h = state.history();
         folder.writeHistory(h);
-        folder.writeCharts(cfg, h);
+        long now = System.nanoTime();
+        if (chartEpochs == 0 || now - chartNanos >= CHART_INTERVAL_NANOS) {
+            folder.writeCharts(cfg, h);
+            chartEpochs = h.size();
+            chartNanos = System.nanoTime();
+        }
         double finalTrainAcc = h.isEmpty() ? Double.NaN : h.get(h.size() - 1).trainAcc();
         folder.writeResults(new RunFolder.Results(cfg, h, state.bestEpoch(), state.bestValAcc(), finalTrainAcc,
                 Double.NaN, seconds, "running", null));

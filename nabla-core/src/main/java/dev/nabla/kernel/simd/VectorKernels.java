@@ -2,6 +2,7 @@ package dev.nabla.kernel.simd;
 
 import dev.nabla.kernel.Kernels;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Elementwise kernels do, lane by lane, exactly the float operations of {@link dev.nabla.kernel.ScalarKernels}
  * (no fused multiply-add), so add, mul, scale, axpy and relu give bit-identical results. Reductions (dot, sum)
- * sum in a different order, exp and sigmoid use the vector exp: those agree to a few ulps.
+ * sum in a different order, exp and sigmoid use their own polynomial exp: those agree to a few ulps.
  */
 public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
@@ -119,10 +120,10 @@ public final class VectorKernels implements Kernels {
         int i = 0;
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int upper = S.loopBound(n); i < upper; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xOff + i).neg().lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, xOff + i).neg());
             one.div(one.add(e)).intoArray(out, outOff + i);
         }
-        for (; i < n; i++) out[outOff + i] = (float) (1.0 / (1.0 + Math.exp(-x[xOff + i])));
+        for (; i < n; i++) out[outOff + i] = 1f / (1f + exp(-x[xOff + i]));
     }
 
     @Override
@@ -139,8 +140,60 @@ public final class VectorKernels implements Kernels {
     public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+            exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(out, outOff + i);
         }
-        for (; i < n; i++) out[outOff + i] = (float) Math.exp(x[xOff + i]);
+        for (; i < n; i++) out[outOff + i] = exp(x[xOff + i]);
+    }
+
+    // e^x = 2^t e^r with t = round(x log2 e) and r = x - t ln 2 in [-ln2/2, ln2/2] (ln 2 split in two so that
+    // t ln2_hi is exact), e^r by its Taylor polynomial of degree 7 (error < 1e-8 relative), 2^t applied as
+    // 2^(t >> 1) 2^(t - (t >> 1)) so that both factors are normal floats and overflow/underflow round once.
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693145751953125f,
+            LN2_LO = 1.42860682030941723212e-6f, ROUND = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    private static final float C2 = 1f / 2, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
+
+    /**
+     * e^x lane by lane from float adds, multiplies, FMAs and bit operations only. Why not
+     * {@code VectorOperators.EXP}: it runs Math.exp lane by lane until the JIT compiles the caller and a native
+     * vector library afterwards, which differ in the last bits, so training results depended on when
+     * compilation happened. These operations give the same bits interpreted and compiled, and
+     * {@link #exp(float)} repeats them exactly for the tail. Inputs are clamped to [-104, 89], beyond which
+     * e^x is 0 or +inf in float anyway; NaN stays NaN.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(-104f).min(89f);
+        FloatVector t = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector r = t.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = t.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(C7, C6);
+        p = p.fma(r, FloatVector.broadcast(S, C5));
+        p = p.fma(r, FloatVector.broadcast(S, C4));
+        p = p.fma(r, FloatVector.broadcast(S, C3));
+        p = p.fma(r, FloatVector.broadcast(S, C2));
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        p = p.fma(r, one);
+        p = p.fma(r, one);
+        IntVector k = (IntVector) t.convert(VectorOperators.F2I, 0);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
+        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
+    /** One lane of {@link #exp(FloatVector)}: the same operations in the same order, so the same bits. */
+    static float exp(float x) {
+        float xc = Math.min(Math.max(x, -104f), 89f);
+        float t = xc * LOG2E + ROUND - ROUND;
+        float r = Math.fma(t, -LN2_HI, xc);
+        r = Math.fma(t, -LN2_LO, r);
+        float p = Math.fma(r, C7, C6);
+        p = Math.fma(p, r, C5);
+        p = Math.fma(p, r, C4);
+        p = Math.fma(p, r, C3);
+        p = Math.fma(p, r, C2);
+        p = Math.fma(p, r, 1f);
+        p = Math.fma(p, r, 1f);
+        int k = (int) t, k1 = k >> 1, k2 = k - k1;
+        return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
     }
 }

@@ -1,0 +1,90 @@
+package dev.nabla.train;
+
+import dev.nabla.autograd.Functional;
+import dev.nabla.autograd.Grad;
+import dev.nabla.autograd.Tensor;
+import dev.nabla.nn.Models;
+import dev.nabla.nn.Module;
+import dev.nabla.optim.Optimizer;
+
+import java.util.SplittableRandom;
+
+/**
+ * Training steps of a throwaway copy of a run's model on random data, in a background thread, so that the JIT
+ * compiles the step's kernels (GEMM, packing, sigmoid, the optimizer's update) while the real data is still
+ * being read. Until then those run interpreted or half-compiled, many times slower: they made the first epoch
+ * of a run several times longer than the others.
+ *
+ * <p>The steps touch nothing the real run uses (their own model, optimizer, arrays and random numbers), and
+ * the kernels give the same bits compiled or not, so a run's results do not depend on whether or how long it
+ * was warmed up. {@link #close()} stops the steps before training starts, so they never compete with it.
+ */
+public final class Warmup implements AutoCloseable {
+    /** Upper bound on the warm-up, in case nobody calls {@link #close()} early. */
+    static final long MAX_NANOS = 5_000_000_000L;
+
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile int steps;
+
+    private Warmup(TrainConfig cfg) {
+        thread = new Thread(() -> run(cfg), "nabla-warmup");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+    }
+
+    /** Starts warming up the training step of {@code cfg}'s model and optimizer at its batch size. */
+    public static Warmup start(TrainConfig cfg) {
+        Warmup w = new Warmup(cfg);
+        w.thread.start();
+        return w;
+    }
+
+    /** Steps done so far. */
+    public int steps() {
+        return steps;
+    }
+
+    /** Stops the steps and waits for the one under way to end. */
+    @Override
+    public void close() {
+        stop = true;
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private void run(TrainConfig cfg) {
+        long until = System.nanoTime() + MAX_NANOS;
+        try (var on = Grad.enabled()) {
+            Module model = Models.build(cfg.model());
+            Optimizer opt = Trainer.optimizer(model, cfg);
+            int n = cfg.batchSize(), features = cfg.model().inputSize(), classes = cfg.model().classes();
+            SplittableRandom rnd = new SplittableRandom(1);
+            float[] x = new float[n * features];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble();
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) y[i] = i % classes;
+            Tensor input = Tensor.of(x, n, features);
+            while (!stop && System.nanoTime() < until) {
+                opt.zeroGrad();
+                Tensor logits = model.forward(input);
+                Tensor loss = Functional.crossEntropy(logits, y);
+                loss.item();
+                loss.backward();
+                opt.step();
+                Evaluator.hits(logits.value(), y);
+                steps++;
+            }
+        } catch (RuntimeException e) {
+            // a model the steps cannot run (e.g. one that does not fit the data) fails in the real run, with
+            // its own message; the warm-up only gives up
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.nabla.train;
+
+import dev.nabla.data.MnistSplits;
+import dev.nabla.nn.ModelSpec;
+import dev.nabla.nn.Models;
+import dev.nabla.nn.Module;
+import dev.nabla.tensor.NDArray;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class WarmupTest {
+    private static final MnistSplits DATA = Synthetic.splits(3);
+
+    private static TrainConfig config() {
+        ModelSpec spec = new ModelSpec("twolayer", Synthetic.FEATURES, new int[] {16}, "sigmoid", Synthetic.CLASSES, "xavier", 7);
+        return TrainConfig.courseDefaults().withModel(spec).withLr(0.5).withBatchSize(32).withEpochs(2).withThreads(1);
+    }
+
+    private static Map<String, NDArray> train(TrainConfig cfg) {
+        Module model = Models.build(cfg.model());
+        TrainResult r = Trainer.fit(model, Trainer.optimizer(model, cfg), DATA, cfg, null, null);
+        assertEquals(TrainResult.OK, r.status(), r.message());
+        return model.weights();
+    }
+
+    @Test
+    void runsStepsUntilClosedAndThenStops() throws InterruptedException {
+        Warmup w = Warmup.start(config());
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (w.steps() < 3 && System.nanoTime() < until) Thread.sleep(5);
+        w.close();
+        int steps = w.steps();
+        assertTrue(steps >= 3, "steps: " + steps);
+        Thread.sleep(50);
+        assertEquals(steps, w.steps(), "a closed warm-up takes no more steps");
+    }
+
+    @Test
+    void aRunGivesTheSameWeightsWithOrWithoutAWarmUpBesideIt() {
+        TrainConfig cfg = config();
+        Map<String, NDArray> plain = train(cfg);
+        Map<String, NDArray> warmed;
+        // the warm-up runs during the whole training here, a harder case than the CLI's (closed before)
+        try (Warmup w = Warmup.start(cfg)) {
+            warmed = train(cfg);
+        }
+        assertEquals(plain.keySet(), warmed.keySet());
+        for (String k : plain.keySet()) {
+            assertArrayEquals(plain.get(k).toFloatArray(), warmed.get(k).toFloatArray(), 0f, k);
+        }
+    }
+}
