@@ -3,6 +3,8 @@ package dev.nabla.cli;
 import dev.nabla.kernel.Kernels;
 import dev.nabla.kernel.Parallel;
 import java.util.ArrayList;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +66,7 @@ public final class BenchCommand implements Runnable {
                     "GFLOP/s of float32 GEMM at 2048x2048x2048 and at the shapes of a 784-128-10 network trained at "
                             + "batch 64 (hidden forward 64x784 * 784x128, its weight gradient 784x64 * 64x128 as A^T*B "
                             + "with A [64, 784], output forward 64x128 * 128x10), on one thread and on all of them.",
-                    "Each figure is the median of --repeat timed samples after a warm-up."},
+                    "Each figure is the median of --repeat timed samples (50 ms or more each) after a warm-up."},
             footer = {"", "Examples:", "  nabla bench gemm", "  nabla bench gemm --threads 2 --json",
                     "  nabla bench gemm --shape 64x784x128:NT --shape 512x512x512"})
     static final class Gemm implements Callable<Integer> {
@@ -104,6 +106,7 @@ public final class BenchCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "kernels %s, median of %d samples%n", kern.name(), repeat);
                 System.out.printf(Locale.ROOT, "%6s %6s %6s %3s %8s %9s%n", "m", "k", "n", "op", "threads", "GFLOP/s");
             }
+            warmUpJit(kern);
             List<Result> results = new ArrayList<>();
             for (Shape s : todo) {
                 for (int t : threadCounts) {
@@ -123,30 +126,66 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** Median GFLOP/s of {@code repeat} samples of at least 50 ms each, after about 0.3 s of warm-up. */
+    /**
+     * Median GFLOP/s of {@code repeat} samples of at least 50 ms each, after a warm-up that lasts until the JIT
+     * has compiled the kernels: at least 1 s, then on until a 0.2 s window saw no JIT compilation and did not
+     * beat the best so far by 3% (up to 20 s). Until the last JIT tier, the Vector API is a hundred times slower.
+     */
     static double measure(Kernels kern, Shape s, int repeat) {
         int m = s.m(), k = s.k(), n = s.n();
         float[] a = random(m * k, 1), b = random(k * n, 2), c = new float[m * n];
         int lda = s.transA() ? m : k, ldb = s.transB() ? k : n;
         Runnable call = () -> kern.gemm(s.transA(), s.transB(), m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
-        long warmEnd = System.nanoTime() + 300_000_000L;
-        int warmCalls = 0;
-        long t0 = System.nanoTime();
-        do {
-            call.run();
-            warmCalls++;
-        } while (System.nanoTime() < warmEnd || warmCalls < 2);
-        double perCall = (System.nanoTime() - t0) / (double) warmCalls;
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime(), jitBefore = -1;
+        double perCall = Double.MAX_VALUE;
+        while (true) {
+            long t0 = System.nanoTime();
+            int calls = 0;
+            do {
+                call.run();
+                calls++;
+            } while (System.nanoTime() - t0 < 200_000_000L);
+            double window = (System.nanoTime() - t0) / (double) calls;
+            long jitNow = jitTimed ? jit.getTotalCompilationTime() : 0;
+            boolean jitQuiet = jitNow == jitBefore;
+            jitBefore = jitNow;
+            boolean improving = window < 0.97 * perCall;
+            perCall = Math.min(perCall, window);
+            long elapsed = System.nanoTime() - start;
+            if (elapsed > 20_000_000_000L || elapsed > 1_000_000_000L && jitQuiet && !improving) break;
+        }
         int calls = (int) Math.max(1, Math.ceil(50e6 / perCall));
         double[] gflops = new double[repeat];
         double flops = 2.0 * m * n * k * calls;
         for (int r = 0; r < repeat; r++) {
-            long start = System.nanoTime();
+            long t0 = System.nanoTime();
             for (int i = 0; i < calls; i++) call.run();
-            gflops[r] = flops / (System.nanoTime() - start);
+            gflops[r] = flops / (System.nanoTime() - t0);
         }
         Arrays.sort(gflops);
         return repeat % 2 == 1 ? gflops[repeat / 2] : (gflops[repeat / 2 - 1] + gflops[repeat / 2]) / 2;
+    }
+
+    /**
+     * Runs small products of every kind (transposes, edge tiles, several k blocks) for a second, so that the JIT
+     * compiles the kernels with a profile of all their paths; large products alone take many slow seconds to
+     * get there and are then recompiled when a new path shows up.
+     */
+    static void warmUpJit(Kernels kern) {
+        int[][] shapes = {{6, 16, 8}, {13, 37, 20}, {64, 10, 128}, {30, 300, 40}};
+        float[] a = random(300 * 300, 3), b = random(300 * 300, 4), c = new float[300 * 300];
+        long end = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            for (int[] s : shapes) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                    int m = s[0], k = s[1], n = s[2];
+                    kern.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, t == 3 ? 1f : 0f, c, 0, n);
+                }
+            }
+        }
     }
 
     static String toJson(List<Result> results) {

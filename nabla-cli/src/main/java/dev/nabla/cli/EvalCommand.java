@@ -22,8 +22,11 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla eval}: a saved model's accuracy, loss, per-class accuracy and confusion matrix on the test set. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a saved model on the MNIST test set (10,000 images): accuracy, mean cross-entropy loss,",
-                "accuracy per class and the confusion matrix (rows: true class, columns: predicted class)."},
+        description = {
+                "Evaluate a saved model on the MNIST test set (10,000 images): accuracy, mean",
+                "cross-entropy loss, accuracy per class and the confusion matrix (rows: true",
+                "class, columns: predicted class).",
+                ""},
         footer = {"", "Example:", "  nabla eval runs/20261123-101500-twolayer/model.safetensors",
                 "Exit codes: 0 done, 2 bad input."})
 public final class EvalCommand implements Callable<Integer> {

@@ -37,16 +37,19 @@ import java.util.stream.IntStream;
  * both in float64, for the loss of a model on a batch of images.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check a model's gradients: the mean cross-entropy loss on a batch of training images (float64),",
-                "each parameter's analytic gradient (backpropagation) against central finite differences",
-                "(L(w + h) - L(w - h)) / 2h. An entry passes when |analytic - numerical| <= atol + rtol * |numerical|;",
-                "the relative error shown is |analytic - numerical| / max(|analytic|, |numerical|, atol / rtol).",
-                "With --max-entries N each parameter is checked on N entries: the N/2 with the largest gradients and",
-                "N/2 others drawn at random (seeded)."},
+        description = {
+                "Check a model's gradients: the mean cross-entropy loss on a batch of training",
+                "images, in float64; each parameter's gradient from backpropagation against",
+                "central differences (L(w + h) - L(w - h)) / 2h. An entry passes when",
+                "|analytic - numerical| <= atol + rtol * |numerical|; the relative error shown",
+                "is |analytic - numerical| / max(|analytic|, |numerical|, atol / rtol).",
+                "--max-entries N checks, per parameter, the N/2 entries with the largest",
+                "gradients and N/2 others drawn at random (seeded).",
+                ""},
         footer = {"", "Examples:",
                 "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
                 "  nabla gradcheck --model softmax --save-grads grads/",
-                "  nabla gradcheck --model twolayer --inputs X.npy --labels y.npy --max-entries 0",
+                "  nabla gradcheck --inputs X.npy --labels y.npy --max-entries 0",
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
 public final class GradCheckCommand implements Callable<Integer> {
 
@@ -103,6 +106,7 @@ public final class GradCheckCommand implements Callable<Integer> {
     }
 
     @Override
+    @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -165,6 +169,7 @@ public final class GradCheckCommand implements Callable<Integer> {
         return passed ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 
+    @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
     private ParamReport check(Module m, NDArray x, int[] y, Parameter p, NDArray g, Random rng) {
         NDArray w = p.value();
         int n = w.numel();
@@ -201,7 +206,7 @@ public final class GradCheckCommand implements Callable<Integer> {
     }
 
     private static String num(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toString().toLowerCase(Locale.ROOT);
+        return Double.toString(v).replace(".0E", "e").replace('E', 'e'); // 1e-6, 0.001
     }
 
     private static double loss(Module m, NDArray x, int[] y) {

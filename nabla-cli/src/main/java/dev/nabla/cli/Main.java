@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 TrainCommand.class,
+                SweepCommand.class,
+                ExperimentCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
                 GradCheckCommand.class,

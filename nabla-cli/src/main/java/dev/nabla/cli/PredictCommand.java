@@ -23,9 +23,12 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla predict}: the class a saved model gives each image, and the probabilities of all classes. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify images with a saved model. Each image is converted to grayscale, inverted if it is mostly",
-                "light (MNIST digits are white on black), padded to a square and resized to 28x28 if needed."},
-        footer = {"", "Example:", "  nabla predict runs/20261123-101500-twolayer/model.safetensors seven.png three.png",
+        description = {
+                "Classify images with a saved model. Each image is converted to grayscale,",
+                "inverted if it is mostly light (MNIST digits are white on black), padded to a",
+                "square and resized to 28x28 if needed.",
+                ""},
+        footer = {"", "Example:", "  nabla predict runs/20261123-101500-twolayer/model.safetensors seven.png",
                 "Exit codes: 0 done, 2 bad input."})
 public final class PredictCommand implements Callable<Integer> {
 
@@ -77,6 +80,7 @@ public final class PredictCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
     static double[] probabilities(ModelFile.Loaded m, float[] pixels) {
         try (var off = Grad.disabled()) {
             Tensor logits = m.model().forward(Tensor.of(pixels.clone(), 1, pixels.length));

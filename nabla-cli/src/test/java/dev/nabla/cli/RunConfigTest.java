@@ -173,4 +173,21 @@ class RunConfigTest {
                 () -> RunConfig.defaults().with("nesterov", "true", "--nesterov").resolve());
         assertTrue(nest.getMessage().contains("needs momentum > 0"), nest.getMessage());
     }
+
+    @Test
+    void theExampleConfigsLoad() {
+        Path examples = null;
+        for (Path p = Path.of("").toAbsolutePath(); p != null && examples == null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("examples/course-twolayer.yaml"))) examples = p.resolve("examples");
+        }
+        assertTrue(examples != null, "no examples/ folder above " + Path.of("").toAbsolutePath());
+        TrainConfig two = ConfigLoader.load(examples.resolve("course-twolayer.yaml")).resolve();
+        assertEquals(TrainConfig.courseDefaults().withMomentum(0.9, false).withCourseFormat(true), two);
+        TrainConfig soft = ConfigLoader.load(examples.resolve("course-softmax.yaml")).resolve();
+        assertEquals("softmax", soft.model().type());
+        assertTrue(soft.courseFormat());
+        TrainConfig mom = ConfigLoader.load(examples.resolve("twolayer-momentum.yaml")).resolve();
+        assertEquals(0.9, mom.effectiveMomentum());
+        assertEquals(TrainConfig.courseDefaults().model(), mom.model());
+    }
 }

@@ -132,8 +132,8 @@ class TrainRunTest {
         String[] args = {"--hidden", "12", "--lr", "0.3", "--momentum", "0.9", "--batch", "50", "--threads", "1"};
         assertEquals(0, train(whole, concat(args, "--epochs", "2")).exit());
         assertEquals(0, train(split, concat(args, "--epochs", "1")).exit());
-        TestData.Run resumed = nabla("train", "--resume", split.toString(), "--epochs", "2",
-                "--data", TestData.synthetic().toString());
+        // no --data: the run trains on the folder it recorded when it started
+        TestData.Run resumed = nabla("train", "--resume", split.toString(), "--epochs", "2");
         assertEquals(0, resumed.exit(), resumed.err());
         assertTrue(resumed.out().contains("resuming " + split + " after epoch 1 of 2"), resumed.out());
 
@@ -156,13 +156,17 @@ class TrainRunTest {
     }
 
     @Test
-    void resumingMayNotChangeTheHyperParameters() {
+    void resumingMayNotChangeTheHyperParametersNorUndoEpochs() {
         Path out = tmp.resolve("run");
-        assertEquals(0, train(out, "--epochs", "1", "--model", "softmax").exit());
+        assertEquals(0, train(out, "--epochs", "2", "--model", "softmax").exit());
         TestData.Run r = nabla("train", "--resume", out.toString(), "--lr", "0.5");
         assertEquals(2, r.exit());
         assertEquals("nabla train: --lr 0.5 cannot be changed when resuming " + out
                 + " (only --epochs and --threads can); start a new run instead\n", r.err());
+        TestData.Run fewer = nabla("train", "--resume", out.toString(), "--epochs", "1");
+        assertEquals(2, fewer.exit());
+        assertEquals("nabla train: --epochs 1 is fewer than the 2 epochs " + out
+                + " has done already; give --epochs 2 or more\n", fewer.err());
     }
 
     @Test

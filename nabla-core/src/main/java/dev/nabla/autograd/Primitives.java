@@ -1,5 +1,6 @@
 package dev.nabla.autograd;
 
+import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.tensor.Shape;
 
@@ -106,39 +107,37 @@ final class Primitives {
         }
     }
 
-    /** Elementwise max; at ties each input receives half of the gradient. */
-    static final class Maximum extends Binary {
-        public String name() { return "maximum"; }
-        NDArray compute(NDArray a, NDArray b) { return a.maximum(b); }
-        /** 1 where a wins, 0.5 at ties, 0 where b wins. */
-        NDArray weightA() { return a.gt(b).add(half(a.eq(b))); }
+    /**
+     * Elementwise max or min: the gradient goes to the input that was selected; at ties each input receives half
+     * of it (PyTorch's choice).
+     */
+    abstract static class Select extends Binary {
+        /** 1 where a was selected, 0.5 at ties, 0 where b was. */
+        abstract NDArray weightA();
+
         protected NDArray[] backward(NDArray g, boolean[] need) {
             NDArray wa = weightA();
             return new NDArray[] {
                 need[0] ? g.mul(wa).sumTo(a.shape()) : null,
                 need[1] ? g.mul(wa.neg().addScalar(1)).sumTo(b.shape()) : null};
         }
+
         protected NDArray jvp(NDArray[] t) {
             NDArray wa = weightA();
             return orZero(t[0], a).mul(wa).add(orZero(t[1], b).mul(wa.neg().addScalar(1))).expand(out.shape()).contiguous();
         }
     }
 
-    /** Elementwise min; at ties each input receives half of the gradient. */
-    static final class Minimum extends Binary {
+    static final class Maximum extends Select {
+        public String name() { return "maximum"; }
+        NDArray compute(NDArray a, NDArray b) { return a.maximum(b); }
+        NDArray weightA() { return a.gt(b).add(half(a.eq(b))); }
+    }
+
+    static final class Minimum extends Select {
         public String name() { return "minimum"; }
         NDArray compute(NDArray a, NDArray b) { return a.minimum(b); }
         NDArray weightA() { return b.gt(a).add(half(a.eq(b))); }
-        protected NDArray[] backward(NDArray g, boolean[] need) {
-            NDArray wa = weightA();
-            return new NDArray[] {
-                need[0] ? g.mul(wa).sumTo(a.shape()) : null,
-                need[1] ? g.mul(wa.neg().addScalar(1)).sumTo(b.shape()) : null};
-        }
-        protected NDArray jvp(NDArray[] t) {
-            NDArray wa = weightA();
-            return orZero(t[0], a).mul(wa).add(orZero(t[1], b).mul(wa.neg().addScalar(1))).expand(out.shape()).contiguous();
-        }
     }
 
     // ---------------------------------------------------------------- unary
@@ -218,6 +217,10 @@ final class Primitives {
         NDArray compute(NDArray x) { return x.tanh(); }
         // tanh' = 1 - tanh^2, from the saved output
         NDArray derivative() { return out.mul(out).neg().addScalar(1); }
+        @Override
+        protected NDArray[] backward(NDArray g, boolean[] need) {
+            return new NDArray[] {g.zip("tanh_backward", out, (gv, t) -> gv * (1f - t * t), (gv, t) -> gv * (1 - t * t))};
+        }
     }
 
     static final class Sigmoid extends Unary {
@@ -225,6 +228,10 @@ final class Primitives {
         NDArray compute(NDArray x) { return x.sigmoid(); }
         // s' = s (1 - s), from the saved output
         NDArray derivative() { return out.mul(out.neg().addScalar(1)); }
+        @Override
+        protected NDArray[] backward(NDArray g, boolean[] need) {
+            return new NDArray[] {g.zip("sigmoid_backward", out, (gv, s) -> gv * s * (1f - s), (gv, s) -> gv * s * (1 - s))};
+        }
     }
 
     /** max(x, 0), with derivative 1 where x > 0 and 0 elsewhere (0 at the kink, as the course's numpy code). */
@@ -232,6 +239,10 @@ final class Primitives {
         public String name() { return "relu"; }
         NDArray compute(NDArray x) { return x.relu(); }
         NDArray derivative() { return x.gt(NDArray.scalar(0, x.dtype())); }
+        @Override
+        protected NDArray[] backward(NDArray g, boolean[] need) {
+            return new NDArray[] {g.zip("relu_backward", x, (gv, v) -> v > 0 ? gv : 0f, (gv, v) -> v > 0 ? gv : 0)};
+        }
     }
 
     // ---------------------------------------------------------------- reductions
@@ -448,6 +459,43 @@ final class Primitives {
     // ---------------------------------------------------------------- fused
 
     /**
+     * x W + b in one op: x [N, in], W [in, out], b [out] (optional) -> [N, out]. Fused because the bias add and its
+     * backward (column sums of the upstream gradient) then cost one pass each instead of a broadcasting op and a
+     * reduction; tested against the composed {@code x.matmul(W).add(b)}.
+     */
+    static final class Linear extends Function {
+        private NDArray x, w;
+        private boolean hasBias;
+
+        public String name() { return "linear"; }
+
+        protected NDArray forward(NDArray... in) {
+            x = in[0];
+            w = in[1];
+            hasBias = in.length > 2;
+            NDArray y = x.matmul(w);
+            if (hasBias) y.addRowInPlace(in[2]);
+            return y;
+        }
+
+        protected NDArray[] backward(NDArray g, boolean[] need) {
+            NDArray[] out = new NDArray[hasBias ? 3 : 2];
+            if (need[0]) out[0] = g.matmul(w.t());
+            if (need[1]) out[1] = x.t().matmul(g);
+            if (hasBias && need[2]) out[2] = g.sum(false, 0);
+            return out;
+        }
+
+        protected NDArray jvp(NDArray[] t) {
+            NDArray r = NDArray.zeros(DType.promote(x.dtype(), w.dtype()), x.dim(0), w.dim(1));
+            if (t[0] != null) r = r.add(t[0].matmul(w));
+            if (t[1] != null) r = r.add(x.matmul(t[1]));
+            if (hasBias && t[2] != null) r.addRowInPlace(t[2]);
+            return r;
+        }
+    }
+
+    /**
      * Mean cross-entropy of logits [N, C] against integer labels, through a stable log-softmax:
      * loss = mean_i (logsumexp(x_i) - x_i[y_i]). Fused because its backward is simply (softmax - onehot) / N,
      * which avoids materialising the composed graph; tested against {@link Functional#crossEntropyComposed}.
@@ -469,26 +517,40 @@ final class Primitives {
             if (labels.length != n) {
                 throw new IllegalArgumentException("cross_entropy: " + labels.length + " labels for " + n + " rows of logits " + Shape.str(logits.shape()));
             }
-            probs = NDArray.zeros(logits.dtype(), n, c);
-            NDArray src = logits.contiguous();
-            double total = 0;
-            double[] row = new double[c];
             for (int i = 0; i < n; i++) {
-                int y = labels[i];
-                if (y < 0 || y >= c) throw new IllegalArgumentException("cross_entropy: label " + y + " at row " + i + " is outside [0, " + c + ")");
-                double m = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < c; j++) { row[j] = src.get(i, j); m = Math.max(m, row[j]); }
-                double s = 0;
-                for (int j = 0; j < c; j++) { row[j] = Math.exp(row[j] - m); s += row[j]; }
-                for (int j = 0; j < c; j++) probs.set(row[j] / s, i, j);
-                total += Math.log(s) + m - src.get(i, y);
+                if (labels[i] < 0 || labels[i] >= c) {
+                    throw new IllegalArgumentException("cross_entropy: label " + labels[i] + " at row " + i + " is outside [0, " + c + ")");
+                }
             }
+            // Row by row, in float64: loss_i = log(sum_j exp(x_ij - m_i)) + m_i - x_i,y_i with m_i = max_j x_ij.
+            double[] src = logits.toDoubleArray(), p = new double[n * c];
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                int r = i * c;
+                double m = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < c; j++) m = Math.max(m, src[r + j]);
+                double s = 0;
+                for (int j = 0; j < c; j++) { p[r + j] = Math.exp(src[r + j] - m); s += p[r + j]; }
+                double inv = 1 / s;
+                for (int j = 0; j < c; j++) p[r + j] *= inv;
+                total += Math.log(s) + m - src[r + labels[i]];
+            }
+            NDArray probsF64 = NDArray.of(p, n, c);
+            probs = logits.dtype() == probsF64.dtype() ? probsF64 : probsF64.to(logits.dtype());
             return NDArray.scalar(total / n, logits.dtype());
         }
 
+        /** softmax - onehot(labels), [N, C]. */
         private NDArray softmaxMinusOneHot() {
             NDArray d = probs.copy();
-            for (int i = 0; i < labels.length; i++) d.set(d.get(i, labels[i]) - 1, i, labels[i]);
+            int c = d.dim(1);
+            if (d.dtype() == dev.nabla.tensor.DType.F32) {
+                float[] a = d.floatStorage();
+                for (int i = 0; i < labels.length; i++) a[i * c + labels[i]] -= 1f;
+            } else {
+                double[] a = d.doubleStorage();
+                for (int i = 0; i < labels.length; i++) a[i * c + labels[i]] -= 1;
+            }
             return d;
         }
 

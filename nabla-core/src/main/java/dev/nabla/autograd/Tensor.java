@@ -322,12 +322,17 @@ public final class Tensor {
         }
         List<Tensor> order = topologicalOrder();
         Map<Tensor, NDArray> pending = new IdentityHashMap<>();
-        pending.put(this, seed.to(dtype()));
+        // How many gradients handed around share each storage array: a leaf may keep its gradient without a
+        // copy only when nothing else (the seed, a view given to another input) can see that storage.
+        Map<Object, Integer> sharing = new IdentityHashMap<>();
+        NDArray start = seed.to(dtype());
+        sharing.merge(start.storageIdentity(), 2, Integer::sum); // the caller keeps the seed
+        pending.put(this, start);
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor node = order.get(i);
             NDArray g = pending.remove(node);
             if (node.fn == null) { // a leaf
-                if (g != null) node.accumulate(g);
+                if (g != null) node.accumulate(g, sharing.getOrDefault(g.storageIdentity(), 2) == 1);
                 continue;
             }
             if (g == null) continue;
@@ -336,9 +341,11 @@ public final class Tensor {
             NDArray[] gin = node.fn.backward(g, need);
             for (int j = 0; j < need.length; j++) {
                 if (!need[j] || gin[j] == null) continue;
+                sharing.merge(gin[j].storageIdentity(), 1, Integer::sum);
                 pending.merge(node.inputs[j], gin[j], (x, y) -> {
                     NDArray sum = x.copy();
                     sum.addInPlace(y, 1);
+                    sharing.merge(sum.storageIdentity(), 1, Integer::sum);
                     return sum;
                 });
             }
@@ -354,12 +361,13 @@ public final class Tensor {
         }
     }
 
-    private void accumulate(NDArray g) {
+    /** Adds {@code g} into this leaf's gradient; {@code owned}: no one else sees g's storage, so keep it as is. */
+    private void accumulate(NDArray g, boolean owned) {
         if (!Arrays.equals(g.shape(), value.shape())) {
             throw new IllegalStateException("gradient of shape " + Shape.str(g.shape()) + " reached a tensor of shape " + Shape.str(shape()));
         }
         if (grad == null) {
-            grad = g.to(dtype()).copy();
+            grad = owned && g.dtype() == dtype() && g.isContiguous() && g.offset() == 0 ? g : g.to(dtype()).copy();
         } else {
             grad.addInPlace(g, 1);
         }

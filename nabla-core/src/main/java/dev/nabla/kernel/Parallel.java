@@ -1,18 +1,30 @@
 package dev.nabla.kernel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
- * nabla's shared thread pool. Work is split into a fixed number of contiguous chunks that depends only on the
- * problem size and the thread count, never on timing, so results are bit-identical from run to run for a
- * given {@link #threads()}.
+ * nabla's shared worker threads. Work is split into a fixed number of pieces that depends only on the problem
+ * size and the thread count, never on timing, so results are bit-identical from run to run for a given
+ * {@link #threads()}.
+ *
+ * <p>The workers are {@code threads() - 1} daemon threads (the caller is the last one). A training step makes
+ * many parallel calls of a hundred microseconds each, about what waking a parked thread costs, so after each
+ * job a worker keeps polling for the next one (yielding its core between looks) for {@link #SPIN_NANOS}
+ * before it parks. The caller never waits
+ * for a worker that has not started: it claims pieces itself until none is left, so a busy machine degrades
+ * to one thread rather than to a stall. Only one job runs at a time; a call made while one runs (from another
+ * thread, or from inside a piece) runs all its pieces on the calling thread.
  */
 public final class Parallel {
+    /** How long an idle worker polls for the next job before parking. */
+    static final long SPIN_NANOS = 200_000L;
+
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
-    private static volatile ForkJoinPool pool;
+    private static volatile Team team;
 
     private Parallel() {}
 
@@ -32,28 +44,10 @@ public final class Parallel {
         if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
         if (n != threads) {
             threads = n;
-            ForkJoinPool old = pool;
-            pool = null;
-            if (old != null) old.shutdown();
+            Team old = team;
+            team = null;
+            if (old != null) old.stop();
         }
-    }
-
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
-        if (p == null) {
-            synchronized (Parallel.class) {
-                if (pool == null) {
-                    pool = new ForkJoinPool(threads, fjp -> {
-                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
-                        t.setName("nabla-" + t.getPoolIndex());
-                        t.setDaemon(true);
-                        return t;
-                    }, null, false);
-                }
-                p = pool;
-            }
-        }
-        return p;
     }
 
     /**
@@ -62,19 +56,141 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
-        int t = threads;
-        int chunks = Math.min(t, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || ForkJoinTask.inForkJoinPool()) {
+        int chunks = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1) {
             body.run(0, n);
             return;
         }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks - 1);
-        ForkJoinPool p = pool();
-        for (int c = 1; c < chunks; c++) {
-            int lo = (int) ((long) n * c / chunks), hi = (int) ((long) n * (c + 1) / chunks);
-            tasks.add(p.submit(() -> body.run(lo, hi)));
+        forEachTask(chunks, c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
+    }
+
+    /**
+     * Runs {@code body} once for each task index in [0, tasks), on the calling thread and on up to
+     * {@link #threads()} - 1 workers, each claiming the next unclaimed index when it is free; returns when all
+     * are done, rethrowing the first failure. Which thread runs a task depends on timing, so a task's result
+     * must not: split the work by sizes only.
+     */
+    public static void forEachTask(int tasks, IntConsumer body) {
+        if (tasks <= 0) return;
+        Team t = tasks > 1 && threads > 1 ? team() : null;
+        if (t == null || !t.busy.compareAndSet(false, true)) {
+            for (int i = 0; i < tasks; i++) body.accept(i);
+            return;
         }
-        body.run(0, (int) ((long) n / chunks));
-        for (ForkJoinTask<?> task : tasks) task.join();
+        try {
+            Job job = new Job(tasks, body, Thread.currentThread());
+            t.post(job);
+            job.work();
+            job.await();
+            Throwable failure = job.failure.get();
+            if (failure instanceof RuntimeException e) throw e;
+            if (failure instanceof Error e) throw e;
+            if (failure != null) throw new IllegalStateException(failure);
+        } finally {
+            t.busy.set(false);
+        }
+    }
+
+    private static Team team() {
+        Team t = team;
+        if (t == null) {
+            synchronized (Parallel.class) {
+                if (team == null && threads > 1) team = new Team(threads - 1);
+                t = team;
+            }
+        }
+        return t;
+    }
+
+    /** One call of {@link #forEachTask}: the tasks are claimed in order by whoever is free. */
+    private static final class Job {
+        final int tasks;
+        final IntConsumer body;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger remaining;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(int tasks, IntConsumer body, Thread caller) {
+            this.tasks = tasks;
+            this.body = body;
+            this.caller = caller;
+            this.remaining = new AtomicInteger(tasks);
+        }
+
+        void work() {
+            for (int i; (i = next.getAndIncrement()) < tasks; ) {
+                try {
+                    if (failure.get() == null) body.accept(i);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (remaining.decrementAndGet() == 0) LockSupport.unpark(caller);
+                }
+            }
+        }
+
+        /** Waits for the tasks still running on workers: they usually end within microseconds, so poll first. */
+        void await() {
+            for (int spin = 0; remaining.get() > 0 && spin < 1_000; spin++) Thread.yield();
+            while (remaining.get() > 0) LockSupport.parkNanos(this, 100_000L);
+        }
+    }
+
+    /** The worker threads and the job they are to help with. */
+    private static final class Team {
+        final Thread[] workers;
+        final AtomicBoolean busy = new AtomicBoolean();
+        volatile Job job;
+        volatile boolean stopped;
+
+        Team(int size) {
+            workers = new Thread[size];
+            for (int i = 0; i < size; i++) {
+                Thread w = new Thread(this::loop, "nabla-" + (i + 1));
+                w.setDaemon(true);
+                workers[i] = w;
+                w.start();
+            }
+        }
+
+        void post(Job j) {
+            job = j;
+            // a worker that is polling sees the job at once; unparking one that is not is harmless
+            for (Thread w : workers) LockSupport.unpark(w);
+        }
+
+        void stop() {
+            stopped = true;
+            for (Thread w : workers) LockSupport.unpark(w);
+        }
+
+        private void loop() {
+            Job done = null;
+            while (!stopped) {
+                Job j = job;
+                if (j != null && j != done) {
+                    done = j;
+                    j.work();
+                    continue;
+                }
+                long until = System.nanoTime() + SPIN_NANOS;
+                boolean found = false;
+                while (!stopped && System.nanoTime() < until) {
+                    Job k = job;
+                    if (k != null && k != done) {
+                        found = true;
+                        break;
+                    }
+                    // yield, not a busy spin: on a machine with more runnable threads than cores, a spinning
+                    // worker would take the core of the very caller whose next job it waits for
+                    Thread.yield();
+                }
+                if (!found && !stopped) {
+                    Job k = job;
+                    if (k == null || k == done) LockSupport.park(this);
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.InputException;
+import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
@@ -68,8 +69,7 @@ public final class Linear extends Module {
         if (x.rank() != 2 || x.dim(1) != in) {
             throw new InputException(this + ": " + mismatch(x.shape()));
         }
-        Tensor y = x.matmul(weight.tensor());
-        return bias == null ? y : y.add(bias.tensor());
+        return Functional.linear(x, weight.tensor(), bias == null ? null : bias.tensor());
     }
 
     /** [..., in] -> [..., out]. */

@@ -144,6 +144,11 @@ public final class NDArray {
         return d;
     }
 
+    /** The storage array itself, for identity checks only (two arrays with the same storage may alias). */
+    public Object storageIdentity() {
+        return dtype == DType.F32 ? f : d;
+    }
+
     private int physical(int[] idx) {
         if (idx.length != shape.length) {
             throw new IllegalArgumentException("index " + Arrays.toString(idx) + " has " + idx.length + " dimensions, array has shape " + Shape.str(shape));
@@ -256,7 +261,34 @@ public final class NDArray {
             else for (int i = 0; i < n; i++) dst.f[dst.offset + i] = (float) src.d[src.offset + i];
             return;
         }
-        for (int i = 0; i < n; i++) dst.setFlat(i, src.getFlat(i));
+        // Walk both layouts row by row (last dimension innermost), advancing the row starts like an odometer.
+        int rank = dst.shape.length;
+        int inner = dst.shape[rank - 1];
+        int ss = src.strides[rank - 1], ds = dst.strides[rank - 1];
+        int[] counter = new int[rank];
+        int ps = src.offset, pd = dst.offset;
+        for (int done = 0; done < n; done += inner) {
+            if (src.dtype == DType.F32 && dst.dtype == DType.F32) {
+                float[] a = src.f, b = dst.f;
+                if (ss == 1 && ds == 1) System.arraycopy(a, ps, b, pd, inner);
+                else for (int j = 0; j < inner; j++) b[pd + j * ds] = a[ps + j * ss];
+            } else {
+                for (int j = 0; j < inner; j++) {
+                    double v = src.dtype == DType.F32 ? src.f[ps + j * ss] : src.d[ps + j * ss];
+                    if (dst.dtype == DType.F32) dst.f[pd + j * ds] = (float) v;
+                    else dst.d[pd + j * ds] = v;
+                }
+            }
+            for (int ax = rank - 2; ax >= 0; ax--) {
+                counter[ax]++;
+                ps += src.strides[ax];
+                pd += dst.strides[ax];
+                if (counter[ax] < dst.shape[ax]) break;
+                ps -= counter[ax] * src.strides[ax];
+                pd -= counter[ax] * dst.strides[ax];
+                counter[ax] = 0;
+            }
+        }
     }
 
     /** Sets every element to {@code value}, in place. */
@@ -277,6 +309,22 @@ public final class NDArray {
             return;
         }
         for (int i = 0; i < numel(); i++) setFlat(i, getFlat(i) + alpha * o.getFlat(i));
+    }
+
+    /**
+     * Adds {@code row} ([n]) to every row of this contiguous [m, n] array, in place: the bias add of a linear layer.
+     */
+    public void addRowInPlace(NDArray row) {
+        if (shape.length != 2 || row.numel() != shape[1] || !isContiguous()) {
+            throw new IllegalArgumentException("addRowInPlace: cannot add " + Shape.str(row.shape) + " to the rows of " + Shape.str(shape));
+        }
+        int m = shape[0], n = shape[1];
+        if (dtype == DType.F32 && row.dtype == DType.F32 && row.isContiguous()) {
+            Kernels k = Kernels.get();
+            for (int i = 0; i < m; i++) k.axpy(n, 1f, row.f, row.offset, f, offset + i * n);
+            return;
+        }
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) setFlat(i * n + j, getFlat(i * n + j) + row.getFlat(j));
     }
 
     // ---------------------------------------------------------------- views
@@ -616,8 +664,9 @@ public final class NDArray {
     /** Sum over {@code axes} (all when none are given); float32 sums accumulate in float64. */
     public NDArray sum(boolean keepDims, int... axes) {
         int[] ax = Shape.axes("sum", axes, shape.length);
-        NDArray src = reducedAxesLast(ax);
         int[] outShape = reducedShape(ax, keepDims);
+        if (isContiguous() && isLeading(ax) && ax.length < shape.length) return sumLeading(ax.length, outShape);
+        NDArray src = reducedAxesLast(ax);
         NDArray out = zeros(dtype, outShape);
         int outer = out.numel(), block = outer == 0 ? 0 : src.numel() / outer;
         for (int i = 0; i < outer; i++) {
@@ -628,6 +677,28 @@ public final class NDArray {
             out.setFlat(i, s);
         }
         return out;
+    }
+
+    private static boolean isLeading(int[] sortedAxes) {
+        for (int i = 0; i < sortedAxes.length; i++) if (sortedAxes[i] != i) return false;
+        return true;
+    }
+
+    /** Sum over the first {@code k} axes of a contiguous array: rows of length {@code inner} added in order. */
+    private NDArray sumLeading(int k, int[] outShape) {
+        int rows = 1;
+        for (int i = 0; i < k; i++) rows *= shape[i];
+        int inner = numel() / Math.max(rows, 1);
+        double[] acc = new double[inner];
+        for (int r = 0; r < rows; r++) {
+            int base = offset + r * inner;
+            if (dtype == DType.F32) for (int j = 0; j < inner; j++) acc[j] += f[base + j];
+            else for (int j = 0; j < inner; j++) acc[j] += d[base + j];
+        }
+        if (dtype == DType.F64) return of(acc, outShape);
+        float[] out = new float[inner];
+        for (int j = 0; j < inner; j++) out[j] = (float) acc[j];
+        return of(out, outShape);
     }
 
     /** Mean over {@code axes} (all when none are given). */

@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param batchSize    samples per step, >= 1
  * @param epochs       passes over the training set, >= 1
  * @param momentum     SGD momentum in [0, 1) (ignored when {@code courseFormat})
- * @param nesterov     Nesterov momentum (SGD; needs momentum > 0)
+ * @param nesterov     Nesterov momentum (SGD, where it needs momentum > 0; other optimizers ignore it)
  * @param optimizer    {@code sgd}, {@code adam} or {@code adamw}
  * @param seed         seed of the batch order (each epoch's order depends on (seed, epoch) only)
  * @param threads      kernel threads; 0 uses all cores. The same thread count gives the same bits.
@@ -38,10 +38,12 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
         if (batchSize < 1) throw new InputException("batch size must be >= 1, got " + batchSize);
         if (epochs < 1) throw new InputException("epochs must be >= 1, got " + epochs);
         if (!(momentum >= 0 && momentum < 1)) throw new InputException("momentum must be in [0, 1), got " + momentum);
-        if (nesterov && momentum == 0) throw new InputException("nesterov needs a momentum > 0, got momentum " + momentum);
         optimizer = optimizer == null ? "sgd" : optimizer.trim().toLowerCase(Locale.ROOT);
         if (!optimizer.equals("sgd") && !optimizer.equals("adam") && !optimizer.equals("adamw")) {
             throw new InputException("optimizer: unknown '" + optimizer + "' (expected one of: " + OPTIMIZERS + ")");
+        }
+        if (nesterov && momentum == 0 && optimizer.equals("sgd")) {
+            throw new InputException("nesterov needs a momentum > 0, got momentum " + momentum);
         }
         if (threads < 0) throw new InputException("threads must be >= 0 (0: all cores), got " + threads);
         if (schedule == null) schedule = Schedule.constant();

@@ -50,6 +50,17 @@ class ReverseModeTest {
     }
 
     @Test
+    void leafGradientsNeverAliasTheSeedOrEachOther() {
+        Tensor a = var(1.0, 2.0), b = var(3.0, 4.0);
+        NDArray seed = NDArray.of(new double[] {1, 1}, 2);
+        a.add(b).backward(seed);           // both leaves receive the very same upstream gradient
+        a.reshape(2).backward(seed);       // a reshape hands the seed's storage straight back
+        assertArrayEquals(new double[] {2, 2}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, 1}, b.grad().toDoubleArray(), "b's gradient is not a's");
+        assertArrayEquals(new double[] {1, 1}, seed.toDoubleArray(), "the caller's seed is untouched");
+    }
+
+    @Test
     void noGradScopeRecordsNothing() {
         Tensor x = var(1.0);
         Tensor y;
@@ -100,6 +111,19 @@ class ReverseModeTest {
         la.backward();
         lb.backward();
         assertTrue(a.grad().allClose(b.grad(), 1e-4, 1e-6));
+    }
+
+    @Test
+    void fusedLinearEqualsComposedValueAndGradients() {
+        java.util.Random r = new java.util.Random(5);
+        NDArray x = NDArray.randn(r, DType.F32, 9, 13), w = NDArray.randn(r, DType.F32, 13, 7), b = NDArray.randn(r, DType.F32, 7);
+        Tensor[] fused = {Tensor.variable(x), Tensor.variable(w), Tensor.variable(b)};
+        Tensor[] composed = {Tensor.variable(x), Tensor.variable(w), Tensor.variable(b)};
+        Tensor yf = Functional.linear(fused[0], fused[1], fused[2]), yc = Functional.linearComposed(composed[0], composed[1], composed[2]);
+        assertTrue(yf.value().allClose(yc.value(), 1e-6, 1e-6));
+        yf.sigmoid().sum().backward();
+        yc.sigmoid().sum().backward();
+        for (int i = 0; i < 3; i++) assertTrue(fused[i].grad().allClose(composed[i].grad(), 1e-5, 1e-6), "input " + i);
     }
 
     @Test

@@ -187,10 +187,13 @@ class GemmTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
     void largeProblemSplitAcrossThreadsAndBlocksIsCorrect(Kernels kern) {
-        // deeper than one k block, wider than one column panel of the blocked kernel, rows over several blocks
-        Parallel.setThreads(3);
-        Problem pr = Problem.random(true, false, 203, 2100, 517, 1f, 1f, 1, 9);
-        pr.check(kern.name(), pr.run(kern));
+        // deeper than one k block, wider than one column panel of the blocked kernel (on one thread), rows over
+        // several row blocks; then cut in parts
+        Problem pr = Problem.random(true, false, 101, 2100, 300, 1f, 1f, 1, 9);
+        for (int t : new int[] {1, 3}) {
+            Parallel.setThreads(t);
+            pr.check(kern.name() + " threads " + t, pr.run(kern));
+        }
     }
 
     @ParameterizedTest(name = "{0}")

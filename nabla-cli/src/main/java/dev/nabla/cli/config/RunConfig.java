@@ -58,15 +58,6 @@ public final class RunConfig {
         return new RunConfig(new LinkedHashMap<>(), new LinkedHashMap<>(), false, null);
     }
 
-    /** The settings of {@code cfg}, as if each key had been set (e.g. to continue a run from its config). */
-    public static RunConfig of(TrainConfig cfg, String origin) {
-        RunConfig rc = defaults();
-        for (Map.Entry<String, Object> e : toMap(cfg).entrySet()) {
-            rc = rc.withValue(e.getKey(), e.getValue(), origin + ": " + e.getKey());
-        }
-        return rc;
-    }
-
     /**
      * Sets {@code key} from text (an option value or a {@code key=value} override). {@code origin} names where it
      * came from in messages, e.g. {@code "--lr"}.

@@ -1,8 +1,7 @@
 package dev.nabla.cli.plot;
 
 import dev.nabla.io.AtomicFiles;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -112,9 +111,8 @@ public final class Charts {
     private static final class XChartWarm {
         static void draw() throws IOException {
             XYChart c = chart("warm-up", "x", "y", List.of(Series.indexed("a", new double[]{1, 2})), Style.curves());
-            BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
-            VectorGraphicsEncoder.saveVectorGraphic(c, java.io.OutputStream.nullOutputStream(),
-                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            ChartEncoder.getBytes(c, "png");
+            ChartEncoder.saveChart(c, java.io.OutputStream.nullOutputStream(), "svg");
         }
     }
 
@@ -134,13 +132,12 @@ public final class Charts {
         Path png = sibling(base, ".png");
         Path svg = sibling(base, ".svg");
         try {
-            byte[] bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            byte[] bytes = ChartEncoder.getBytes(chart, "png");
             AtomicFiles.write(png, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png, e);
         }
-        AtomicFiles.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out,
-                VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+        AtomicFiles.write(svg, out -> ChartEncoder.saveChart(chart, out, "svg"));
     }
 
     /** The chart itself, for callers that want another format or to compose it. */

@@ -50,6 +50,8 @@ public final class RunFolder {
     public static final String MODEL = "model.safetensors";
     public static final String CHECKPOINT = "checkpoint.safetensors";
     public static final String CHECKPOINT_JSON = "checkpoint.json";
+    /** Where the run's data came from, so that --resume trains on the same files. */
+    public static final String DATA_SOURCE = "data-source.txt";
     public static final String LOSS_CHART = "loss";
     public static final String ACCURACY_CHART = "accuracy";
     static final String STATE_KEY = "nabla.state";
@@ -82,6 +84,25 @@ public final class RunFolder {
     /** Whether the folder holds a run's files already (so that a new run must not write into it). */
     public boolean holdsRun() {
         return Files.exists(file(RESULTS)) || Files.exists(file(CHECKPOINT));
+    }
+
+    // ---------------------------------------------------------------- data source
+
+    /** Records the (absolute) folder the run's data was read from. */
+    public void writeDataSource(Path dataDir) {
+        AtomicFiles.writeString(file(DATA_SOURCE), dataDir.toAbsolutePath().normalize() + "\n");
+    }
+
+    /** The folder recorded by {@link #writeDataSource}, or null when the run has none recorded. */
+    public Path readDataSource() {
+        Path f = file(DATA_SOURCE);
+        if (!Files.isRegularFile(f)) return null;
+        try {
+            String text = Files.readString(f).strip();
+            return text.isEmpty() ? null : Path.of(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + f, e);
+        }
     }
 
     // ---------------------------------------------------------------- config

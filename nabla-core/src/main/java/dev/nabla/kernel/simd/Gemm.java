@@ -2,42 +2,61 @@ package dev.nabla.kernel.simd;
 
 import dev.nabla.kernel.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Cache-blocked, register-tiled float32 GEMM on 256-bit vectors: {@code C = alpha * op(A) * op(B) + beta * C}.
  *
  * <p>The loop nest follows the usual five-loop blocking. Per [KC, NC] panel of op(B), B is packed into 16-wide
- * strips ([kc][16] each, zero-padded), so one strip (16 KiB) stays in L1 while the [MC, KC] block of op(A),
- * packed into 6-row micro-panels ([kc][6] each, zero-padded), streams from L2. The micro-kernel keeps a 6x16
- * tile of C in 12 vector registers and does 12 FMAs per step of k for 8 loads. Packing reads A and B through
- * their transposes directly, so no transposed copy of a whole matrix is ever made.
+ * strips ([kc][16] each, zero-padded; gathered 8 rows at a time when B is used transposed), so that one strip
+ * (16 KiB) stays in L1. Per [MC, KC] block of op(A), A is packed row by row, KC floats apart whatever the
+ * block's depth, so that the rows of a 5-row panel lie at constant offsets (zero rows pad the last panel); the
+ * block stays in L2. Packing reads A and B through their transposes, so no transposed copy of a whole matrix is
+ * ever made. The micro-kernel keeps a 5x16 tile of C in 10 vector registers and does 10 FMAs per step of k for
+ * 2 vector loads and 5 broadcasts.
+ *
+ * <p>Why 5x16 and always packed: C2 must keep the accumulators in registers. A 6x16 tile needs 15 of the 16,
+ * and as soon as the loop needs one more (a variable stride, an index kept for a bounds check) C2 spills an
+ * accumulator, which puts a store and a load on its dependency chain and halves the speed. With both operands
+ * packed, the loop has constant strides and offsets only, and 5x16 leaves registers to spare: it runs at 95% or
+ * more of the FMA peak in L1 (measured on AMD Zen 3), whatever the JIT learned from earlier calls.
+ *
+ * <p>Parallelism: C is cut into a grid of at most {@link Parallel#threads()} rectangles of whole tiles, chosen
+ * from the sizes alone; a product under {@link #MIN_FLOPS_PER_PART} flops per part stays on the caller.
  *
  * <p>Determinism: every element of C is accumulated in the same order (k in blocks of a size that depends on k
  * only, each block summed by one lane of one accumulator, in order), whatever the tile or thread it falls in,
- * so results do not depend on the partition, let alone on timing.
+ * so results depend neither on timing nor on the thread count.
  */
 final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    static final int MR = 6;
+    static final int MR = 5;
     static final int NR = 16;
     /** Maximum depth of a packed block: a [KC, 16] strip of B is 16 KiB (L1). */
     static final int KC = 256;
-    /** Rows of op(A) packed at once: [96, 256] is 96 KiB (L2). */
-    static final int MC = 96;
+    /** Rows of op(A) packed at once: [100, 256] is 100 KiB (L2). */
+    static final int MC = 100;
     /** Columns of op(B) packed at once: [256, 2048] is 2 MiB (L3). */
     static final int NC = 2048;
-    /**
-     * Work (in flops) below which another thread does not pay for its dispatch; measured on a 2-core machine,
-     * where waking a pool thread costs tens of microseconds.
-     */
-    static final long MIN_FLOPS_PER_PART = 1L << 21;
+    /** Work (in flops) below which another thread does not pay for its dispatch and its own packing. */
+    static final long MIN_FLOPS_PER_PART = 1L << 22;
 
     /** Packing buffers of one thread, grown on demand and reused across calls. */
     private static final class Buffers {
-        float[] a = new float[MC * KC];
+        final float[] a = new float[MC * KC];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        final int[] rows = new int[8];
+
+        /** {0, ld, 2 ld, ..., 7 ld}: gather indices of 8 rows. */
+        int[] rows(int ld) {
+            if (rows[1] != ld) {
+                for (int i = 0; i < 8; i++) rows[i] = i * ld;
+            }
+            return rows;
+        }
 
         float[] b(int size) {
             if (b.length < size) b = new float[size];
@@ -81,13 +100,14 @@ final class Gemm {
             return;
         }
         int fpm = pm, fpn = pn;
-        Parallel.forRange(pm * pn, 1, (lo, hi) -> {
-            for (int p = lo; p < hi; p++) {
-                int pi = p / fpn, pj = p % fpn;
-                int i0 = (int) ((long) tilesM * pi / fpm) * MR, i1 = Math.min(m, (int) ((long) tilesM * (pi + 1) / fpm) * MR);
-                int j0 = (int) ((long) tilesN * pj / fpn) * NR, j1 = Math.min(n, (int) ((long) tilesN * (pj + 1) / fpn) * NR);
-                block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            }
+        // parts are claimed by whichever thread is free: on a busy machine the caller does more of them
+        Parallel.forEachTask(pm * pn, p -> {
+            int pi = p / fpn, pj = p % fpn;
+            int i0 = (int) ((long) tilesM * pi / fpm) * MR;
+            int i1 = Math.min(m, (int) ((long) tilesM * (pi + 1) / fpm) * MR);
+            int j0 = (int) ((long) tilesN * pj / fpn) * NR;
+            int j1 = Math.min(n, (int) ((long) tilesN * (pj + 1) / fpn) * NR);
+            block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         });
     }
 
@@ -100,25 +120,32 @@ final class Gemm {
         // Equal k blocks no deeper than KC: 784 = 4 x 196 rather than 3 x 256 + 16.
         int kBlocks = (k + KC - 1) / KC;
         int kcStep = (k + kBlocks - 1) / kBlocks;
-        float[] ap = buf.a;
+        float[] ap = buf.a, tile = buf.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             float[] bp = buf.b(kcStep * ((nc + NR - 1) / NR) * NR);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
-                if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp);
+                if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp, buf.rows(ldb));
                 else packB(b, bOff, ldb, pc, kc, jc, nc, bp);
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     if (transA) packAT(a, aOff, lda, ic, mc, pc, kc, ap);
                     else packA(a, aOff, lda, ic, mc, pc, kc, ap);
+                    // one strip of B (L1) against every panel of the A block (L2)
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    mr, nr, alpha, betaEff, buf.tile);
+                            int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(kc, ap, ir * KC, bp, jr * kc, c, ci, ldc, alpha, betaEff);
+                            } else {
+                                // an edge tile goes to the tile buffer; its corner inside C is written from there
+                                kernel(kc, ap, ir * KC, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                                storeEdge(tile, c, ci, ldc, mr, nr, alpha, betaEff);
+                            }
                         }
                     }
                 }
@@ -127,83 +154,66 @@ final class Gemm {
     }
 
     /**
-     * The 6x16 micro-kernel: acc = A-panel [kc][6] times B-strip [kc][16], then
-     * {@code C[0:mr, 0:nr] = alpha * acc + beta * C} (C overwritten when beta is 0).
+     * The 5x16 micro-kernel: acc = A panel [5][kc] (rows KC apart) times B strip [kc][16], then
+     * {@code C = alpha * acc + beta * C} for the 5x16 tile at {@code c[ci]} (row stride ldc; C overwritten when
+     * beta is 0). There is no branch: a branch the JIT has never seen taken becomes a trap, and code recompiled
+     * after traps may be slower.
      */
     private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi,
-                               float[] c, int ci, int ldc, int mr, int nr, float alpha, float beta, float[] tile) {
+                               float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int p = 0; p < kc; p++) {
-            int ao = ai + p * MR, bo = bi + p * NR;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+        // The loop runs on the panel indices themselves: indexing by p * MR and p * NR instead was half as fast
+        // on AMD Zen 3.
+        for (int ao = ai, bo = bi, end = ai + kc; ao < end; ao++, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + 8);
             FloatVector av = FloatVector.broadcast(S, ap[ao]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ao + 1]);
+            av = FloatVector.broadcast(S, ap[ao + KC]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ao + 2]);
+            av = FloatVector.broadcast(S, ap[ao + 2 * KC]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ao + 3]);
+            av = FloatVector.broadcast(S, ap[ao + 3 * KC]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ao + 4]);
+            av = FloatVector.broadcast(S, ap[ao + 4 * KC]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
         }
-        if (mr == MR && nr == NR) {
-            store(c00, c, ci, alpha, beta);
-            store(c01, c, ci + 8, alpha, beta);
-            store(c10, c, ci + ldc, alpha, beta);
-            store(c11, c, ci + ldc + 8, alpha, beta);
-            store(c20, c, ci + 2 * ldc, alpha, beta);
-            store(c21, c, ci + 2 * ldc + 8, alpha, beta);
-            store(c30, c, ci + 3 * ldc, alpha, beta);
-            store(c31, c, ci + 3 * ldc + 8, alpha, beta);
-            store(c40, c, ci + 4 * ldc, alpha, beta);
-            store(c41, c, ci + 4 * ldc + 8, alpha, beta);
-            store(c50, c, ci + 5 * ldc, alpha, beta);
-            store(c51, c, ci + 5 * ldc + 8, alpha, beta);
-            return;
-        }
-        // Edge tile: spill the accumulators, write only the mr x nr corner that lies inside C.
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, 8);
-        c10.intoArray(tile, 16);
-        c11.intoArray(tile, 24);
-        c20.intoArray(tile, 32);
-        c21.intoArray(tile, 40);
-        c30.intoArray(tile, 48);
-        c31.intoArray(tile, 56);
-        c40.intoArray(tile, 64);
-        c41.intoArray(tile, 72);
-        c50.intoArray(tile, 80);
-        c51.intoArray(tile, 88);
+        // C = alpha * acc + beta * old, where old is C if beta != 0 and zero otherwise (so that beta 0 overwrites
+        // NaNs): a blend rather than a branch. Written out, not in a helper: a helper the JIT compiled on its own
+        // first may then not be inlined, and every vector passed to it is boxed.
+        VectorMask<Float> keep = FloatVector.broadcast(S, beta).compare(VectorOperators.NE, 0f);
+        FloatVector z = FloatVector.zero(S);
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc;
+        c00.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
+        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + 8), keep).mul(beta)).intoArray(c, ci + 8);
+        c10.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
+        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + 8), keep).mul(beta)).intoArray(c, r1 + 8);
+        c20.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
+        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + 8), keep).mul(beta)).intoArray(c, r2 + 8);
+        c30.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
+        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + 8), keep).mul(beta)).intoArray(c, r3 + 8);
+        c40.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
+        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + 8), keep).mul(beta)).intoArray(c, r4 + 8);
+    }
+
+    /**
+     * Writes the mr x nr corner of a tile spilled by the kernel into C, with the same operations as the kernel
+     * (on {@code acc + 0}, exact but for the sign of a zero): results do not depend on where a tile falls.
+     */
+    private static void storeEdge(float[] tile, float[] c, int ci, int ldc, int mr, int nr, float alpha, float beta) {
         for (int r = 0; r < mr; r++) {
             int row = ci + r * ldc;
             for (int j = 0; j < nr; j++) {
-                // same operations, in the same order, as store(): results do not depend on the tile's position
-                float t = tile[r * NR + j];
-                float v = alpha == 1f ? t : alpha * t;
-                if (beta != 0f) v = beta == 1f ? v + c[row + j] : v + beta * c[row + j];
-                c[row + j] = v;
+                float old = beta != 0f ? c[row + j] : 0f;
+                c[row + j] = alpha * tile[r * NR + j] + beta * old;
             }
         }
-    }
-
-    private static void store(FloatVector acc, float[] c, int idx, float alpha, float beta) {
-        FloatVector v = alpha == 1f ? acc : acc.mul(alpha);
-        if (beta != 0f) {
-            FloatVector old = FloatVector.fromArray(S, c, idx);
-            v = beta == 1f ? v.add(old) : v.add(old.mul(beta));
-        }
-        v.intoArray(c, idx);
     }
 
     /** C = beta * C (zeros when beta is 0), for k == 0. */
@@ -214,14 +224,15 @@ final class Gemm {
         }
     }
 
-    // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into 16-wide strips [kc][16]; op(A)[ic:ic+mc, pc:pc+kc] into
-    // 6-row panels [kc][6]; partial strips and panels are zero-padded so the micro-kernel never branches.
+    // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into 16-wide strips [kc][16]; op(A)[ic:ic+mc, pc:pc+kc] into rows
+    // KC apart (5-row panels [5][KC]); partial strips and panels are zero-padded.
 
     /** B stored [k, n]: each row of a strip is 16 contiguous floats. */
     private static void packB(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bOff + pc * ldb + jc + jr;
             if (nr == NR) {
+                // two vector copies per row: a 16-float arraycopy call, or a scalar loop, costs several times more
                 for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
                     FloatVector.fromArray(S, b, src).intoArray(bp, dst);
                     FloatVector.fromArray(S, b, src + 8).intoArray(bp, dst + 8);
@@ -235,42 +246,64 @@ final class Gemm {
         }
     }
 
-    /** B stored [n, k] (used transposed): column j of op(B) is row j of B, contiguous in k. */
-    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    /**
+     * B stored [n, k] (used transposed): column j of op(B) is row j of B, contiguous in k. Full strips gather 8
+     * rows at a time (one index vector per leading dimension, kept with the buffers); the edge strip goes scalar.
+     */
+    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int[] rows) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc;
+            int src = bOff + (jc + jr) * ldb + pc;
+            if (nr == NR) {
+                for (int d = dst, s = src, end = src + kc; s < end; s++, d += NR) {
+                    FloatVector.fromArray(S, b, s, rows, 0).intoArray(bp, d);
+                    FloatVector.fromArray(S, b, s + 8 * ldb, rows, 0).intoArray(bp, d + 8);
+                }
+                continue;
+            }
             for (int j = 0; j < nr; j++) {
-                int src = bOff + (jc + jr + j) * ldb + pc;
-                for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
+                for (int d = dst + j, s = src + j * ldb, end = s + kc; s < end; s++, d += NR) bp[d] = b[s];
             }
             for (int j = nr; j < NR; j++) {
-                for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0f;
+                for (int d = dst + j, end = dst + kc * NR; d < end; d += NR) bp[d] = 0f;
             }
         }
     }
 
-    /** A stored [m, k]: row i of op(A) is contiguous in k. */
+    /** A stored [m, k]: row i of op(A) is contiguous in k, so the panel rows are plain copies. */
     private static void packA(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            for (int r = 0; r < mr; r++) {
-                int src = aOff + (ic + ir + r) * lda + pc;
-                for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p];
-            }
-            for (int r = mr; r < MR; r++) {
-                for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = 0f;
-            }
+        int panels = (mc + MR - 1) / MR;
+        for (int r = 0; r < panels * MR; r++) {
+            // row r of the block is row r % MR of panel r / MR, at ir * KC + (r % MR) * KC = r * KC
+            if (r < mc) System.arraycopy(a, aOff + (ic + r) * lda + pc, ap, r * KC, kc);
+            else java.util.Arrays.fill(ap, r * KC, r * KC + kc, 0f);
         }
     }
 
-    /** A stored [k, m] (used transposed): the 6 values of a panel at one k are contiguous. */
+    /**
+     * A stored [k, m] (used transposed): the 5 values of a panel at one k are contiguous in A; panel by panel,
+     * so that the copy writes 5 rows at a time, each in order.
+     */
     private static void packAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            int src = aOff + pc * lda + ic + ir;
-            for (int p = 0; p < kc; p++, src += lda, dst += MR) {
-                for (int r = 0; r < mr; r++) ap[dst + r] = a[src + r];
-                for (int r = mr; r < MR; r++) ap[dst + r] = 0f;
+            int mr = Math.min(MR, mc - ir), d0 = ir * KC;
+            if (mr == MR) {
+                for (int p = 0, src = aOff + pc * lda + ic + ir; p < kc; p++, src += lda) {
+                    ap[d0 + p] = a[src];
+                    ap[d0 + KC + p] = a[src + 1];
+                    ap[d0 + 2 * KC + p] = a[src + 2];
+                    ap[d0 + 3 * KC + p] = a[src + 3];
+                    ap[d0 + 4 * KC + p] = a[src + 4];
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    int d = d0 + r * KC;
+                    if (r >= mr) {
+                        java.util.Arrays.fill(ap, d, d + kc, 0f);
+                        continue;
+                    }
+                    for (int p = 0, src = aOff + pc * lda + ic + ir + r; p < kc; p++, src += lda) ap[d + p] = a[src];
+                }
             }
         }
     }

@@ -1,0 +1,16 @@
+package dev.nabla.cli;
+
+import dev.nabla.cli.experiment.RandomLabelsCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code nabla experiment}: studies that go beyond one training run. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Experiments from the literature, reproduced on MNIST.",
+        subcommands = {RandomLabelsCommand.class})
+public final class ExperimentCommand implements Runnable {
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.nabla.cli;
+
+import dev.nabla.InputException;
+import dev.nabla.cli.config.RunConfig;
+import dev.nabla.cli.sweep.ParamSpec;
+import dev.nabla.cli.sweep.Sweep;
+import dev.nabla.cli.sweep.SweepPlan;
+import dev.nabla.cli.sweep.SweepTable;
+import dev.nabla.cli.sweep.TrialResult;
+import dev.nabla.data.MnistSplits;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code nabla sweep}: a grid or random search over any options of {@code train}, with a results table. */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Train one model per combination of --param values (a grid), or per random draw",
+                "(--random N), on top of the train options given; trials run side by side when",
+                "there are cores to spare. Writes a folder with sweep.json, one run folder per trial",
+                "(as train writes them), results.md/.csv/.json (the best trial by validation",
+                "accuracy marked) and overlay plots val_accuracy/val_loss (.png/.svg).",
+                "",
+                "--param NAME=VALUES, NAME one of: model, hidden, activation, lr, reg, batch, epochs,",
+                "momentum, nesterov, optimizer, seed, init. VALUES: a list (lr=1,0.1,0.01; several",
+                "hidden layers as 256/128), or for --random a range: log:1e-3..1, uniform:0..0.9,",
+                "int:64..512.",
+                ""},
+        footer = {"", "Examples:",
+                "  nabla sweep --param lr=1,0.1,0.01,0.05",
+                "  nabla sweep --config examples/course-twolayer.yaml --param reg=0.1,0.01,0.001,0.0001,1",
+                "  nabla sweep --random 12 --param lr=log:0.01..1 --param batch=32,64,128 --epochs 30",
+                "  nabla sweep --resume runs/sweep-20261123-101500",
+                "Exit codes: 0 done (diverged trials are recorded, not errors), 2 bad input."})
+public final class SweepCommand implements Callable<Integer> {
+
+    /** The options a trial may vary: those of train, except the thread count, which the sweep shares out. */
+    static final List<String> SWEEPABLE = RunConfig.KEYS.stream().filter(k -> !k.equals("threads")).toList();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TrainOptions options;
+
+    @Option(names = "--param", paramLabel = "NAME=VALUES", description = "an option to sweep (repeatable)")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--random", paramLabel = "N", description = "random search: N draws instead of the full grid")
+    Integer random;
+
+    @Option(names = "--search-seed", paramLabel = "N", defaultValue = "1", description = "seed of the random search (default ${DEFAULT-VALUE})")
+    long searchSeed;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "trials run side by side (default: one per core, at most the trials)")
+    Integer parallel;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "sweep folder (default runs/sweep-<yyyyMMdd-HHmmss>)")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "finish the sweep in DIR: finished trials are kept, unfinished ones continue")
+    Path resume;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "also write a Markdown report (table, best trial, plots) to FILE")
+    Path report;
+
+    @Option(names = "--title", paramLabel = "TEXT", defaultValue = "Sweep results", description = "the report's title (default: ${DEFAULT-VALUE})")
+    String title;
+
+    @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (parallel != null && parallel < 1) throw new InputException("--parallel must be at least 1, got " + parallel);
+
+        Path dir;
+        Sweep.Plan plan;
+        RunConfig base;
+        if (resume != null) {
+            if (!params.isEmpty() || random != null || !options.given().isEmpty() || options.config != null) {
+                throw new InputException("--resume " + resume + " finishes the sweep as it was planned in " + Sweep.PLAN
+                        + "; leave out --param, --random, --config and the train options (--data may be given)");
+            }
+            dir = resume;
+            plan = readPlan(resume);
+            base = RunConfig.defaults();
+            for (Map.Entry<String, String> e : plan.base().entrySet()) base = base.with(e.getKey(), e.getValue(), Sweep.PLAN + ": base." + e.getKey());
+        } else {
+            base = options.runConfig();
+            List<ParamSpec> specs = new ArrayList<>();
+            for (String p : params) specs.add(ParamSpec.parse(p, SWEEPABLE));
+            List<Map<String, String>> trials = random != null ? SweepPlan.random(specs, random, searchSeed) : SweepPlan.grid(specs);
+            int p = parallel != null ? parallel : Math.min(cores, trials.size());
+            int threads = options.threads != null ? Integer.parseInt(options.threads) : Math.max(1, cores / Math.min(p, trials.size()));
+            Path dataDir = MnistData.folder(options.data, err).toAbsolutePath().normalize();
+            plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString());
+            dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            if (Files.exists(dir.resolve(Sweep.PLAN))) {
+                throw new InputException("--out " + dir + " already holds a sweep; finish it with --resume " + dir + " or choose another folder");
+            }
+        }
+        Sweep sweep = new Sweep(dir, plan, base, err);
+        sweep.configs(); // every trial's settings are checked before anything runs
+        for (String note : base.notes()) err.println(note);
+        int p = parallel != null ? parallel : Math.max(1, Math.min(plan.trials().size(), cores / plan.threadsPerTrial()));
+        err.printf("sweep of %d trial%s into %s, %d at a time, %d thread%s each%n", plan.trials().size(),
+                plan.trials().size() == 1 ? "" : "s", dir, p, plan.threadsPerTrial(), plan.threadsPerTrial() == 1 ? "" : "s");
+        err.flush();
+
+        options.applyKernelChoice();
+        Path dataDir = options.data != null ? options.data : plan.data() != null ? Path.of(plan.data()) : null;
+        MnistSplits data = MnistData.load(dataDir, err);
+        List<TrialResult> results = sweep.run(data, p);
+        if (report != null) sweep.writeReport(report, title, results);
+        if (json) {
+            stdout.println(SweepTable.jsonText(results));
+        } else {
+            stdout.print(SweepTable.markdown(results));
+            int best = SweepTable.best(results);
+            if (best >= 0) stdout.println("best trial by validation accuracy: " + results.get(best).label());
+            stdout.println("sweep folder: " + dir);
+        }
+        stdout.flush();
+        return Main.EXIT_OK;
+    }
+
+    private static Sweep.Plan readPlan(Path dir) {
+        return Sweep.Plan.read(dir);
+    }
+
+    /**
+     * The base settings that were given (by file or option) as text, for the plan file; a course-format file's
+     * momentum is written as the 0 its optimizer uses.
+     */
+    private static Map<String, String> baseText(RunConfig base) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : RunConfig.KEYS) {
+            Object v = base.get(k);
+            if (v == null || k.equals("threads")) continue;
+            out.put(k, k.equals("momentum") && base.courseFormat() ? "0" : text(v));
+        }
+        return out;
+    }
+
+    private static String text(Object v) {
+        if (v instanceof int[] a) {
+            StringBuilder sb = new StringBuilder();
+            for (int x : a) sb.append(sb.length() > 0 ? "," : "").append(x);
+            return sb.toString();
+        }
+        if (v instanceof List<?> l) {
+            StringBuilder sb = new StringBuilder();
+            for (Object x : l) sb.append(sb.length() > 0 ? "," : "").append(x);
+            return sb.toString();
+        }
+        if (v instanceof Double d) return RunConfig.number(d);
+        return String.valueOf(v);
+    }
+
+    /** The command as typed (arguments with spaces quoted), for the plan and the report. */
+    private String commandLine() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs(); // the whole line, from "sweep" on
+        List<String> args = all.subList(Math.min(all.indexOf("sweep") + 1, all.size()), all.size());
+        StringBuilder sb = new StringBuilder("nabla sweep");
+        for (String a : args) sb.append(' ').append(a.matches("[\\w./:=,+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        return sb.toString();
+    }
+}
