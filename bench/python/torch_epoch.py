@@ -32,7 +32,9 @@ load_s = time.perf_counter() - t0
 net = course_torch.build(a.model)
 opt = course_torch.optimizer(net)
 gen = torch.Generator().manual_seed(1024)
+t0 = time.perf_counter()
 course_torch.train_epoch(net, opt, x, y, gen)  # warm-up
+warmup_s = time.perf_counter() - t0
 secs = []
 for _ in range(a.epochs):
     t0 = time.perf_counter()
@@ -42,5 +44,5 @@ for _ in range(a.epochs):
 print(json.dumps({"impl": "pytorch", "model": a.model, "torch": torch.__version__,
                   "torch_threads": torch.get_num_threads(),
                   "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", ""),
-                  "epoch_seconds": mnist.median(secs), "samples": secs, "load_seconds": load_s,
+                  "epoch_seconds": mnist.median(secs), "samples": secs, "warmup_seconds": warmup_s, "load_seconds": load_s,
                   "import_seconds": import_s, "train_loss": loss, "train_acc": acc}))
