@@ -230,7 +230,7 @@ final class Primitives {
         NDArray derivative() { return out.mul(out.neg().addScalar(1)); }
         @Override
         protected NDArray[] backward(NDArray g, boolean[] need) {
-            return new NDArray[] {g.zip("sigmoid_backward", out, (gv, s) -> gv * s * (1f - s), (gv, s) -> gv * s * (1 - s))};
+            return new NDArray[] {g.sigmoidBackward(out)};
         }
     }
 

@@ -617,6 +617,19 @@ public final class NDArray {
         return map(x -> (float) (1.0 / (1.0 + Math.exp(-x))), x -> 1.0 / (1.0 + Math.exp(-x)));
     }
 
+    /**
+     * The sigmoid's backward, with this array the upstream gradient and {@code s} the sigmoid's output:
+     * {@code this * s * (1 - s)} elementwise (broadcasting), in that order.
+     */
+    public NDArray sigmoidBackward(NDArray s) {
+        if (sameContiguousF32(s)) {
+            NDArray out = zeros(DType.F32, shape);
+            Kernels.get().sigmoidBackward(numel(), f, offset, s.f, s.offset, out.f, 0);
+            return out;
+        }
+        return zip("sigmoid_backward", s, (gv, sv) -> gv * sv * (1f - sv), (gv, sv) -> gv * sv * (1 - sv));
+    }
+
     /** {@code max(x, 0)}. */
     public NDArray relu() {
         if (dtype == DType.F32 && isContiguous()) {
