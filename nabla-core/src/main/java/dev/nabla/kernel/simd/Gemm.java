@@ -68,6 +68,14 @@ final class Gemm {
             if (b.length < size) b = new float[size];
             return b;
         }
+
+        /** The transposed result of {@link #transposedProduct}. */
+        float[] t = new float[0];
+
+        float[] t(int size) {
+            if (t.length < size) t = new float[size];
+            return t;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -78,6 +86,9 @@ final class Gemm {
      */
     static volatile boolean skipZeros = true;
 
+    /** Whether narrow products A^T B go through {@link #transposedProduct}; only tests switch it off. */
+    static volatile boolean transposeNarrow = true;
+
     private Gemm() {}
 
     static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -87,6 +98,10 @@ final class Gemm {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (transposeNarrow && transA && !transB && n < NR && m >= 4 * NR && (k <= KC || (alpha == 1f && beta == 0f))) {
+            transposedProduct(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
@@ -121,6 +136,28 @@ final class Gemm {
             int j1 = Math.min(n, (int) ((long) tilesN * (pj + 1) / fpn) * NR);
             block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         });
+    }
+
+    /**
+     * C = alpha * A^T B + beta * C for A stored [k, m] with m large and B [k, n] with n narrower than a strip
+     * (a weight gradient x^T g with few outputs): computed as T = B^T A ([n, m], then stored transposed into C),
+     * which packs A with vector copies instead of a strided transpose and wastes no lanes on padding n.
+     * Every element is the same fma chain over k in the same order (a b = b a), the k blocks depend on k only,
+     * and T holds the bare sums (alpha 1, beta 0: acc * 1 + 0 is acc, which is never -0); with one k block, or
+     * alpha 1 and beta 0, C then gets exactly the bits the direct product writes.
+     */
+    private static void transposedProduct(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                          float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        float[] t = BUFFERS.get().t(m * n);
+        gemm(true, false, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m);
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                // the kernel's store: acc * alpha + (beta != 0 ? old : 0) * beta
+                float old = beta != 0f ? c[row + j] : 0f;
+                c[row + j] = t[j * m + i] * alpha + old * beta;
+            }
+        }
     }
 
     /** C[i0:i1, j0:j1] on the calling thread. */
