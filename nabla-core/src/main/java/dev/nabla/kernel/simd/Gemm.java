@@ -47,7 +47,10 @@ final class Gemm {
     /** Packing buffers of one thread, grown on demand and reused across calls. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
-        float[] b = new float[0];
+        // Sized for [KC, 256] panels at once: when a buffer first grows, the JIT, which never saw that branch
+        // taken, throws away the compiled GEMM; with this size that cannot happen in the middle of training (the
+        // first validation pass packs wider panels than the training steps before it).
+        float[] b = new float[KC * 256];
         final float[] tile = new float[MR * NR];
         final int[] rows = new int[8];
         /** Live columns of the current k block (see {@link #liveColumns}) and their running maxima of |a|. */
