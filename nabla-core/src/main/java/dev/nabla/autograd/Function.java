@@ -24,6 +24,16 @@ public abstract class Function {
     protected abstract NDArray[] backward(NDArray gradOutput, boolean[] needsGrad);
 
     /**
+     * {@link #backward(NDArray, boolean[])}, where the op may write input i's gradient into {@code into[i]} when
+     * that is not null (a contiguous array of the input's shape and type, old values meaningless) rather than into
+     * a fresh array: a training step then reuses the storage of the previous step's weight gradients. By
+     * default {@code into} is ignored.
+     */
+    protected NDArray[] backward(NDArray gradOutput, boolean[] needsGrad, NDArray[] into) {
+        return backward(gradOutput, needsGrad);
+    }
+
+    /**
      * The Jacobian-vector product: given tangents of the inputs (null means zero), returns the output's tangent.
      * It is called only when at least one input has a tangent, so a one-input op always receives a non-null one.
      */

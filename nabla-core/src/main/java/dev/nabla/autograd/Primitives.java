@@ -230,7 +230,7 @@ final class Primitives {
         NDArray derivative() { return out.mul(out.neg().addScalar(1)); }
         @Override
         protected NDArray[] backward(NDArray g, boolean[] need) {
-            return new NDArray[] {g.zip("sigmoid_backward", out, (gv, s) -> gv * s * (1f - s), (gv, s) -> gv * s * (1 - s))};
+            return new NDArray[] {g.sigmoidBackward(out)};
         }
     }
 
@@ -479,9 +479,14 @@ final class Primitives {
         }
 
         protected NDArray[] backward(NDArray g, boolean[] need) {
+            return backward(g, need, new NDArray[3]);
+        }
+
+        @Override
+        protected NDArray[] backward(NDArray g, boolean[] need, NDArray[] into) {
             NDArray[] out = new NDArray[hasBias ? 3 : 2];
-            if (need[0]) out[0] = g.matmul(w.t());
-            if (need[1]) out[1] = x.t().matmul(g);
+            if (need[0]) out[0] = g.matmul(w.t(), into[0]);
+            if (need[1]) out[1] = x.t().matmul(g, into[1]);
             if (hasBias && need[2]) out[2] = g.sum(false, 0);
             return out;
         }

@@ -25,6 +25,7 @@ public final class Tensor {
     private final NDArray value;
     private boolean requiresGrad;
     private NDArray grad;
+    private NDArray spareGrad; // storage the next backward may write this leaf's gradient into (releaseGrad)
     private NDArray tangent;
     private String name;
 
@@ -113,6 +114,19 @@ public final class Tensor {
 
     /** Clears the accumulated gradient. */
     public void zeroGrad() {
+        grad = null;
+    }
+
+    /**
+     * Clears the gradient as {@link #zeroGrad()} does, and lets the next backward pass write the new gradient
+     * into the old one's storage instead of a fresh array. For training loops, which use each gradient once and
+     * then drop it: an array that {@link #grad()} returned before this call may be overwritten afterwards.
+     */
+    public void releaseGrad() {
+        if (grad != null && grad.dtype() == value.dtype() && grad.isContiguous()
+                && Arrays.equals(grad.shape(), value.shape())) {
+            spareGrad = grad;
+        }
         grad = null;
     }
 
@@ -337,8 +351,17 @@ public final class Tensor {
             }
             if (g == null) continue;
             boolean[] need = new boolean[node.inputs.length];
-            for (int j = 0; j < need.length; j++) need[j] = node.inputs[j].requiresGrad;
-            NDArray[] gin = node.fn.backward(g, need);
+            NDArray[] into = null; // released gradient storage of leaf inputs, for the op to write into
+            for (int j = 0; j < need.length; j++) {
+                Tensor in = node.inputs[j];
+                need[j] = in.requiresGrad;
+                if (need[j] && in.fn == null && in.spareGrad != null) {
+                    if (into == null) into = new NDArray[need.length];
+                    into[j] = in.spareGrad;
+                    in.spareGrad = null; // used once: an input repeated in this op gets a fresh array
+                }
+            }
+            NDArray[] gin = into == null ? node.fn.backward(g, need) : node.fn.backward(g, need, into);
             for (int j = 0; j < need.length; j++) {
                 if (!need[j] || gin[j] == null) continue;
                 sharing.merge(gin[j].storageIdentity(), 1, Integer::sum);

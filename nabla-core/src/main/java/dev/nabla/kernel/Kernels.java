@@ -49,6 +49,12 @@ public interface Kernels {
     /** {@code out[i] = 1 / (1 + exp(-x[i]))}. */
     void sigmoid(int n, float[] x, int xOff, float[] out, int outOff);
 
+    /**
+     * The sigmoid's backward from its saved output: {@code out[i] = g[i] * s[i] * (1 - s[i])}, evaluated left to
+     * right in float ({@code (g * s) * (1 - s)}).
+     */
+    void sigmoidBackward(int n, float[] g, int gOff, float[] s, int sOff, float[] out, int outOff);
+
     /** {@code out[i] = max(x[i], 0)}. */
     void relu(int n, float[] x, int xOff, float[] out, int outOff);
 

@@ -80,6 +80,14 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void sigmoidBackward(int n, float[] g, int gOff, float[] s, int sOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) {
+            float si = s[sOff + i];
+            out[outOff + i] = g[gOff + i] * si * (1f - si);
+        }
+    }
+
+    @Override
     public void relu(int n, float[] x, int xOff, float[] out, int outOff) {
         for (int i = 0; i < n; i++) out[outOff + i] = Math.max(x[xOff + i], 0f);
     }

@@ -1,6 +1,7 @@
 package dev.nabla.optim;
 
 import dev.nabla.InputException;
+import dev.nabla.kernel.Parallel;
 import dev.nabla.nn.Parameter;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
@@ -30,6 +31,8 @@ import java.util.Map;
  */
 public final class SGD implements Optimizer {
     private static final String[] BUFFERS = {"momentum"};
+    /** Elements per thread below which a parameter is updated on the calling thread alone. */
+    private static final int UPDATE_GRAIN = 1 << 15;
 
     private final List<Parameter> params;
     private double lr;
@@ -117,16 +120,23 @@ public final class SGD implements Optimizer {
      * step over every weight.
      */
     private static void updateF32(float[] w, float[] g, float[] v, int n, float lr, float mu, boolean nesterov, float reg) {
+        // each element's update is independent of the others, so splitting over threads changes no bit
+        Parallel.forRange(n, UPDATE_GRAIN, (lo, hi) -> updateF32(w, g, v, lo, hi, lr, mu, nesterov, reg));
+    }
+
+    /** {@link #updateF32(float[], float[], float[], int, float, float, boolean, float)} on [lo, hi). */
+    private static void updateF32(float[] w, float[] g, float[] v, int lo, int hi, float lr, float mu, boolean nesterov,
+                                  float reg) {
         if (v == null) {
-            for (int i = 0; i < n; i++) w[i] = w[i] - lr * (g[i] + reg * w[i]);
+            for (int i = lo; i < hi; i++) w[i] = w[i] - lr * (g[i] + reg * w[i]);
         } else if (!nesterov) {
-            for (int i = 0; i < n; i++) {
+            for (int i = lo; i < hi; i++) {
                 float vi = mu * v[i] + (g[i] + reg * w[i]);
                 v[i] = vi;
                 w[i] = w[i] - lr * vi;
             }
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = lo; i < hi; i++) {
                 float gi = g[i] + reg * w[i];
                 float vi = mu * v[i] + gi;
                 v[i] = vi;

@@ -617,6 +617,19 @@ public final class NDArray {
         return map(x -> (float) (1.0 / (1.0 + Math.exp(-x))), x -> 1.0 / (1.0 + Math.exp(-x)));
     }
 
+    /**
+     * The sigmoid's backward, with this array the upstream gradient and {@code s} the sigmoid's output:
+     * {@code this * s * (1 - s)} elementwise (broadcasting), in that order.
+     */
+    public NDArray sigmoidBackward(NDArray s) {
+        if (sameContiguousF32(s)) {
+            NDArray out = zeros(DType.F32, shape);
+            Kernels.get().sigmoidBackward(numel(), f, offset, s.f, s.offset, out.f, 0);
+            return out;
+        }
+        return zip("sigmoid_backward", s, (gv, sv) -> gv * sv * (1f - sv), (gv, sv) -> gv * sv * (1 - sv));
+    }
+
     /** {@code max(x, 0)}. */
     public NDArray relu() {
         if (dtype == DType.F32 && isContiguous()) {
@@ -771,6 +784,14 @@ public final class NDArray {
      * leading (batch) dimensions broadcast. Transposed views are passed to the kernel without copying.
      */
     public NDArray matmul(NDArray o) {
+        return matmul(o, null);
+    }
+
+    /**
+     * {@link #matmul(NDArray)}, written into {@code out} when that is a contiguous array of the result's shape and
+     * type (its old values are ignored and overwritten), else into a fresh array; returns the array written.
+     */
+    public NDArray matmul(NDArray o, NDArray out) {
         if (shape.length < 2 || o.shape.length < 2) {
             throw new IllegalArgumentException("matmul: expects arrays of rank >= 2, got " + Shape.str(shape) + " and " + Shape.str(o.shape));
         }
@@ -783,9 +804,10 @@ public final class NDArray {
         DType t = DType.promote(dtype, o.dtype);
         NDArray a = to(t), b = o.to(t);
         if (shape.length == 2 && o.shape.length == 2) {
-            NDArray out = zeros(t, m, n);
-            matmul2d(a, a.offset, b, b.offset, out, 0, m, n, k);
-            return out;
+            NDArray c = out != null && out.dtype == t && out.shape.length == 2 && out.shape[0] == m && out.shape[1] == n
+                    && out.isContiguous() ? out : zeros(t, m, n);
+            matmul2d(a, a.offset, b, b.offset, c, c.offset, m, n, k);
+            return c;
         }
         int[] batchA = Arrays.copyOf(shape, shape.length - 2), batchB = Arrays.copyOf(o.shape, o.shape.length - 2);
         int[] batch = Shape.broadcast("matmul", batchA, batchB);
@@ -796,7 +818,7 @@ public final class NDArray {
         fullA[batch.length] = m; fullA[batch.length + 1] = k;
         fullB[batch.length] = k; fullB[batch.length + 1] = n;
         NDArray ea = a.expand(fullA), eb = b.expand(fullB);
-        NDArray out = zeros(t, outShape);
+        out = zeros(t, outShape);
         int nb = Shape.numel(batch);
         for (int bi = 0; bi < nb; bi++) {
             int offA = ea.offset, offB = eb.offset, rem = bi;

@@ -3,6 +3,7 @@ package dev.nabla.train;
 import dev.nabla.InputException;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.data.ImageSet;
+import dev.nabla.kernel.Parallel;
 import dev.nabla.random.NumpyRandom;
 import dev.nabla.tensor.NDArray;
 
@@ -18,6 +19,9 @@ import java.util.NoSuchElementException;
  * an uninterrupted one. Without it, batches are consecutive rows, handed out as views (no copy).
  */
 public final class DataLoader {
+    /** Rows per thread below which a shuffled batch is gathered on the calling thread alone. */
+    private static final int GATHER_GRAIN = 16;
+
     private final ImageSet set;
     private final NDArray pixels; // [count, features], wrapping the set's array
     private final int batchSize;
@@ -109,11 +113,13 @@ public final class DataLoader {
                     int[] y = new int[b];
                     float[] src = set.pixels();
                     int[] labels = set.labels();
-                    for (int i = 0; i < b; i++) {
-                        int row = order[at + i];
-                        System.arraycopy(src, row * features, x, i * features, features);
-                        y[i] = labels[row];
-                    }
+                    int first = at;
+                    // The rows lie anywhere in the set, so the copy mostly waits on memory: split over the threads,
+                    // more rows are fetched at once.
+                    Parallel.forRange(b, GATHER_GRAIN, (lo, hi) -> {
+                        for (int i = lo; i < hi; i++) System.arraycopy(src, order[first + i] * features, x, i * features, features);
+                    });
+                    for (int i = 0; i < b; i++) y[i] = labels[order[at + i]];
                     out = new Batch(Tensor.of(x, b, features), y);
                 }
                 at = end;

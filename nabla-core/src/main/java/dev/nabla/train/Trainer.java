@@ -8,6 +8,7 @@ import dev.nabla.data.ImageSet;
 import dev.nabla.data.MnistSplits;
 import dev.nabla.kernel.Parallel;
 import dev.nabla.nn.Module;
+import dev.nabla.nn.Parameter;
 import dev.nabla.optim.Adam;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.optim.SGD;
@@ -24,7 +25,7 @@ import java.util.Map;
  * for epoch = epochsDone + 1 .. epochs:
  *     lr = schedule(lr, epoch)
  *     for each batch (x, y) of the epoch's order:        (DataLoader: seeded by (seed, epoch))
- *         zero the gradients
+ *         zero the gradients (releasing their storage to the next backward)
  *         loss = crossEntropy(model(x), y)                (mean over the batch; no L2 term)
  *         stop with status "diverged" if loss is NaN or infinite
  *         loss.backward(); optimizer.step()
@@ -114,7 +115,8 @@ public final class Trainer {
             int batch = 0, batches = loader.batches();
             for (Batch b : loader.reusingBatches(epoch)) {
                 batch++;
-                opt.zeroGrad();
+                // no gradient is kept across steps, so backward may write the new ones into the old storage
+                for (Parameter p : opt.parameters()) p.tensor().releaseGrad();
                 Tensor logits = model.forward(b.x());
                 Tensor loss = Functional.crossEntropy(logits, b.y());
                 double lv = loss.item();

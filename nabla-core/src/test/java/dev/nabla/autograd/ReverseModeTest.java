@@ -166,4 +166,61 @@ class ReverseModeTest {
         assertEquals(14, r.value().item(), 1e-12);
         assertEquals(2 * (1 - 3), r.tangent().item(), 1e-12);
     }
+
+    /** x [4, 6], w [6, 3], b [3]; loss = sum(sigmoid(x w + b) * c) for a fixed c, so every gradient is dense. */
+    private static Tensor linearLoss(NDArray x, Tensor w, Tensor b) {
+        NDArray c = NDArray.randn(new java.util.Random(9), DType.F32, 4, 3);
+        return Functional.linear(Tensor.of(x), w, b).sigmoid().mul(Tensor.of(c)).sum();
+    }
+
+    @Test
+    void releasedGradientStorageReceivesTheNextGradientWithTheSameValues() {
+        java.util.Random r = new java.util.Random(21);
+        NDArray x1 = NDArray.randn(r, DType.F32, 4, 6), x2 = NDArray.randn(r, DType.F32, 4, 6);
+        NDArray w0 = NDArray.randn(r, DType.F32, 6, 3), b0 = NDArray.randn(r, DType.F32, 3);
+        Tensor w = Tensor.variable(w0.copy()), b = Tensor.variable(b0.copy());
+        linearLoss(x1, w, b).backward();
+        Object storage = w.grad().storageIdentity();
+        w.releaseGrad();
+        b.releaseGrad();
+        assertNull(w.grad());
+        linearLoss(x2, w, b).backward();
+        assertSame(storage, w.grad().storageIdentity(), "the weight gradient was written into the released storage");
+
+        Tensor wf = Tensor.variable(w0.copy()), bf = Tensor.variable(b0.copy());
+        linearLoss(x2, wf, bf).backward();
+        assertArrayEquals(wf.grad().toDoubleArray(), w.grad().toDoubleArray(), 0.0);
+        assertArrayEquals(bf.grad().toDoubleArray(), b.grad().toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void zeroGradNeverOverwritesAGradientTheCallerStillHolds() {
+        java.util.Random r = new java.util.Random(22);
+        NDArray x1 = NDArray.randn(r, DType.F32, 4, 6), x2 = NDArray.randn(r, DType.F32, 4, 6);
+        Tensor w = Tensor.variable(NDArray.randn(r, DType.F32, 6, 3)), b = Tensor.variable(NDArray.randn(r, DType.F32, 3));
+        linearLoss(x1, w, b).backward();
+        NDArray first = w.grad();
+        double[] kept = first.toDoubleArray();
+        w.zeroGrad();
+        linearLoss(x2, w, b).backward();
+        assertNotSame(first.storageIdentity(), w.grad().storageIdentity());
+        assertArrayEquals(kept, first.toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void aReleasedLeafUsedTwiceInOneStepStillGetsTheSumOfBothGradients() {
+        Tensor x = var(3.0, -1.0);
+        x.mul(x).add(x).sum().backward();
+        x.releaseGrad();
+        x.mul(x).add(x).sum().backward(); // d/dx (x^2 + x) = 2x + 1
+        assertArrayEquals(new double[] {7.0, -1.0}, x.grad().toDoubleArray(), 0.0);
+
+        NDArray xv = NDArray.randn(new java.util.Random(23), DType.F32, 5, 5);
+        Tensor a = Tensor.variable(xv);
+        Functional.linear(a, a, null).sum().backward();
+        NDArray want = a.grad().copy();
+        a.releaseGrad();
+        Functional.linear(a, a, null).sum().backward(); // a is both the input and the weight of one op
+        assertArrayEquals(want.toDoubleArray(), a.grad().toDoubleArray(), 0.0);
+    }
 }

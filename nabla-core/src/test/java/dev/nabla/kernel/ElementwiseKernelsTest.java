@@ -73,6 +73,28 @@ class ElementwiseKernelsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
+    void sigmoidBackwardIsGradTimesSTimesOneMinusSBitForBit(Kernels kern) {
+        for (int n : LENGTHS) {
+            int off = n % 3;
+            float[] g = random(n + off, 5 * n, 4), s = random(n + 2, 5 * n + 1, 1);
+            float[] want = new float[n + 4], got = new float[n + 4];
+            for (int i = 0; i < n; i++) want[1 + i] = g[off + i] * s[2 + i] * (1f - s[2 + i]);
+            kern.sigmoidBackward(n, g, off, s, 2, got, 1);
+            assertSameBits(want, got, kern.name() + " sigmoidBackward n=" + n);
+        }
+        float[] x = new float[SPECIAL.length * 3], y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = SPECIAL[i % SPECIAL.length];
+            y[i] = SPECIAL[(i * 7 + 3) % SPECIAL.length];
+        }
+        float[] want = new float[x.length], got = new float[x.length];
+        SCALAR.sigmoidBackward(x.length, x, 0, y, 0, want, 0);
+        kern.sigmoidBackward(x.length, x, 0, y, 0, got, 0);
+        assertSameBits(want, got, kern.name() + " sigmoidBackward on special values");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
     void reluAndArithmeticAgreeWithScalarOnSpecialValues(Kernels kern) {
         // repeated to fill full vectors as well as the scalar tail
         float[] x = new float[SPECIAL.length * 3];

@@ -173,4 +173,36 @@ class SGDTest {
         InputException e = assertThrows(InputException.class, r::run);
         for (String p : parts) assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should contain " + p);
     }
+
+    @Test
+    void aLargeParameterUpdatedOnTwoThreadsGetsTheElementwiseRuleEverywhere() {
+        int n = 100_003; // several chunks for the threads, and an odd tail
+        float[] w0 = new float[n], g = new float[n];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        for (int i = 0; i < n; i++) {
+            w0[i] = (float) rnd.nextDouble(-1, 1);
+            g[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        int threads = dev.nabla.kernel.Parallel.threads();
+        dev.nabla.kernel.Parallel.setThreads(2);
+        try {
+            for (double momentum : new double[] {0, 0.5}) {
+                Parameter p = new Parameter("W1", NDArray.of(w0.clone(), n), true);
+                SGD opt = new SGD(List.of(p), 0.1, momentum, false, 0.001);
+                p.tensor().setGrad(NDArray.of(g.clone(), n));
+                opt.step();
+                float[] got = p.value().toFloatArray();
+                float lr = 0.1f, reg = 0.001f;
+                for (int i = 0; i < n; i++) {
+                    // v starts at 0, so one step with or without momentum is w - lr * (g + reg * w)
+                    float want = w0[i] - lr * (g[i] + reg * w0[i]);
+                    if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(got[i])) {
+                        fail("momentum " + momentum + ", element " + i + ": got " + got[i] + ", want " + want);
+                    }
+                }
+            }
+        } finally {
+            dev.nabla.kernel.Parallel.setThreads(threads);
+        }
+    }
 }

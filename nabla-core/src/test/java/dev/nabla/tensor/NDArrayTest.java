@@ -98,4 +98,17 @@ class NDArrayTest {
         assertArrayEquals(new float[] {0, 1, 0, 1, 2, 3}, c.toFloatArray());
         assertThrows(IllegalArgumentException.class, () -> NDArray.concat(0, range(1, 2), range(1, 3)));
     }
+
+    @Test
+    void sigmoidBackwardEqualsTheComposedOpsBitForBit() {
+        java.util.Random r = new java.util.Random(11);
+        for (DType t : DType.values()) {
+            NDArray g = NDArray.randn(r, t, 5, 19), s = NDArray.randn(r, t, 5, 19).sigmoid();
+            NDArray want = g.mul(s).mul(s.neg().addScalar(1));
+            assertArrayEquals(want.toDoubleArray(), g.sigmoidBackward(s).toDoubleArray(), 0.0, t.toString());
+            // a transposed (non-contiguous) operand takes the general path and gives the same values
+            NDArray gt = g.t().copy().t();
+            assertArrayEquals(want.toDoubleArray(), gt.sigmoidBackward(s).toDoubleArray(), 0.0, t + " strided");
+        }
+    }
 }

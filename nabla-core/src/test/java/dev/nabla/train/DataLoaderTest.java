@@ -105,4 +105,26 @@ class DataLoaderTest {
         assertNotSame(fresh.get(0).x().value().floatStorage(), fresh.get(1).x().value().floatStorage(),
                 "batches() hands out independent arrays");
     }
+
+    @Test
+    void batchesGatheredOnTwoThreadsHoldTheRowsOfTheOrder() {
+        int threads = dev.nabla.kernel.Parallel.threads();
+        dev.nabla.kernel.Parallel.setThreads(2);
+        try {
+            DataLoader l = new DataLoader(indexed(300), 64, true, 5); // 64 rows: split between the two threads
+            int[] order = l.order(1);
+            int at = 0;
+            for (Batch b : l.reusingBatches(1)) {
+                float[] x = b.x().value().toFloatArray();
+                for (int i = 0; i < b.size(); i++) {
+                    assertEquals(order[at + i], (int) x[2 * i], "row " + i + " of the batch at " + at);
+                    assertEquals(order[at + i] % 3, b.y()[i]);
+                }
+                at += b.size();
+            }
+            assertEquals(300, at);
+        } finally {
+            dev.nabla.kernel.Parallel.setThreads(threads);
+        }
+    }
 }

@@ -32,6 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int L = 8;
     static final int MR = 5;
     static final int NR = 16;
     /** Maximum depth of a packed block: a [KC, 16] strip of B is 16 KiB (L1). */
@@ -46,9 +47,17 @@ final class Gemm {
     /** Packing buffers of one thread, grown on demand and reused across calls. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
-        float[] b = new float[0];
+        // Sized for [KC, 256] panels at once: when a buffer first grows, the JIT, which never saw that branch
+        // taken, throws away the compiled GEMM; with this size that cannot happen in the middle of training (the
+        // first validation pass packs wider panels than the training steps before it).
+        float[] b = new float[KC * 256];
         final float[] tile = new float[MR * NR];
         final int[] rows = new int[8];
+        /** Live columns of the current k block (see {@link #liveColumns}) and their running maxima of |a|. */
+        final int[] live = new int[KC];
+        final float[] colMax = new float[KC];
+        /** Per 5-row panel of the packed A block: all its values are zero. */
+        final boolean[] zeroPanel = new boolean[(MC + MR - 1) / MR];
 
         /** {0, ld, 2 ld, ..., 7 ld}: gather indices of 8 rows. */
         int[] rows(int ld) {
@@ -62,9 +71,26 @@ final class Gemm {
             if (b.length < size) b = new float[size];
             return b;
         }
+
+        /** The transposed result of {@link #transposedProduct}. */
+        float[] t = new float[0];
+
+        float[] t(int size) {
+            if (t.length < size) t = new float[size];
+            return t;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /**
+     * Whether products with a zero factor of A are left out (see {@link #block}); only tests switch it off, to
+     * check that the results are the same bits either way.
+     */
+    static volatile boolean skipZeros = true;
+
+    /** Whether narrow products A^T B go through {@link #transposedProduct}; only tests switch it off. */
+    static volatile boolean transposeNarrow = true;
 
     private Gemm() {}
 
@@ -75,6 +101,10 @@ final class Gemm {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (transposeNarrow && transA && !transB && n < NR && m >= 4 * NR && (k <= KC || (alpha == 1f && beta == 0f))) {
+            transposedProduct(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
@@ -111,6 +141,28 @@ final class Gemm {
         });
     }
 
+    /**
+     * C = alpha * A^T B + beta * C for A stored [k, m] with m large and B [k, n] with n narrower than a strip
+     * (a weight gradient x^T g with few outputs): computed as T = B^T A ([n, m], then stored transposed into C),
+     * which packs A with vector copies instead of a strided transpose and wastes no lanes on padding n.
+     * Every element is the same fma chain over k in the same order (a b = b a), the k blocks depend on k only,
+     * and T holds the bare sums (alpha 1, beta 0: acc * 1 + 0 is acc, which is never -0); with one k block, or
+     * alpha 1 and beta 0, C then gets exactly the bits the direct product writes.
+     */
+    private static void transposedProduct(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                          float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        float[] t = BUFFERS.get().t(m * n);
+        gemm(true, false, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m);
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                // the kernel's store: acc * alpha + (beta != 0 ? old : 0) * beta
+                float old = beta != 0f ? c[row + j] : 0f;
+                c[row + j] = t[j * m + i] * alpha + old * beta;
+            }
+        }
+    }
+
     /** C[i0:i1, j0:j1] on the calling thread. */
     private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                               float alpha, float[] a, int aOff, int lda,
@@ -120,36 +172,128 @@ final class Gemm {
         // Equal k blocks no deeper than KC: 784 = 4 x 196 rather than 3 x 256 + 16.
         int kBlocks = (k + KC - 1) / KC;
         int kcStep = (k + kBlocks - 1) / kBlocks;
+        // Zero products: a term a * b with a == 0 and b finite adds an exact zero to the accumulator, which starts
+        // at +0 and so is never -0 (a sum is -0 only when both addends are); adding such a zero changes no bit. So
+        // within each k block, columns of A that are zero in every row of this part (and whose row of B is finite)
+        // are left out of the packing, and a panel of A^T that is all zero gets an empty k loop. The order of the
+        // remaining terms and the k blocks stay as they are: the results are the same bits. (MNIST batches have
+        // about a third of their pixels zero in every image.)
+        boolean skip = skipZeros;
         float[] ap = buf.a, tile = buf.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             float[] bp = buf.b(kcStep * ((nc + NR - 1) / NR) * NR);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
-                if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp, buf.rows(ldb));
-                else packB(b, bOff, ldb, pc, kc, jc, nc, bp);
+                int[] live = null;
+                // (a single strip of B does too little work per column of A to repay finding the live ones)
+                if (skip && !transA && nc > NR) {
+                    int kl = liveColumns(a, aOff, lda, i0, i1, pc, kc, b, bOff, ldb, transB, jc, jc + nc, buf);
+                    if (kl < kc) {
+                        live = buf.live;
+                        kc = kl;
+                    }
+                }
+                if (transB) packBT(b, bOff, ldb, pc, kc, live, jc, nc, bp, buf.rows(ldb));
+                else packB(b, bOff, ldb, pc, kc, live, jc, nc, bp);
+                boolean bFinite = skip && transA && allFinite(bp, kc * ((nc + NR - 1) / NR) * NR);
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    if (transA) packAT(a, aOff, lda, ic, mc, pc, kc, ap);
-                    else packA(a, aOff, lda, ic, mc, pc, kc, ap);
+                    if (transA) {
+                        packAT(a, aOff, lda, ic, mc, pc, kc, ap);
+                        if (bFinite) markZeroPanels(ap, mc, kc, buf.zeroPanel);
+                    } else {
+                        packA(a, aOff, lda, ic, mc, pc, kc, live, ap);
+                    }
                     // one strip of B (L1) against every panel of the A block (L2)
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            int kk = bFinite && buf.zeroPanel[ir / MR] ? 0 : kc;
                             if (mr == MR && nr == NR) {
-                                kernel(kc, ap, ir * KC, bp, jr * kc, c, ci, ldc, alpha, betaEff);
+                                kernel(kk, ap, ir * KC, bp, jr * kc, c, ci, ldc, alpha, betaEff);
                             } else {
                                 // an edge tile goes to the tile buffer; its corner inside C is written from there
-                                kernel(kc, ap, ir * KC, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                                kernel(kk, ap, ir * KC, bp, jr * kc, tile, 0, NR, 1f, 0f);
                                 storeEdge(tile, c, ci, ldc, mr, nr, alpha, betaEff);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The columns p of the k block [pc, pc + kc) of A (stored [m, k]) that a product may not leave out: non-zero
+     * (or NaN) in some row of [i0, i1), or with a non-finite value in row pc + p of op(B) within columns [j0, j1).
+     * Writes their offsets from pc, in order, to {@code buf.live}; returns how many there are.
+     */
+    private static int liveColumns(float[] a, int aOff, int lda, int i0, int i1, int pc, int kc,
+                                   float[] b, int bOff, int ldb, boolean transB, int j0, int j1, Buffers buf) {
+        float[] mx = buf.colMax;
+        java.util.Arrays.fill(mx, 0, kc, 0f);
+        int upper = S.loopBound(kc);
+        for (int i = i0; i < i1; i++) {
+            int row = aOff + i * lda + pc, p = 0;
+            // MAX keeps a NaN, so a NaN column stays live
+            for (; p < upper; p += L) {
+                FloatVector.fromArray(S, mx, p).max(FloatVector.fromArray(S, a, row + p).abs()).intoArray(mx, p);
+            }
+            for (; p < kc; p++) mx[p] = Math.max(mx[p], Math.abs(a[row + p]));
+        }
+        int[] live = buf.live;
+        int n = 0;
+        for (int p = 0; p < kc; p++) {
+            if (mx[p] != 0f || !finiteRow(b, bOff, ldb, transB, pc + p, j0, j1)) live[n++] = p;
+        }
+        return n;
+    }
+
+    /** Whether row p of op(B) is finite in columns [j0, j1). */
+    private static boolean finiteRow(float[] b, int bOff, int ldb, boolean transB, int p, int j0, int j1) {
+        if (!transB) {
+            // v * 0 is +-0 for finite v and NaN otherwise, and a NaN stays in the sum
+            int row = bOff + p * ldb, j = j0;
+            FloatVector acc = FloatVector.zero(S);
+            for (int upper = j0 + S.loopBound(j1 - j0); j < upper; j += L) {
+                acc = acc.add(FloatVector.fromArray(S, b, row + j).mul(0f));
+            }
+            float t = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < j1; j++) t += b[row + j] * 0f;
+            return t == 0f;
+        }
+        for (int j = j0; j < j1; j++) {
+            float v = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            if (!(v - v == 0f)) return false; // inf - inf and NaN - NaN are NaN
+        }
+        return true;
+    }
+
+    /** Whether the first {@code n} values of {@code x} (n a multiple of 8) are all finite. */
+    private static boolean allFinite(float[] x, int n) {
+        // v * 0 is +-0 for finite v and NaN otherwise, and a NaN stays in the sum
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) acc = acc.add(FloatVector.fromArray(S, x, i).mul(0f));
+        return acc.reduceLanes(VectorOperators.ADD) == 0f;
+    }
+
+    /** For each 5-row panel of a packed A block of mc rows and depth kc: whether all its values are zero. */
+    private static void markZeroPanels(float[] ap, int mc, int kc, boolean[] zeroPanel) {
+        int upper = S.loopBound(kc);
+        for (int ir = 0, q = 0; ir < mc; ir += MR, q++) {
+            FloatVector mx = FloatVector.zero(S);
+            float tail = 0f;
+            for (int r = 0; r < MR; r++) {
+                int base = (ir + r) * KC, p = 0;
+                for (; p < upper; p += L) mx = mx.max(FloatVector.fromArray(S, ap, base + p).abs());
+                for (; p < kc; p++) tail = Math.max(tail, Math.abs(ap[base + p]));
+            }
+            float m = Math.max(mx.reduceLanes(VectorOperators.MAX), tail);
+            zeroPanel[q] = m == 0f; // NaN == 0 is false: a NaN panel is computed
         }
     }
 
@@ -227,8 +371,27 @@ final class Gemm {
     // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into 16-wide strips [kc][16]; op(A)[ic:ic+mc, pc:pc+kc] into rows
     // KC apart (5-row panels [5][KC]); partial strips and panels are zero-padded.
 
-    /** B stored [k, n]: each row of a strip is 16 contiguous floats. */
-    private static void packB(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    /**
+     * B stored [k, n]: each row of a strip is 16 contiguous floats. With {@code live} (not null), row p of the
+     * strips is row pc + live[p] of B, else pc + p.
+     */
+    private static void packB(float[] b, int bOff, int ldb, int pc, int kc, int[] live, int jc, int nc, float[] bp) {
+        if (live != null) {
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr), dst = jr * kc, col = bOff + pc * ldb + jc + jr;
+                for (int p = 0; p < kc; p++, dst += NR) {
+                    int src = col + live[p] * ldb;
+                    if (nr == NR) {
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + 8).intoArray(bp, dst + 8);
+                    } else {
+                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
+                        for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+                    }
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bOff + pc * ldb + jc + jr;
             if (nr == NR) {
@@ -249,8 +412,26 @@ final class Gemm {
     /**
      * B stored [n, k] (used transposed): column j of op(B) is row j of B, contiguous in k. Full strips gather 8
      * rows at a time (one index vector per leading dimension, kept with the buffers); the edge strip goes scalar.
+     * With {@code live} (not null), row p of the strips is row pc + live[p] of op(B), else pc + p.
      */
-    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int[] rows) {
+    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int[] live, int jc, int nc, float[] bp,
+                               int[] rows) {
+        if (live != null) {
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bOff + (jc + jr) * ldb + pc;
+                for (int p = 0, d = dst; p < kc; p++, d += NR) {
+                    int s = src + live[p];
+                    if (nr == NR) {
+                        FloatVector.fromArray(S, b, s, rows, 0).intoArray(bp, d);
+                        FloatVector.fromArray(S, b, s + 8 * ldb, rows, 0).intoArray(bp, d + 8);
+                    } else {
+                        for (int j = 0; j < nr; j++) bp[d + j] = b[s + j * ldb];
+                        for (int j = nr; j < NR; j++) bp[d + j] = 0f;
+                    }
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc;
             int src = bOff + (jc + jr) * ldb + pc;
@@ -270,13 +451,25 @@ final class Gemm {
         }
     }
 
-    /** A stored [m, k]: row i of op(A) is contiguous in k, so the panel rows are plain copies. */
-    private static void packA(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    /**
+     * A stored [m, k]: row i of op(A) is contiguous in k, so the panel rows are plain copies; with {@code live}
+     * (not null), column p of the block is column pc + live[p] of A.
+     */
+    private static void packA(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int[] live, float[] ap) {
         int panels = (mc + MR - 1) / MR;
         for (int r = 0; r < panels * MR; r++) {
             // row r of the block is row r % MR of panel r / MR, at ir * KC + (r % MR) * KC = r * KC
-            if (r < mc) System.arraycopy(a, aOff + (ic + r) * lda + pc, ap, r * KC, kc);
-            else java.util.Arrays.fill(ap, r * KC, r * KC + kc, 0f);
+            if (r >= mc) {
+                java.util.Arrays.fill(ap, r * KC, r * KC + kc, 0f);
+            } else if (live == null) {
+                System.arraycopy(a, aOff + (ic + r) * lda + pc, ap, r * KC, kc);
+            } else {
+                int src = aOff + (ic + r) * lda + pc, dst = r * KC, p = 0;
+                for (int upper = S.loopBound(kc); p < upper; p += L) {
+                    FloatVector.fromArray(S, a, src, live, p).intoArray(ap, dst + p);
+                }
+                for (; p < kc; p++) ap[dst + p] = a[src + live[p]];
+            }
         }
     }
 

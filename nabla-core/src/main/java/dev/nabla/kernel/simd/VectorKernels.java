@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * imports {@code jdk.incubator.vector}; {@link dev.nabla.kernel.KernelProvider} loads this class reflectively.
  *
  * <p>Elementwise kernels do, lane by lane, exactly the float operations of {@link dev.nabla.kernel.ScalarKernels}
- * (no fused multiply-add), so add, mul, scale, axpy and relu give bit-identical results. Reductions (dot, sum)
+ * (no fused multiply-add), so add, mul, scale, axpy, relu and sigmoidBackward give bit-identical results. Reductions (dot, sum)
  * sum in a different order, exp and sigmoid use their own polynomial exp: those agree to a few ulps.
  */
 public final class VectorKernels implements Kernels {
@@ -124,6 +124,20 @@ public final class VectorKernels implements Kernels {
             one.div(one.add(e)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) out[outOff + i] = 1f / (1f + exp(-x[xOff + i]));
+    }
+
+    @Override
+    public void sigmoidBackward(int n, float[] g, int gOff, float[] s, int sOff, float[] out, int outOff) {
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector sv = FloatVector.fromArray(S, s, sOff + i);
+            FloatVector.fromArray(S, g, gOff + i).mul(sv).mul(one.sub(sv)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            float si = s[sOff + i];
+            out[outOff + i] = g[gOff + i] * si * (1f - si);
+        }
     }
 
     @Override

@@ -1,0 +1,113 @@
+package dev.nabla.kernel.simd;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Leaving out products with a zero factor of A must not change a single bit of C: on sparse operands shaped like
+ * MNIST batches (whole columns or rows of zeros, signed zeros), with NaN and infinities placed where a skipped
+ * product would have met them, for every transpose combination and for beta 0 and 1.
+ */
+class GemmZeroSkipTest {
+
+    @AfterEach
+    void restore() {
+        Gemm.skipZeros = true;
+    }
+
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {64, 10, 784}, {784, 10, 64}, {17, 13, 257}, {3, 40, 9}};
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) b.add(Arguments.of(s[0], s[1], s[2], ta, tb));
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * op(A) [m, k] with about 80% zeros, whole columns (dead "pixels", for A) and whole rows (for A^T) zero, some
+     * of them -0.
+     */
+    private static float[] sparseA(int m, int k, boolean transA, SplittableRandom rnd) {
+        float[] a = new float[m * k];
+        boolean[] deadCol = new boolean[k], deadRow = new boolean[m];
+        for (int p = 0; p < k; p++) deadCol[p] = rnd.nextDouble() < 0.4;
+        for (int i = 0; i < m; i++) deadRow[i] = rnd.nextDouble() < 0.3;
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                float v = deadCol[p] || deadRow[i] || rnd.nextDouble() < 0.6 ? 0f : (float) (rnd.nextDouble() * 2 - 1);
+                if (v == 0f && rnd.nextDouble() < 0.1) v = -0f;
+                a[transA ? p * m + i : i * k + p] = v;
+            }
+        }
+        return a;
+    }
+
+    private static float[] run(boolean skip, boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b,
+                               float[] c0, float beta) {
+        Gemm.skipZeros = skip;
+        float[] c = c0.clone();
+        Gemm.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c, 0, n);
+        return c;
+    }
+
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                fail(what + ": C[" + i + "] is " + got[i] + " with zero products skipped, " + want[i] + " without");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
+    @MethodSource("cases")
+    void skippingZeroProductsGivesTheSameBits(int m, int n, int k, boolean ta, boolean tb) {
+        SplittableRandom rnd = new SplittableRandom(31L * m + 7L * n + k + (ta ? 1 : 0) + (tb ? 2 : 0));
+        float[] a = sparseA(m, k, ta, rnd);
+        float[] b = new float[k * n], c = new float[m * n];
+        for (int i = 0; i < b.length; i++) b[i] = (float) (rnd.nextDouble() * 2 - 1);
+        for (int i = 0; i < c.length; i++) c[i] = rnd.nextDouble() < 0.2 ? -0f : (float) (rnd.nextDouble() * 2 - 1);
+        for (float beta : new float[] {0f, 1f}) {
+            assertSameBits(run(false, ta, tb, m, n, k, a, b, c, beta), run(true, ta, tb, m, n, k, a, b, c, beta),
+                    "finite operands, beta " + beta);
+        }
+
+        // non-finite values of B where a skipped product would meet them: 0 * inf and 0 * NaN are NaN
+        float[] bad = b.clone();
+        for (int t = 0; t < 3; t++) {
+            int p = rnd.nextInt(k), j = rnd.nextInt(n);
+            bad[tb ? j * k + p : p * n + j] = t == 0 ? Float.NaN : t == 1 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        }
+        assertSameBits(run(false, ta, tb, m, n, k, a, bad, c, 0f), run(true, ta, tb, m, n, k, a, bad, c, 0f),
+                "non-finite B");
+
+        // a NaN in A keeps its column (and panel) in play
+        float[] nanA = a.clone();
+        nanA[rnd.nextInt(nanA.length)] = Float.NaN;
+        assertSameBits(run(false, ta, tb, m, n, k, nanA, b, c, 0f), run(true, ta, tb, m, n, k, nanA, b, c, 0f), "NaN in A");
+    }
+
+    @ParameterizedTest(name = "transA={0}")
+    @MethodSource("transposes")
+    void anAllZeroOperandGivesBetaTimesC(boolean ta) {
+        int m = 23, n = 19, k = 300;
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble();
+        for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextDouble();
+        assertSameBits(run(false, ta, false, m, n, k, a, b, c, 1f), run(true, ta, false, m, n, k, a, b, c, 1f), "beta 1");
+        assertSameBits(run(false, ta, false, m, n, k, a, b, c, 0f), run(true, ta, false, m, n, k, a, b, c, 0f), "beta 0");
+    }
+
+    static Stream<Boolean> transposes() {
+        return Stream.of(false, true);
+    }
+}
