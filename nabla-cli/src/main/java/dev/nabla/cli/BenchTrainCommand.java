@@ -33,10 +33,11 @@ import picocli.CommandLine.Option;
         description = {
                 "Seconds per training epoch of the course's two-layer network or softmax regression.",
                 "An epoch: 48,000 MNIST images in shuffled batches of 64, the course's SGD (lr 0.1, L2 0.001), "
-                        + "trained as `nabla train` trains. One warm-up epoch, then the median of --epochs timed "
-                        + "ones. Data loading is timed apart; validation is not counted."},
+                        + "trained as `nabla train` trains. --warmup epochs (while the JIT compiles the step), then "
+                        + "the median of --epochs timed ones. Data loading is timed apart; validation is not "
+                        + "counted."},
         footer = {"", "Examples:", "  nabla bench train", "  nabla bench train --model softmax --epochs 5 --threads 1",
-                "  nabla bench train --threads 2 --json"})
+                "  nabla bench train --threads 2 --warmup 3 --epochs 5 --json"})
 final class BenchTrainCommand implements Callable<Integer> {
 
     @Mixin
@@ -50,17 +51,23 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Timed epochs after the warm-up one (default: ${DEFAULT-VALUE}); the median is reported.")
     int epochs;
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+            description = "Untimed epochs first (default: ${DEFAULT-VALUE}); the JIT compiles the Vector API "
+                    + "kernels during the first two or three.")
+    int warmup;
+
     @Option(names = "--data", paramLabel = "DIR",
             description = "Folder with the MNIST files, raw or .gz (default: $NABLA_DATA or ~/.cache/nabla/mnist).")
     Path data;
 
     @Option(names = "--json", description = "Print only one JSON object: epoch_seconds (the median), samples, "
-            + "warmup_seconds, load_seconds, train_loss, train_acc, threads, kernels, java.")
+            + "warmup_seconds (the first epoch), warmup_epochs, load_seconds, train_loss, train_acc, threads, "
+            + "kernels, java.")
     boolean json;
 
-    /** The measurement: every timed epoch's seconds, the warm-up epoch's, and the data load's. */
+    /** The measurement: every timed epoch's seconds, the first (warm-up) epoch's, and the data load's. */
     record Result(String model, int threads, String kernels, double[] samples, double warmupSeconds,
-                  double loadSeconds, double trainLoss, double trainAcc) {
+                  int warmupEpochs, double loadSeconds, double trainLoss, double trainAcc) {
         double median() {
             return BenchData.median(samples);
         }
@@ -76,6 +83,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             m.put("epoch_seconds", median());
             m.put("samples", samples);
             m.put("warmup_seconds", warmupSeconds);
+            m.put("warmup_epochs", warmupEpochs);
             m.put("load_seconds", loadSeconds);
             m.put("train_loss", trainLoss);
             m.put("train_acc", trainAcc);
@@ -86,6 +94,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+        if (warmup < 1) throw new IllegalArgumentException("--warmup must be >= 1, got " + warmup);
         ModelSpec spec = switch (model) {
             case "twolayer" -> ModelSpec.courseTwoLayer();
             case "softmax" -> ModelSpec.courseSoftmax();
@@ -100,36 +109,37 @@ final class BenchTrainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s on %d thread(s), kernels %s; MNIST read in %.3f s%n", model,
                     kernel.threads(), Kernels.get().name(), load);
         }
-        Result r = measure(spec, splits, epochs, kernel.threads(), load, json ? null : progress());
+        Result r = measure(spec, splits, warmup, epochs, kernel.threads(), load, json ? null : progress(warmup));
         if (json) {
             System.out.println(r.toJson());
         } else {
-            System.out.printf(Locale.ROOT, "%s: %.3f s per training epoch (median of %d after a warm-up epoch of "
-                    + "%.3f s; all: %s)%n", model, r.median(), epochs, r.warmupSeconds(), fmt(r.samples()));
+            System.out.printf(Locale.ROOT, "%s: %.3f s per training epoch (median of %d after %d warm-up epoch(s), "
+                    + "the first %.3f s; all: %s)%n", model, r.median(), epochs, warmup, r.warmupSeconds(),
+                    fmt(r.samples()));
         }
         return Main.EXIT_OK;
     }
 
-    /** Trains {@code 1 + epochs} epochs of {@code spec} with the course's settings; the first is the warm-up. */
-    static Result measure(ModelSpec spec, MnistSplits splits, int epochs, int threads, double loadSeconds,
-                          TrainListener listener) {
-        TrainConfig cfg = TrainConfig.courseDefaults().withModel(spec).withEpochs(epochs + 1).withThreads(threads);
+    /** Trains {@code warmup + epochs} epochs of {@code spec} with the course's settings; the first are untimed. */
+    static Result measure(ModelSpec spec, MnistSplits splits, int warmup, int epochs, int threads,
+                          double loadSeconds, TrainListener listener) {
+        TrainConfig cfg = TrainConfig.courseDefaults().withModel(spec).withEpochs(warmup + epochs).withThreads(threads);
         Module net = Models.build(spec);
         Optimizer opt = Trainer.optimizer(net, cfg);
         TrainResult res = Trainer.fit(net, opt, splits, cfg, listener, null);
         if (!TrainResult.OK.equals(res.status())) throw new IllegalStateException(res.message());
-        double[] s = res.history().stream().skip(1).mapToDouble(EpochMetrics::trainSeconds).toArray();
+        double[] s = res.history().stream().skip(warmup).mapToDouble(EpochMetrics::trainSeconds).toArray();
         EpochMetrics last = res.history().get(res.history().size() - 1);
         return new Result(spec.type(), threads, Kernels.get().name(), s, res.history().get(0).trainSeconds(),
-                loadSeconds, last.trainLoss(), last.trainAcc());
+                warmup, loadSeconds, last.trainLoss(), last.trainAcc());
     }
 
-    private static TrainListener progress() {
+    private static TrainListener progress(int warmup) {
         return new TrainListener() {
             @Override
             public void onEpoch(EpochMetrics m, boolean newBest, TrainState state) {
                 System.out.printf(Locale.ROOT, "  epoch %d%s: %.3f s (train loss %.4f, accuracy %.4f)%n", m.epoch(),
-                        m.epoch() == 1 ? " (warm-up)" : "", m.trainSeconds(), m.trainLoss(), m.trainAcc());
+                        m.epoch() <= warmup ? " (warm-up)" : "", m.trainSeconds(), m.trainLoss(), m.trainAcc());
                 System.out.flush();
             }
         };

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class BenchTrainAndDataTest {
 
     @Test
-    void jsonGivesOneSamplePerTimedEpochAndTheirMedian() {
-        Map<String, Object> r = json(0, "bench", "train", "--model", "softmax", "--epochs", "2", "--threads", "1",
+    void jsonGivesOneSamplePerTimedEpochAfterTheWarmUpOnesAndTheirMedian() {
+        Map<String, Object> r = json(0, "bench", "train", "--model", "softmax", "--warmup", "2", "--epochs", "2", "--threads", "1",
                 "--data", mnist().toString(), "--json");
         assertEquals("nabla", r.get("impl"));
         assertEquals("softmax", r.get("model"));
@@ -30,6 +30,7 @@ class BenchTrainAndDataTest {
         assertTrue(a > 0 && b > 0, samples.toString());
         assertEquals((a + b) / 2, (Double) r.get("epoch_seconds"), 1e-9);
         assertTrue((Double) r.get("warmup_seconds") > 0);
+        assertEquals(2.0, r.get("warmup_epochs"));
         assertTrue((Double) r.get("load_seconds") > 0);
     }
 
@@ -62,6 +63,8 @@ class BenchTrainAndDataTest {
     void zeroEpochsIsAUsageError() {
         String err = errorOf("bench", "train", "--epochs", "0");
         assertTrue(err.contains("--epochs must be >= 1, got 0"), err);
+        err = errorOf("bench", "train", "--warmup", "0");
+        assertTrue(err.contains("--warmup must be >= 1, got 0"), err);
     }
 
     @Test
