@@ -4,6 +4,7 @@ import dev.nabla.cli.plot.Charts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -48,5 +49,14 @@ class ChartsTest {
         assertArrayEquals(new double[]{1e-3, 1e-1}, c.getSeries("run a").getXData());
         assertArrayEquals(new double[]{0.5, 0.9}, c.getSeries("run a").getYData());
         assertArrayEquals(new double[]{1, 2}, c.getSeries("run b").getXData());
+    }
+
+    @Test
+    void theLegendSitsInTheEmptyCornerOfOneOrTwoCurvesAndBesideTheDataOfMore() {
+        var rising = Charts.Series.indexed("accuracy", new double[]{0.4, 0.9});
+        var falling = Charts.Series.indexed("loss", new double[]{2.0, 0.3});
+        assertEquals(Styler.LegendPosition.InsideSE, Charts.legendPosition(List.of(rising)));
+        assertEquals(Styler.LegendPosition.InsideNE, Charts.legendPosition(List.of(falling, falling)));
+        assertEquals(Styler.LegendPosition.OutsideE, Charts.legendPosition(List.of(rising, rising, falling)));
     }
 }

@@ -156,7 +156,7 @@ public final class Charts {
         st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         st.setLegendBorderColor(new Color(0xcccccc));
-        st.setLegendPosition(series.size() > 6 ? Styler.LegendPosition.OutsideE : legendCorner(series));
+        st.setLegendPosition(legendPosition(series));
         st.setChartPadding(12);
         st.setPlotMargin(6);
         st.setSeriesColors(PALETTE);
@@ -182,8 +182,13 @@ public final class Charts {
         return chart;
     }
 
-    // Curves that fall (losses) leave the upper right empty; curves that rise (accuracies) the lower right.
-    private static Styler.LegendPosition legendCorner(List<Series> series) {
+    /**
+     * Beside the plot for overlays of more than two curves (a sweep's trials spread over the whole height, so
+     * no corner stays empty); inside, in the empty corner, for one or two curves: falling curves (losses) leave
+     * the upper right empty, rising ones (accuracies) the lower right.
+     */
+    public static Styler.LegendPosition legendPosition(List<Series> series) {
+        if (series.size() > 2) return Styler.LegendPosition.OutsideE;
         int falling = 0, rising = 0;
         for (Series s : series) {
             double first = Double.NaN, last = Double.NaN;
