@@ -43,8 +43,8 @@ public class SoftmaxCrossEntropyBenchmark {
 
     @Setup
     public void setup() {
+        KernelChoice.of(impl); // fails, with the reason, when SIMD is unavailable (useSimd would fall back silently)
         KernelProvider.useSimd(impl.equals("simd"));
-        KernelChoice.of(impl); // fails early, with the reason, when SIMD is unavailable
         String[] d = shape.split("x");
         int n = Integer.parseInt(d[0]), c = Integer.parseInt(d[1]);
         logits = NDArray.of(KernelChoice.random(n * c, 3), n, c);
