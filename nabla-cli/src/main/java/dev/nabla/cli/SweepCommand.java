@@ -2,6 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.config.RunConfig;
+import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.sweep.ParamSpec;
 import dev.nabla.cli.sweep.Sweep;
 import dev.nabla.cli.sweep.SweepPlan;
@@ -112,12 +113,24 @@ public final class SweepCommand implements Callable<Integer> {
             Path dataDir = MnistData.folder(options.data, err).toAbsolutePath().normalize();
             plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString());
             dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            if (Files.exists(dir.resolve(Sweep.PLAN))) {
-                throw new InputException("--out " + dir + " already holds a sweep; finish it with --resume " + dir + " or choose another folder");
-            }
         }
         Sweep sweep = new Sweep(dir, plan, base, err);
         sweep.configs(); // every trial's settings are checked before anything runs
+        sweep.checkTrialFolders();
+        try (RunLock lock = RunLock.acquire(dir, "nabla sweep")) {
+            if (lock.takenOverFrom() != null) {
+                err.println("note: taking over " + dir + " from " + lock.takenOverFrom() + ", which has ended");
+            }
+            if (resume == null && Files.exists(dir.resolve(Sweep.PLAN))) {
+                throw new InputException("--out " + dir + " already holds a sweep; finish it with --resume " + dir
+                        + " or choose another folder");
+            }
+            return sweep(sweep, dir, plan, base, stdout, err, cores);
+        }
+    }
+
+    private int sweep(Sweep sweep, Path dir, Sweep.Plan plan, RunConfig base, PrintWriter stdout, PrintWriter err,
+                      int cores) {
         for (String note : base.notes()) err.println(note);
         int p = parallel != null ? parallel : Math.max(1, Math.min(plan.trials().size(), cores / plan.threadsPerTrial()));
         err.printf("sweep of %d trial%s into %s, %d at a time, %d thread%s each%n", plan.trials().size(),

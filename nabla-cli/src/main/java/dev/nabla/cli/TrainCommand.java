@@ -5,6 +5,7 @@ import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.Progress;
 import dev.nabla.cli.run.RunFolder;
+import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
 import dev.nabla.data.MnistSplits;
 import dev.nabla.train.TrainConfig;
@@ -69,30 +70,32 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter lines = json ? err : stdout;
 
-        RunConfig rc;
-        RunFolder.Checkpoint checkpoint = null;
-        Path dir;
-        if (resume != null) {
-            rc = resumeConfig();
-            dir = resume;
-        } else {
-            rc = options.runConfig();
-            dir = null;
-        }
+        RunConfig rc = resume != null ? resumeConfig() : options.runConfig();
         TrainConfig cfg = rc.resolve();
-        if (resume != null) {
-            checkpoint = new RunFolder(resume).readCheckpoint();
+        Path dir = resume != null ? resume
+                : out != null ? out : RunFolder.defaultDir(Path.of("runs"), cfg.model().type(), LocalDateTime.now());
+        try (RunLock lock = RunLock.acquire(dir, "nabla train")) {
+            if (lock.takenOverFrom() != null) {
+                err.println("note: taking over " + dir + " from " + lock.takenOverFrom() + ", which has ended");
+            }
+            return train(rc, cfg, dir, stdout, err, lines);
+        }
+    }
+
+    private int train(RunConfig rc, TrainConfig cfg, Path dir, PrintWriter stdout, PrintWriter err, PrintWriter lines) {
+        RunFolder folder = new RunFolder(dir);
+        RunFolder.Checkpoint checkpoint = null;
+        if (resume != null && Files.isRegularFile(folder.file(RunFolder.CHECKPOINT))) {
+            checkpoint = folder.readCheckpoint();
             int done = checkpoint.state().epochsDone();
             if (done > cfg.epochs()) {
                 throw new InputException("--epochs " + cfg.epochs() + " is fewer than the " + done + " epochs " + resume
                         + " has done already; give --epochs " + done + " or more");
             }
-        } else {
-            dir = out != null ? out : RunFolder.defaultDir(Path.of("runs"), cfg.model().type(), LocalDateTime.now());
-            if (new RunFolder(dir).holdsRun()) {
-                throw new InputException("--out " + dir + " already holds a run (" + RunFolder.RESULTS
-                        + "); continue it with --resume " + dir + " or choose another folder");
-            }
+            folder.checkConfigMatches(checkpoint, cfg);
+        } else if (resume == null && folder.holdsRun()) {
+            throw new InputException("--out " + dir + " already holds a run (" + RunFolder.RESULTS
+                    + "); continue it with --resume " + dir + " or choose another folder");
         }
         for (String note : rc.notes()) err.println(note);
         err.flush();
@@ -100,16 +103,18 @@ public final class TrainCommand implements Callable<Integer> {
         Charts.warmUp(); // while the data loads
         options.applyKernelChoice();
         // a resumed run trains on the files it started with, unless --data says otherwise
-        Path dataArg = options.data != null || resume == null ? options.data : new RunFolder(resume).readDataSource();
+        Path dataArg = options.data != null || resume == null ? options.data : folder.readDataSource();
         MnistSplits splits;
         Path dataDir;
         try (Warmup warm = Warmup.start(cfg)) { // the JIT compiles the training step while the data loads
             dataDir = MnistData.folder(dataArg, err);
             splits = MnistData.load(dataDir, err);
         }
-        new RunFolder(dir).writeDataSource(dataDir);
+        folder.writeDataSource(dataDir);
         if (checkpoint != null) {
             lines.println("resuming " + dir + " after epoch " + checkpoint.state().epochsDone() + " of " + cfg.epochs());
+        } else if (resume != null) {
+            lines.println("resuming " + dir + " from the start: no epoch had finished");
         }
         TrainResult r = RunRecorder.runTraining(cfg, splits, dir, checkpoint, new Progress(err, lines, Progress.onTerminal()));
 

@@ -4,6 +4,7 @@ import dev.nabla.InputException;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.RunFolder;
+import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
 import dev.nabla.data.MnistSplits;
 import dev.nabla.io.AtomicFiles;
@@ -117,6 +118,31 @@ public final class Sweep {
         return out;
     }
 
+    /**
+     * Refuses trial folders that are symbolic links (or not folders): a trial's files must stay inside the
+     * sweep folder, not land wherever a link points.
+     *
+     * @throws InputException naming the first such trial folder and its target
+     */
+    public void checkTrialFolders() {
+        for (int i = 1; i <= plan.trials().size(); i++) {
+            Path t = dir.resolve(trialName(i));
+            if (Files.isSymbolicLink(t)) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(t).toString();
+                } catch (IOException e) {
+                    target = "?";
+                }
+                throw new InputException(t + " is a symbolic link (to " + target + "); a trial's files must stay"
+                        + " inside the sweep folder: remove the link");
+            }
+            if (Files.exists(t) && !Files.isDirectory(t)) {
+                throw new InputException(t + " is a file, not a trial folder: move it out of the sweep folder");
+            }
+        }
+    }
+
     public static String trialName(int index) {
         return String.format(Locale.ROOT, "trial-%02d", index);
     }
@@ -124,6 +150,7 @@ public final class Sweep {
     /** Runs the unfinished trials, {@code parallel} at a time, and returns every trial's result in plan order. */
     public List<TrialResult> run(MnistSplits data, int parallel) {
         List<TrainConfig> configs = configs();
+        checkTrialFolders();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -181,6 +208,12 @@ public final class Sweep {
 
     private TrialResult runTrial(int index, TrainConfig cfg, MnistSplits data) {
         Path trialDir = dir.resolve(trialName(index));
+        try (RunLock lock = RunLock.acquire(trialDir, "a trial of nabla sweep")) {
+            return runTrial(index, cfg, data, trialDir);
+        }
+    }
+
+    private TrialResult runTrial(int index, TrainConfig cfg, MnistSplits data, Path trialDir) {
         RunFolder folder = new RunFolder(trialDir);
         RunFolder.Checkpoint resume = null;
         if (Files.isRegularFile(folder.file(RunFolder.CHECKPOINT))) {
