@@ -10,6 +10,7 @@ import dev.nabla.data.MnistSplits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.Console;
@@ -50,7 +51,7 @@ public final class DataCommand implements Runnable {
         CommandSpec spec;
 
         @Option(names = "--data", paramLabel = "DIR",
-                description = "Folder to fill (default: $NABLA_DATA, else ~/.cache/nabla/mnist).")
+                description = {"Folder to fill.", "Default: $NABLA_DATA, else ~/.cache/nabla/mnist."})
         Path data;
 
         @Option(names = "--from", paramLabel = "DIR",
@@ -148,18 +149,25 @@ public final class DataCommand implements Runnable {
 
     @Command(name = "info", mixinStandardHelpOptions = true,
             description = "Describe the MNIST-layout data in a folder: files, checksums, counts, shapes, labels.",
-            footer = {"", "Example:", "  nabla data info --data ~/.cache/nabla/mnist"})
+            footer = {"", "Examples:", "  nabla data info", "  nabla data info ~/.cache/nabla/mnist"})
     static final class Info implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Folder with the data (as --data).")
+        Path folder;
+
         @Option(names = "--data", paramLabel = "DIR",
-                description = "Folder with the data (default: $NABLA_DATA, else ~/.cache/nabla/mnist).")
+                description = {"Folder with the data.",
+                        "Default: $NABLA_DATA, else ~/.cache/nabla/mnist."})
         Path data;
 
         @Override
         public Integer call() {
-            Path dir = dataDir(data);
+            if (folder != null && data != null && !folder.equals(data)) {
+                throw new InputException("give the folder once: " + folder + " or --data " + data);
+            }
+            Path dir = dataDir(folder != null ? folder : data);
             PrintWriter out = spec.commandLine().getOut();
             MnistFiles files = Mnist.find(dir);
             out.println("data in " + dir + " (" + (files.csv() ? "CSV files" : "idx files") + ")");

@@ -37,6 +37,7 @@ import java.util.stream.IntStream;
  * both in float64, for the loss of a model on a batch of images.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Check a model's gradients against central differences.",
         description = {
                 "Check a model's gradients: the mean cross-entropy loss on a batch of training",
                 "images, in float64; each parameter's gradient from backpropagation against",

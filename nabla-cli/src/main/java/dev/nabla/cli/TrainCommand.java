@@ -31,11 +31,13 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla train}: trains one model on MNIST and writes a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Train a model on MNIST and write its run folder.",
         description = {
                 "Train a model on MNIST (48,000 training, 12,000 validation and 10,000 test",
                 "images) and write a run folder: config.yaml, history.csv, results.json,",
                 "loss.png/.svg, accuracy.png/.svg, model.safetensors (the best epoch) and",
-                "checkpoint.safetensors + checkpoint.json, each rewritten whole after every epoch.",
+                "checkpoint.safetensors + checkpoint.json, each rewritten whole after every",
+                "epoch. A run locks its folder (run.lock names the process).",
                 "",
                 "With no options: the course's two-layer net (hidden 128, sigmoid), batch 64,",
                 "lr 0.1, reg 0.001, 10 epochs, seed 1024, numpy init. Options override the",

@@ -74,4 +74,15 @@ class DataCommandTest {
         assertEquals(Main.EXIT_USAGE, info.code());
         assertTrue(info.err().contains(empty + ": no MNIST files found"), info.err());
     }
+
+    @Test
+    void infoTakesTheFolderAsItsArgument() {
+        Path dir = TestData.synthetic();
+        Run info = run("data", "info", dir.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().startsWith("data in " + dir + " (idx files)"), info.out());
+        Run both = run("data", "info", dir.toString(), "--data", tmp.toString());
+        assertEquals(Main.EXIT_USAGE, both.code());
+        assertEquals("nabla data info: give the folder once: " + dir + " or --data " + tmp + "\n", both.err());
+    }
 }

@@ -184,7 +184,7 @@ class TrainRunTest {
         TestData.Run r = train(out, "--epochs", "3", "--lr", "1e30", "--hidden", "8");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("diverged"), r.err());
-        assertTrue(r.err().contains("smaller learning rate"), r.err());
+        assertTrue(r.err().contains("(learning rate 1e+30); try a smaller learning rate, e.g. 1e+29"), r.err());
         Map<String, Object> res = json(out.resolve("results.json"));
         assertEquals("diverged", res.get("status"));
         assertTrue(Files.isRegularFile(out.resolve("config.yaml")));

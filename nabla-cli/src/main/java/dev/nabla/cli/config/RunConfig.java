@@ -37,6 +37,24 @@ public final class RunConfig {
     static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
     static final List<String> INITS = List.of("numpy", "normal", "xavier", "kaiming");
 
+    /**
+     * More threads than this many per core only add switching and memory (each thread keeps its own buffers);
+     * a count like 100000 is a typo, refused before any thread starts.
+     */
+    public static final int MAX_THREADS_PER_CORE = 8;
+
+    /** The largest thread count allowed on this machine: {@value #MAX_THREADS_PER_CORE} per core. */
+    public static int maxThreads() {
+        return MAX_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
+    }
+
+    /** What a thread count may be, for messages: "an integer from 1 to 16 (8 per core, 2 cores)". */
+    public static String threadsAllowed() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return "an integer from 1 to " + maxThreads() + " (" + MAX_THREADS_PER_CORE + " per core, " + cores + " core"
+                + (cores == 1 ? "" : "s") + ")";
+    }
+
     // MNIST's shape; the training code adapts the model to the data it is given
     static final int INPUT_SIZE = 784;
     static final int CLASSES = 10;
@@ -203,7 +221,7 @@ public final class RunConfig {
             case "momentum" -> real(key, raw, origin, "a number in [0, 1)", x -> x >= 0 && x < 1);
             case "batch" -> (int) integer(key, raw, origin, 1, Integer.MAX_VALUE, "an integer >= 1");
             case "epochs" -> (int) integer(key, raw, origin, 1, 1_000_000, "an integer >= 1");
-            case "threads" -> (int) integer(key, raw, origin, 0, 4096, "an integer >= 1, or 0 for all cores");
+            case "threads" -> (int) integer(key, raw, origin, 0, maxThreads(), threadsAllowed() + ", or 0 for all cores");
             case "seed" -> integer(key, raw, origin, Long.MIN_VALUE, Long.MAX_VALUE, "an integer");
             case "nesterov" -> bool(key, raw, origin);
             case "schedule" -> schedule(raw, origin);

@@ -73,6 +73,10 @@ public final class Sweep {
                 List<Map<String, String>> trials = new ArrayList<>();
                 for (Object o : (List<Object>) m.get("trials")) trials.add(strings((Map<String, Object>) o));
                 int threads = ((Number) m.get("threads_per_trial")).intValue();
+                if (threads < 1 || threads > RunConfig.maxThreads()) {
+                    throw new InputException(f + ": threads_per_trial = " + threads + " is not allowed: expected "
+                            + RunConfig.threadsAllowed());
+                }
                 Object data = m.get("data");
                 return new Plan(base, trials, threads, String.valueOf(m.get("command")), data == null ? null : data.toString());
             } catch (IOException e) {
