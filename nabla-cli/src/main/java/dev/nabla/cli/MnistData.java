@@ -30,6 +30,11 @@ public final class MnistData {
         return Mnist.load(folder(dir, err));
     }
 
+    /** As {@link #load(Path, PrintWriter)}, with the last {@code validationFraction} of the training file validating. */
+    public static MnistSplits load(Path dir, double validationFraction, PrintWriter err) {
+        return Mnist.loadFraction(folder(dir, err), validationFraction);
+    }
+
     /** {@code dir} itself (which must exist), or the cache folder with the four files fetched into it. */
     public static Path folder(Path dir, PrintWriter err) {
         if (dir != null) {

@@ -99,9 +99,11 @@ public final class SweepCommand implements Callable<Integer> {
         Sweep.Plan plan;
         RunConfig base;
         if (resume != null) {
-            if (!params.isEmpty() || random != null || !options.given().isEmpty() || options.config != null) {
+            if (!params.isEmpty() || random != null || !options.given().isEmpty() || options.config != null
+                    || options.valFraction() != null) {
                 throw new InputException("--resume " + resume + " finishes the sweep as it was planned in " + Sweep.PLAN
-                        + "; leave out --param, --random, --config and the train options (--data may be given)");
+                        + "; leave out --param, --random, --config, --val-fraction and the train options (--data may"
+                        + " be given)");
             }
             dir = resume;
             plan = readPlan(resume);
@@ -115,7 +117,8 @@ public final class SweepCommand implements Callable<Integer> {
             int p = parallel != null ? parallel : Math.min(cores, trials.size());
             int threads = options.threads != null ? Integer.parseInt(options.threads) : Math.max(1, cores / Math.min(p, trials.size()));
             Path dataDir = MnistData.folder(options.data, err).toAbsolutePath().normalize();
-            plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString());
+            plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString(),
+                    options.valFractionOrDefault());
             dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         Sweep sweep = new Sweep(dir, plan, base, err);
@@ -143,7 +146,7 @@ public final class SweepCommand implements Callable<Integer> {
 
         options.applyKernelChoice();
         Path dataDir = options.data != null ? options.data : plan.data() != null ? Path.of(plan.data()) : null;
-        MnistSplits data = MnistData.load(dataDir, err);
+        MnistSplits data = MnistData.load(dataDir, plan.validationFraction(), err);
         List<TrialResult> results = sweep.run(data, p);
         if (report != null) sweep.writeReport(report, title, results);
         if (json) {

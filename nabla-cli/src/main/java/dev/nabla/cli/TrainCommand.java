@@ -7,6 +7,7 @@ import dev.nabla.cli.run.Progress;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
+import dev.nabla.data.Mnist;
 import dev.nabla.data.MnistSplits;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
@@ -72,6 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter lines = json ? err : stdout;
 
+        options.valFraction(); // checked before anything runs
         RunConfig rc = resume != null ? resumeConfig() : options.runConfig();
         TrainConfig cfg = rc.resolve();
         Path dir = resume != null ? resume
@@ -104,15 +106,22 @@ public final class TrainCommand implements Callable<Integer> {
 
         Charts.warmUp(); // while the data loads
         options.applyKernelChoice();
-        // a resumed run trains on the files it started with, unless --data says otherwise
-        Path dataArg = options.data != null || resume == null ? options.data : folder.readDataSource();
+        // a resumed run trains on the files it started with, unless --data says otherwise, split as it was
+        RunFolder.DataSource recorded = resume != null ? folder.readDataSource() : null;
+        Path dataArg = options.data != null || recorded == null ? options.data : recorded.dir();
+        double fraction = options.valFractionOrDefault();
+        if (recorded != null && options.valFraction() != null && options.valFraction() != recorded.validationFraction()) {
+            throw new InputException("--val-fraction " + options.valFraction() + " cannot be changed when resuming " + dir
+                    + ", which validates on the last " + recorded.validationFraction() + " of its training file");
+        }
+        if (recorded != null) fraction = recorded.validationFraction();
         MnistSplits splits;
         Path dataDir;
         try (Warmup warm = Warmup.start(cfg)) { // the JIT compiles the training step while the data loads
             dataDir = MnistData.folder(dataArg, err);
-            splits = MnistData.load(dataDir, err);
+            splits = Mnist.loadFraction(dataDir, fraction);
         }
-        folder.writeDataSource(dataDir);
+        folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction));
         if (checkpoint != null) {
             lines.println("resuming " + dir + " after epoch " + checkpoint.state().epochsDone() + " of " + cfg.epochs());
         } else if (resume != null) {

@@ -133,7 +133,7 @@ public final class RandomLabelsCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "random-labels-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         options.applyKernelChoice();
-        var data = MnistData.load(options.data(), err);
+        var data = MnistData.load(options.data(), options.valFractionOrDefault(), err);
         if (trainSize > data.train().count()) {
             throw new InputException("--train-size " + trainSize + " exceeds the " + data.train().count() + " training images");
         }

@@ -62,7 +62,7 @@ public final class RunFolder {
     public static final String MODEL = "model.safetensors";
     public static final String CHECKPOINT = "checkpoint.safetensors";
     public static final String CHECKPOINT_JSON = "checkpoint.json";
-    /** Where the run's data came from, so that --resume trains on the same files. */
+    /** Where the run's data came from and how it was split, so that --resume trains on the same images. */
     public static final String DATA_SOURCE = "data-source.txt";
     public static final String LOSS_CHART = "loss";
     public static final String ACCURACY_CHART = "accuracy";
@@ -106,21 +106,41 @@ public final class RunFolder {
 
     // ---------------------------------------------------------------- data source
 
-    /** Records the (absolute) folder the run's data was read from. */
-    public void writeDataSource(Path dataDir) {
-        writing(DATA_SOURCE);
-        AtomicFiles.writeString(file(DATA_SOURCE), dataDir.toAbsolutePath().normalize() + "\n");
+    /** The folder a run's data was read from and the fraction of its training file that validates. */
+    public record DataSource(Path dir, double validationFraction) {
     }
 
-    /** The folder recorded by {@link #writeDataSource}, or null when the run has none recorded. */
-    public Path readDataSource() {
+    private static final String FRACTION_PREFIX = "validation fraction: ";
+
+    /** Records the (absolute) folder the run's data was read from and its validation fraction. */
+    public void writeDataSource(DataSource source) {
+        writing(DATA_SOURCE);
+        AtomicFiles.writeString(file(DATA_SOURCE), source.dir().toAbsolutePath().normalize() + "\n" + FRACTION_PREFIX
+                + RunConfig.number(source.validationFraction()).replaceAll("\\.0$", "") + "\n");
+    }
+
+    /**
+     * What {@link #writeDataSource} recorded, or null when the run has nothing recorded; a record from before
+     * the fraction was recorded has the course's 0.2.
+     */
+    public DataSource readDataSource() {
         Path f = file(DATA_SOURCE);
         if (!Files.isRegularFile(f)) return null;
         try {
-            String text = Files.readString(f).strip();
-            return text.isEmpty() ? null : Path.of(text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + f, e);
+            List<String> lines = Files.readAllLines(f);
+            if (lines.isEmpty() || lines.get(0).isBlank()) return null;
+            double fraction = dev.nabla.data.Mnist.DEFAULT_VALIDATION_FRACTION;
+            for (String l : lines.subList(1, lines.size())) {
+                if (!l.startsWith(FRACTION_PREFIX)) continue;
+                try {
+                    fraction = Double.parseDouble(l.substring(FRACTION_PREFIX.length()).strip());
+                } catch (NumberFormatException e) {
+                    throw new InputException(f + ": '" + l + "' is not a validation fraction (expected a number in [0, 1))");
+                }
+            }
+            return new DataSource(Path.of(lines.get(0).strip()), fraction);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
+import dev.nabla.data.Mnist;
 import dev.nabla.data.MnistSplits;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
@@ -49,7 +50,7 @@ public final class Sweep {
      * sweep runs the same bits.
      */
     public record Plan(Map<String, String> base, List<Map<String, String>> trials, int threadsPerTrial, String command,
-                       String data) {
+                       String data, double validationFraction) {
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -60,6 +61,7 @@ public final class Sweep {
             m.put("trials", t);
             m.put("threads_per_trial", threadsPerTrial);
             m.put("data", data);
+            m.put("val_fraction", validationFraction);
             return m;
         }
 
@@ -78,7 +80,13 @@ public final class Sweep {
                             + RunConfig.threadsAllowed());
                 }
                 Object data = m.get("data");
-                return new Plan(base, trials, threads, String.valueOf(m.get("command")), data == null ? null : data.toString());
+                // a plan from before the fraction was recorded: the course's split
+                double fraction = ((Number) m.getOrDefault("val_fraction", Mnist.DEFAULT_VALIDATION_FRACTION)).doubleValue();
+                if (!(fraction >= 0 && fraction < 1)) {
+                    throw new InputException(f + ": val_fraction = " + fraction + " is not allowed: expected a number in [0, 1)");
+                }
+                return new Plan(base, trials, threads, String.valueOf(m.get("command")), data == null ? null : data.toString(),
+                        fraction);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + f, e);
             } catch (ClassCastException | NullPointerException e) {
@@ -238,7 +246,7 @@ public final class Sweep {
             }
         };
         say(index, "starting: " + label);
-        if (plan.data() != null) folder.writeDataSource(Path.of(plan.data()));
+        if (plan.data() != null) folder.writeDataSource(new RunFolder.DataSource(Path.of(plan.data()), plan.validationFraction()));
         TrainResult r = RunRecorder.runTraining(cfg, data, trialDir, resume, progress);
         say(index, String.format(Locale.ROOT, "%s: best val acc %.4f (epoch %d), test acc %.4f, %.1f s",
                 r.status(), r.bestValAcc(), r.bestEpoch(), r.testAcc(), r.seconds()));
