@@ -4,6 +4,7 @@ import dev.nabla.InputException;
 import dev.nabla.autograd.ForwardMode;
 import dev.nabla.autograd.Graph;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.io.AtomicFiles;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import picocli.CommandLine.Command;
@@ -105,7 +106,7 @@ public final class AutodiffDemoCommand implements java.util.concurrent.Callable<
                 graphs.put("f1", g1);
                 graphs.put("f2", g2);
                 String text = Graph.toDot(graphs);
-                Files.writeString(dot, text);
+                AtomicFiles.writeString(dot, text); // creates runs/ if needed
                 out.println("graphs written to " + dot + " (render: dot -Tpng " + dot + " -o graph.png)");
             }
         }

@@ -49,7 +49,7 @@ import java.util.stream.IntStream;
                 ""},
         footer = {"", "Examples:",
                 "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
-                "  nabla gradcheck --model softmax --save-grads grads/",
+                "  nabla gradcheck --model softmax --save-grads runs/grads",
                 "  nabla gradcheck --inputs X.npy --labels y.npy --max-entries 0",
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
 public final class GradCheckCommand implements Callable<Integer> {
