@@ -54,9 +54,19 @@ public final class MnistData {
         private final boolean terminal = Progress.onTerminal();
         private String current;
         private long lastDraw;
+        private final java.util.Set<String> failed = new java.util.HashSet<>();
 
         FetchProgress(PrintWriter err) {
             this.err = err;
+        }
+
+        @Override
+        public void failed(String source, String file, String reason) {
+            if (!failed.add(source)) return; // later files fail for the same reason
+            if (terminal) err.println();
+            err.println("fetching MNIST: " + source + ": " + reason + "; trying the next source"
+                    + (source.startsWith("http") ? " (the last is npm, which needs npm)" : ""));
+            err.flush();
         }
 
         @Override
