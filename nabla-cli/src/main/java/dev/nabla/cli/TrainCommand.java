@@ -76,6 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
         options.valFraction(); // checked before anything runs
         RunConfig rc = resume != null ? resumeConfig() : options.runConfig();
         TrainConfig cfg = rc.resolve();
+        if (options.data != null) MnistData.folder(options.data, err); // a missing --data folder, before the lock
         Path dir = resume != null ? resume
                 : out != null ? out : RunFolder.defaultDir(Path.of("runs"), cfg.model().type(), LocalDateTime.now());
         try (RunLock lock = RunLock.acquire(dir, "nabla train")) {

@@ -89,7 +89,8 @@ class LauncherTest {
     void theTestCommandRefreshesTheStampWhenItPasses() throws Exception {
         layout();
         Path mvn = tmp.resolve("bin/mvn");
-        Files.writeString(mvn, "#!/bin/sh\nexit 0\n"); // a passing mvn verify
+        // a passing mvn verify, during which a source is edited: it must still count as newer than the stamp
+        Files.writeString(mvn, "#!/bin/sh\nsleep 1\ntouch '" + project.resolve("nabla-cli/src/main/java/dev/A.java") + "'\nexit 0\n");
         Path stamp = project.resolve("nabla-cli/target/.nabla-built");
         FileTime before = Files.getLastModifiedTime(stamp);
         ProcessBuilder pb = new ProcessBuilder("bash", project.resolve("nabla").toString(), "test").redirectErrorStream(true);
@@ -100,5 +101,8 @@ class LauncherTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
         assertTrue(Files.getLastModifiedTime(stamp).compareTo(before) > 0, "the stamp was not refreshed");
+        assertTrue(Files.getLastModifiedTime(stamp).compareTo(
+                Files.getLastModifiedTime(project.resolve("nabla-cli/src/main/java/dev/A.java"))) < 0,
+                "the stamp hides a source edited while the tests ran");
     }
 }

@@ -111,6 +111,12 @@ class TrainInputErrorsTest {
     }
 
     @Test
+    void aMissingDataFolderIsRefusedBeforeTheRunFolderIsMade() {
+        assertRejected(train("--epochs", "1"), "--data " + dir.resolve("no-data-needed")
+                + ": no such folder (expected the MNIST idx or CSV files)");
+    }
+
+    @Test
     void unknownKeysAreNamedWithTheAllowedOnes() throws IOException {
         Path f = config("Train:\n  learnig_rate: 0.1\n");
         assertRejected(train("--config", f.toString()), f + ": unknown key 'Train.learnig_rate' (allowed:"
