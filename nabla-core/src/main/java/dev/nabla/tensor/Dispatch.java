@@ -12,7 +12,8 @@ import java.util.function.DoubleUnaryOperator;
  * float32 or float64: the one place where the math picks its loop by element type. Float32 data goes to a
  * {@link Kernels} loop where one exists (contiguous operands), else to a plain float loop; float64 data takes the
  * plain double loop. {@link Elementwise}, {@link Reductions}, {@link LinearAlgebra} and {@link Indexing} hold the
- * shape logic and call these; {@link NDArray} itself branches on the type only to read and write one element.
+ * shape logic and call these; {@link NDArray} reads and writes its elements through {@link #read} and
+ * {@link #write}.
  */
 final class Dispatch {
     private Dispatch() {}
@@ -27,6 +28,31 @@ final class Dispatch {
     @FunctionalInterface
     interface KernelBinary {
         void apply(Kernels k, int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
+    }
+
+    // ---------------------------------------------------------------- elements
+
+    /** The element at storage position {@code p}. */
+    static double read(NDArray x, int p) {
+        return x.dtype == DType.F32 ? x.f[p] : x.d[p];
+    }
+
+    /** Stores {@code v} at storage position {@code p} (rounded to float for float32). */
+    static void write(NDArray x, int p, double v) {
+        if (x.dtype == DType.F32) x.f[p] = (float) v;
+        else x.d[p] = v;
+    }
+
+    /** Sets storage positions [from, to) to {@code v}. */
+    static void fill(NDArray x, int from, int to, double v) {
+        if (x.dtype == DType.F32) Arrays.fill(x.f, from, to, (float) v);
+        else Arrays.fill(x.d, from, to, v);
+    }
+
+    /** Copies {@code n} storage elements from position {@code from} into {@code out} as doubles. */
+    static void copyRange(NDArray x, int from, double[] out, int n) {
+        if (x.dtype == DType.F32) for (int i = 0; i < n; i++) out[i] = x.f[from + i];
+        else System.arraycopy(x.d, from, out, 0, n);
     }
 
     // ---------------------------------------------------------------- elementwise

@@ -14,7 +14,7 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p>This class holds the storage, its layout and the views; the math is grouped by concern in package-private
  * classes that its methods call: {@code Elementwise}, {@code Reductions}, {@code LinearAlgebra}, {@code Indexing},
- * and {@code Dispatch}, the one place that picks the float32 (kernel) or float64 loop.
+ * and {@code Dispatch}, the one place that picks the float32 (kernel) or float64 loop, down to single elements.
  */
 public final class NDArray {
     // package-private: the math classes of this package (Elementwise, Reductions, LinearAlgebra, Indexing, Dispatch)
@@ -181,25 +181,20 @@ public final class NDArray {
 
     public double get(int... idx) {
         int p = physical(idx);
-        return dtype == DType.F32 ? f[p] : d[p];
+        return Dispatch.read(this, p);
     }
 
     public void set(double value, int... idx) {
-        int p = physical(idx);
-        if (dtype == DType.F32) f[p] = (float) value;
-        else d[p] = value;
+        Dispatch.write(this, physical(idx), value);
     }
 
     /** The i-th element in row-major logical order. */
     public double getFlat(int i) {
-        int p = isContiguous() ? offset + i : physicalFlat(i);
-        return dtype == DType.F32 ? f[p] : d[p];
+        return Dispatch.read(this, isContiguous() ? offset + i : physicalFlat(i));
     }
 
     public void setFlat(int i, double value) {
-        int p = isContiguous() ? offset + i : physicalFlat(i);
-        if (dtype == DType.F32) f[p] = (float) value;
-        else d[p] = value;
+        Dispatch.write(this, isContiguous() ? offset + i : physicalFlat(i), value);
     }
 
     /** The value of a one-element array. */
@@ -218,12 +213,8 @@ public final class NDArray {
     public double[] toDoubleArray() {
         int n = numel();
         double[] out = new double[n];
-        if (isContiguous()) {
-            if (dtype == DType.F32) for (int i = 0; i < n; i++) out[i] = f[offset + i];
-            else System.arraycopy(d, offset, out, 0, n);
-        } else {
-            for (int i = 0; i < n; i++) out[i] = getFlat(i);
-        }
+        if (isContiguous()) Dispatch.copyRange(this, offset, out, n);
+        else for (int i = 0; i < n; i++) out[i] = getFlat(i);
         return out;
     }
 
@@ -257,12 +248,8 @@ public final class NDArray {
 
     /** Sets every element to {@code value}, in place. */
     public void fill(double value) {
-        if (isContiguous()) {
-            if (dtype == DType.F32) Arrays.fill(f, offset, offset + numel(), (float) value);
-            else Arrays.fill(d, offset, offset + numel(), value);
-        } else {
-            for (int i = 0; i < numel(); i++) setFlat(i, value);
-        }
+        if (isContiguous()) Dispatch.fill(this, offset, offset + numel(), value);
+        else for (int i = 0; i < numel(); i++) setFlat(i, value);
     }
 
     /** {@code this += alpha * other} in place (other broadcast to this shape); used to accumulate gradients. */
