@@ -203,6 +203,7 @@ public final class Tensor {
             NDArray[] tangents = new NDArray[in.length];
             for (int i = 0; i < in.length; i++) tangents[i] = in[i].tangent;
             NDArray t = f.jvp(tangents);
+            if (t == null) throw new IllegalStateException(f.name() + ": jvp returned null");
             out.tangent = Arrays.equals(t.shape(), out.value.shape()) ? t : t.expand(out.value.shape()).contiguous();
         }
         return out;

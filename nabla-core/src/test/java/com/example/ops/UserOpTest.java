@@ -72,4 +72,17 @@ class UserOpTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
         assertEquals("broken: backward returned a gradient of shape [] for input 0 of shape [3]", e.getMessage());
     }
+
+    @Test
+    void aJvpThatReturnsNothingNamesTheOp() {
+        Function noTangent = new Function() {
+            public String name() { return "no_tangent"; }
+            protected NDArray forward(NDArray... in) { return in[0].neg(); }
+            protected NDArray[] backward(NDArray g, boolean[] needsGrad) { return new NDArray[] {g.neg()}; }
+            protected NDArray jvp(NDArray[] t) { return null; }
+        };
+        Tensor x = Tensor.of(NDArray.of(new double[] {1, 2}, 2)).withTangent(NDArray.of(new double[] {1, 0}, 2));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> noTangent.apply(x));
+        assertEquals("no_tangent: jvp returned null", e.getMessage());
+    }
 }
