@@ -11,6 +11,7 @@ import dev.nabla.nn.Module;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.TrainConfig;
+import dev.nabla.train.Splits;
 import dev.nabla.train.TrainListener;
 import dev.nabla.train.TrainResult;
 import dev.nabla.train.TrainState;
@@ -126,7 +127,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainConfig cfg = TrainConfig.courseDefaults().withModel(spec).withEpochs(warmup + epochs).withThreads(threads);
         Module net = Models.build(spec);
         Optimizer opt = Trainer.optimizer(net, cfg);
-        TrainResult res = Trainer.fit(net, opt, splits, cfg, listener, null);
+        TrainResult res = Trainer.fit(net, opt, Splits.of(splits.train(), splits.validation(), splits.test()), cfg, listener, null);
         if (!TrainResult.OK.equals(res.status())) throw new IllegalStateException(res.message());
         double[] s = res.history().stream().skip(warmup).mapToDouble(EpochMetrics::trainSeconds).toArray();
         EpochMetrics last = res.history().get(res.history().size() - 1);

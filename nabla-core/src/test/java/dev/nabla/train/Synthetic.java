@@ -12,6 +12,11 @@ final class Synthetic {
 
     private Synthetic() {}
 
+    static Splits data(long seed) {
+        MnistSplits s = splits(seed);
+        return Splits.of(s.train(), s.validation(), s.test());
+    }
+
     static MnistSplits splits(long seed) {
         Random r = new Random(seed);
         float[][] centers = new float[CLASSES][FEATURES];
