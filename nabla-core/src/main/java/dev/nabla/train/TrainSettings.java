@@ -22,7 +22,7 @@ public final class TrainSettings {
             "model", "twolayer", "twolayer", "one of " + String.join(", ", MODELS), Setting.choice(MODELS),
             c -> c.model().type());
     public static final Setting<int[]> HIDDEN = new Setting<>("hidden", "N[,N...]",
-            "hidden layer sizes", null, "128 (softmax: none)", "one or more layer sizes >= 1, e.g. 128 or 256,128",
+            "hidden layer sizes", null, "128; softmax: none", "one or more layer sizes >= 1, e.g. 128 or 256,128",
             Setting.intList(1, 1 << 20),
             c -> c.model().type().equals("softmax") ? null : c.model().hidden().clone());
     public static final Setting<String> ACTIVATION = new Setting<>("activation", String.join("|", ACTIVATIONS),
@@ -80,10 +80,15 @@ public final class TrainSettings {
         return null;
     }
 
-    /** The settings as a Markdown table (key, option, value, default, meaning): docs/cli-train.md holds it. */
+    /** {@link #ALL} as a Markdown table (key, option, value, default, meaning): docs/cli-train.md holds it. */
     public static String markdownTable() {
+        return markdownTable(ALL);
+    }
+
+    /** {@code settings} as a Markdown table, one row each. */
+    public static String markdownTable(List<Setting<?>> settings) {
         StringBuilder sb = new StringBuilder("| key | option | value | default | meaning |\n| --- | --- | --- | --- | --- |\n");
-        for (Setting<?> s : ALL) {
+        for (Setting<?> s : settings) {
             sb.append("| `").append(s.key()).append("` | `").append(s.option()).append(' ').append(cell(s.label()))
                     .append("` | ").append(cell(s.allowed())).append(" | ").append(cell(s.defaultText())).append(" | ")
                     .append(cell(s.help())).append(" |\n");

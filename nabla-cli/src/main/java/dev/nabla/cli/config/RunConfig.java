@@ -180,8 +180,13 @@ public final class RunConfig {
 
     /** The settings of {@code cfg} under nabla's keys, in {@link #KEYS} order, as the run uses them. */
     public static Map<String, Object> toMap(TrainConfig cfg) {
+        return toMap(cfg, TrainSettings.ALL);
+    }
+
+    /** The values of {@code settings} in {@code cfg}, by key, leaving out those that do not apply (null). */
+    public static Map<String, Object> toMap(TrainConfig cfg, List<Setting<?>> settings) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (Setting<?> s : TrainSettings.ALL) {
+        for (Setting<?> s : settings) {
             Object v = s.read().apply(cfg);
             if (v != null) m.put(s.key(), v instanceof Schedule ? v.toString() : v);
         }
