@@ -7,7 +7,7 @@ import dev.nabla.cli.sweep.Sweep;
 import dev.nabla.cli.sweep.SweepPlan;
 import dev.nabla.cli.sweep.SweepTable;
 import dev.nabla.cli.sweep.TrialResult;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

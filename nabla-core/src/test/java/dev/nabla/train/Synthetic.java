@@ -1,7 +1,7 @@
 package dev.nabla.train;
 
 import dev.nabla.data.ImageSet;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 
 import java.util.Random;
 

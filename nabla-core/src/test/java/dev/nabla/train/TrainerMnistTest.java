@@ -1,7 +1,7 @@
 package dev.nabla.train;
 
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.nabla.train;
 
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;

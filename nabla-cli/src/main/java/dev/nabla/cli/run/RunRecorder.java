@@ -1,7 +1,7 @@
 package dev.nabla.cli.run;
 
 import dev.nabla.cli.plot.Charts;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.ModelSpec;
