@@ -2,7 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.experiment.RandomLabelsCommand;
-import dev.nabla.data.FetchException;
+import dev.nabla.datasets.mnist.FetchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.data.MnistFetcher;
+import dev.nabla.datasets.mnist.MnistFetcher;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -129,7 +129,7 @@ public final class RunFolder {
         try {
             List<String> lines = Files.readAllLines(f);
             if (lines.isEmpty() || lines.get(0).isBlank()) return null;
-            double fraction = dev.nabla.data.Mnist.DEFAULT_VALIDATION_FRACTION;
+            double fraction = dev.nabla.datasets.mnist.Mnist.DEFAULT_VALIDATION_FRACTION;
             for (String l : lines.subList(1, lines.size())) {
                 if (!l.startsWith(FRACTION_PREFIX)) continue;
                 try {

@@ -2,7 +2,7 @@ package dev.nabla.cli.run;
 
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.data.ImageSet;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.Json;
 import dev.nabla.train.Evaluator;
 import dev.nabla.train.TrainConfig;
