@@ -10,7 +10,9 @@ import dev.nabla.kernel.Parallel;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Parameter;
 import dev.nabla.optim.Adam;
+import dev.nabla.optim.AdamW;
 import dev.nabla.optim.Optimizer;
+import dev.nabla.optim.ParamGroup;
 import dev.nabla.optim.SGD;
 import dev.nabla.tensor.NDArray;
 
@@ -43,15 +45,15 @@ public final class Trainer {
     /**
      * The optimizer {@code config} names, over {@code model}'s parameters: {@code sgd} (momentum 0 when
      * {@link TrainConfig#courseFormat()}), {@code adam} or {@code adamw} (betas 0.9, 0.999, eps 1e-8, weight
-     * decay = reg).
+     * decay = reg); weight decay applies to the weight matrices only ({@link ParamGroup#decayMatricesOnly}).
      */
     public static Optimizer optimizer(Module model, TrainConfig config) {
         return switch (config.optimizer()) {
             // a course-format config has its momentum (and so Nesterov) switched off
-            case "sgd" -> new SGD(model.parameters(), config.lr(), config.effectiveMomentum(),
+            case "sgd" -> new SGD(ParamGroup.decayMatricesOnly(model), config.lr(), config.effectiveMomentum(),
                     config.nesterov() && !config.courseFormat(), config.reg());
-            case "adam" -> new Adam(model.parameters(), config.lr(), 0.9, 0.999, 1e-8, config.reg());
-            case "adamw" -> Adam.adamW(model.parameters(), config.lr(), 0.9, 0.999, 1e-8, config.reg());
+            case "adam" -> new Adam(ParamGroup.decayMatricesOnly(model), config.lr(), 0.9, 0.999, 1e-8, config.reg());
+            case "adamw" -> new AdamW(ParamGroup.decayMatricesOnly(model), config.lr(), 0.9, 0.999, 1e-8, config.reg());
             default -> throw new InputException("optimizer: unknown '" + config.optimizer() + "' (expected one of: "
                     + TrainConfig.OPTIMIZERS + ")");
         };
