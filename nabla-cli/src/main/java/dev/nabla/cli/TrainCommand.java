@@ -6,6 +6,7 @@ import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.Progress;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.run.RunRecorder;
+import dev.nabla.tensor.DType;
 import dev.nabla.data.MnistSplits;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
@@ -60,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its last checkpoint (--epochs may raise the total)")
     Path resume;
 
+    @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
+            description = "precision of the weights and the computation (default float32; a resumed run keeps its own)")
+    String dtype;
+
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
 
@@ -111,7 +116,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (checkpoint != null) {
             lines.println("resuming " + dir + " after epoch " + checkpoint.state().epochsDone() + " of " + cfg.epochs());
         }
-        TrainResult r = RunRecorder.runTraining(cfg, splits, dir, checkpoint, new Progress(err, lines, Progress.onTerminal()));
+        DType precision = DTypeOption.parse(dtype, checkpoint == null || checkpoint.state().weights().isEmpty() ? DType.F32
+                : checkpoint.state().weights().values().iterator().next().dtype());
+        TrainResult r = RunRecorder.runTraining(cfg, precision, splits, dir, checkpoint,
+                new Progress(err, lines, Progress.onTerminal()));
 
         if (json) {
             stdout.print(read(dir.resolve(RunFolder.RESULTS)));
