@@ -1,5 +1,6 @@
 package dev.nabla.cli;
 
+import dev.nabla.io.Float64Array;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.Npy;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,35 @@ class GradCheckCommandTest {
                 norm += Math.abs(v);
             }
             assertTrue(norm > 0, names[i] + " is all zeros");
+        }
+    }
+
+    /**
+     * The course's two-layer network in float64 numpy ({@code bench/python/course_grads.py}, outputs committed as
+     * test resources) and nabla's float64 gradients differ by a summed absolute difference below 5e-8 per
+     * parameter, the course's own tolerance.
+     */
+    @Test
+    void float64GradientsMatchTheCoursesNumpyImplementation() throws Exception {
+        Path fixtures = Path.of(GradCheckCommandTest.class.getResource("course-grads/X.npy").toURI()).getParent();
+        Path grads = tmp.resolve("grads");
+        TestData.Run r = nabla("gradcheck", "--model", "twolayer", "--hidden", "8", "--init", "numpy", "--seed", "1024",
+                "--dtype", "float64", "--inputs", fixtures.resolve("X.npy").toString(),
+                "--labels", fixtures.resolve("y.npy").toString(), "--max-entries", "4", "--save-grads", grads.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        for (String name : List.of("W1", "b1", "W2", "b2")) {
+            Float64Array want = Npy.readDoubles(fixtures.resolve(name + ".npy"));
+            Path saved = grads.resolve(name + ".npy");
+            assertTrue(Files.readString(saved, StandardCharsets.ISO_8859_1).contains("'descr': '<f8'"), name + " is float64");
+            Float64Array got = Npy.readDoubles(saved);
+            assertArrayEquals(want.shape(), got.shape(), name);
+            double sum = 0, norm = 0;
+            for (int i = 0; i < want.data().length; i++) {
+                sum += Math.abs(want.data()[i] - got.data()[i]);
+                norm += Math.abs(want.data()[i]);
+            }
+            assertTrue(norm > 0, name + " is all zeros");
+            assertTrue(sum < 5e-8, name + ": summed |nabla - numpy| = " + sum);
         }
     }
 
