@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * The update rules against hand arithmetic. Values are chosen so that every intermediate result is a short
  * binary fraction, hence exact in float32: the expected numbers must match bit for bit.
  *
- * <p>Setup: W = [1, -2] (in a group with weight decay), b = [0.5] (in a group without), gradients gW = [0.5, 0.25], gb = [1] at every step,
- * lr = 0.5, reg = 0.25.
+ * <p>Setup: W = [1, -2] (in a group with weight decay), b = [0.5] (in a group without), gradients
+ * gW = [0.5, 0.25], gb = [1] at every step, lr = 0.5, weight decay 0.25.
  */
 class SGDTest {
     private Parameter w;
