@@ -1,6 +1,5 @@
 package dev.nabla.cli;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 class DataCommandTest {
 
@@ -32,19 +30,9 @@ class DataCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static Path sharedMnist() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path m = d.resolve("shared/data/mnist");
-            if (Files.isRegularFile(m.resolve("train-images-idx3-ubyte.gz"))) return m;
-        }
-        if ("true".equals(System.getenv("CI"))) fail("no shared/data/mnist folder (CI=true: it must be there)");
-        Assumptions.abort("no shared/data/mnist folder");
-        return null;
-    }
-
     @Test
     void fetchFromAFolderThenInfoDescribesTheData() {
-        Path mnist = sharedMnist();
+        Path mnist = TestData.realMnist();
         Path data = tmp.resolve("mnist");
         Run fetch = run("data", "fetch", "--data", data.toString(), "--from", mnist.toString());
         assertEquals(0, fetch.code(), fetch.err());

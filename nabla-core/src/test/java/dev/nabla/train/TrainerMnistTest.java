@@ -2,18 +2,19 @@ package dev.nabla.train;
 
 import dev.nabla.data.Mnist;
 import dev.nabla.data.MnistSplits;
+import dev.nabla.data.TestMnist;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Training on the real MNIST (skipped with a reason when the data set is absent, failing under CI=true). */
+/** Training on the real MNIST (found or fetched by {@link TestMnist}). */
 class TrainerMnistTest {
 
     @Test
     void oneEpochOfTheCourseTwoLayerNetReachesOver70PercentValidationAccuracy() {
-        MnistSplits data = Mnist.load(MnistData.require());
+        MnistSplits data = Mnist.load(TestMnist.folder());
         assertEquals(48_000, data.train().count());
         assertEquals(12_000, data.validation().count());
         TrainConfig cfg = TrainConfig.courseDefaults().withEpochs(1);

@@ -5,6 +5,7 @@ import dev.nabla.cli.config.RunConfig;
 import dev.nabla.io.Json;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.SafeTensors;
+import dev.nabla.nn.ModelSize;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.ModelSpec;
@@ -58,6 +59,7 @@ public final class ModelFile {
                     + " expected a model.safetensors written by nabla train");
         }
         ModelSpec spec = specFromMap(Json.parseObject(specJson, file + " metadata " + SPEC_KEY), file);
+        ModelSize.checkFile(file, spec, c.tensors());
         Module model;
         try {
             model = Models.build(spec);
