@@ -52,6 +52,9 @@ final class HostileFiles {
             Path gzBomb = mnistFolder(dir.resolve("idx-gz"));
             byte[] header = ByteBuffer.allocate(16).putInt(0x803).putInt(2_700_000).putInt(28).putInt(28).array();
             Files.write(gzBomb.resolve("train-images-idx3-ubyte.gz"), gzip(header));
+            // with labels to match: 2.7 million zeros, 3 KB compressed
+            Files.write(gzBomb.resolve("train-labels-idx1-ubyte.gz"),
+                    gzip(ByteBuffer.allocate(8 + 2_700_000).putInt(0x801).putInt(2_700_000).array()));
             cases.add(new Case("idx-gz-header-claims-2.7M-images", List.of("data", "info", "--data", gzBomb.toString()),
                     "but a gzip file of"));
 
@@ -101,12 +104,11 @@ final class HostileFiles {
 
             // YAML aliases below SnakeYAML's default limit that expand to 3^16 = 43 million values
             Path yaml = dir.resolve("bomb.yaml");
-            StringBuilder y = new StringBuilder("a0: &a0 [1, 1, 1]\n");
+            StringBuilder y = new StringBuilder("hidden:\n  - &a0 [1, 1, 1]\n");
             for (int i = 1; i <= 16; i++) {
-                y.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
-                        .append(i - 1).append(", *a").append(i - 1).append("]\n");
+                y.append("  - &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append(", *a")
+                        .append(i - 1).append("]\n");
             }
-            y.append("hidden: *a16\n");
             Files.writeString(yaml, y);
             cases.add(new Case("yaml-alias-expansion", List.of("train", "--config", yaml.toString(), "--data",
                     synthetic.toString(), "--out", dir.resolve("run-yaml").toString()), "bomb.yaml"));

@@ -29,12 +29,11 @@ class ConfigLimitsTest {
     @Test
     void aliasesThatWouldExpandToMillionsOfValuesAreRefused() {
         // 3^16 = 43 million values from 48 aliases, below SnakeYAML's default limit of 50
-        StringBuilder y = new StringBuilder("a0: &a0 [1, 1, 1]\n");
+        StringBuilder y = new StringBuilder("hidden:\n  - &a0 [1, 1, 1]\n");
         for (int i = 1; i <= 16; i++) {
-            y.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
-                    .append(i - 1).append(", *a").append(i - 1).append("]\n");
+            y.append("  - &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
         }
-        y.append("hidden: *a16\n");
         String m = message(y.toString());
         assertTrue(m.startsWith("c.yaml: not valid YAML: Number of aliases for non-scalar nodes exceeds the specified max="
                 + ConfigLoader.MAX_ALIASES), m);
