@@ -1,7 +1,7 @@
 package dev.nabla.cli;
 
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistFetcher;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistFetcher;
 
 import java.io.DataOutputStream;
 import java.io.IOException;

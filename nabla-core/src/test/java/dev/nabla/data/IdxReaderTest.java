@@ -1,6 +1,9 @@
 package dev.nabla.data;
 
 import dev.nabla.InputException;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistFiles;
+import dev.nabla.datasets.mnist.TestMnist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class IdxReaderTest {
+public class IdxReaderTest {
 
     @TempDir
     Path dir;
@@ -223,7 +226,7 @@ class IdxReaderTest {
         assertEquals(1f, max);
     }
 
-    static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+    public static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         assertEquals(expected, assertThrows(InputException.class, call).getMessage());
     }
 }

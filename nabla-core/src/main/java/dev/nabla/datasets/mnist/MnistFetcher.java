@@ -1,6 +1,8 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
 
 import dev.nabla.InputException;
+import dev.nabla.data.Streams;
+import dev.nabla.data.Tar;
 import dev.nabla.io.AtomicFiles;
 
 import java.io.ByteArrayOutputStream;
