@@ -1,6 +1,8 @@
 package dev.nabla.onnx;
 
+import dev.nabla.io.Json;
 import dev.nabla.nn.ModelFile;
+import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Sequential;
 
 import java.util.Map;
@@ -32,8 +34,21 @@ public record OnnxModel(Sequential model, int inputSize, int outputSize, String 
         return d != null && !d.isBlank() ? d : model.toString().replaceAll("\\s*\n\\s*", " ");
     }
 
-    /** As a loaded model file, for code that evaluates either kind. */
+    /**
+     * As a loaded model file, for code that evaluates either kind; a file nabla exported keeps the spec of the
+     * model it came from (metadata {@code nabla.model}), which is used when it matches the graph's input size.
+     */
     public ModelFile.Loaded asLoaded() {
-        return new ModelFile.Loaded(model, null, metadata, Map.of());
+        ModelSpec spec = null;
+        String json = metadata.get(ModelFile.SPEC_KEY);
+        if (json != null) {
+            try {
+                spec = ModelFile.specFromMap(Json.parseObject(json, "metadata " + ModelFile.SPEC_KEY), "metadata");
+            } catch (RuntimeException e) {
+                spec = null; // a description only: the graph itself defines the model
+            }
+            if (spec != null && spec.inputSize() != inputSize) spec = null;
+        }
+        return new ModelFile.Loaded(model, spec, metadata, Map.of());
     }
 }
