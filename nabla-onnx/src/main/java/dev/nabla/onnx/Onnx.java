@@ -36,8 +36,8 @@ import java.util.Map;
  * <p>Files are written with opset {@value #OPSET}: input {@value #INPUT_NAME} [batch, inputSize] and output
  * {@value #OUTPUT_NAME} [batch, outputs], the batch dimension dynamic, weights as initializers named as the
  * module's state dict, the description in the metadata property {@value #DESCRIPTION_KEY}. Reading accepts a
- * chain of the ops {@link OnnxLayers} lists; anything else is refused naming the node, the op and what is
- * supported.
+ * chain of Gemm (or MatMul + Add), Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Identity and Dropout nodes; anything
+ * else is refused naming the node, the op and what is supported.
  */
 public final class Onnx {
     /** The opset files are written with. */

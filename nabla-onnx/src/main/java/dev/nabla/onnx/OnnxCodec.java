@@ -291,7 +291,7 @@ final class OnnxCodec {
         int type = 0;
         float f = 0;
         long i = 0;
-        FloatList floats = new FloatList();
+        Reals floats = new Reals(true);
         LongList ints = new LongList();
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
@@ -305,7 +305,7 @@ final class OnnxCodec {
                 default -> in.skipField(tag); // graphs, tensors, strings lists: no supported op has them
             }
         }
-        return new Attribute(name, type, f, i, s, floats.toArray(), ints.toArray());
+        return new Attribute(name, type, f, i, s, floats.toFloats(), ints.toArray());
     }
 
     private static Initializer tensor(CodedInputStream in, String source) throws IOException {
@@ -313,8 +313,8 @@ final class OnnxCodec {
         int type = 0;
         LongList dims = new LongList();
         ByteString raw = null;
-        FloatList floats = new FloatList();
-        DoubleList doubles = new DoubleList();
+        Reals floats = new Reals(true);
+        Reals doubles = new Reals(false);
         boolean external = false;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
@@ -349,11 +349,11 @@ final class OnnxCodec {
         // count is now backed by bytes in the file: allocating it is bounded by the file's size
         MemoryBudget.require(what, count * width);
         if (type == OnnxGraph.FLOAT) {
-            float[] v = raw == null ? floats.toArray() : new float[(int) count];
+            float[] v = raw == null ? floats.toFloats() : new float[(int) count];
             if (raw != null) raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
             return new Initializer(name, NDArray.of(v, shape));
         }
-        double[] v = raw == null ? doubles.toArray() : new double[(int) count];
+        double[] v = raw == null ? doubles.toDoubles() : new double[(int) count];
         if (raw != null) raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
         return new Initializer(name, NDArray.of(v, shape));
     }
@@ -413,50 +413,38 @@ final class OnnxCodec {
     // Repeated numbers arrive packed (one length-delimited field) or one field per value; both are read. The
     // lists grow with the values actually present, so their size is bounded by the file's.
 
-    private static final class FloatList {
-        float[] a = new float[8];
-        int size;
-
-        void read(CodedInputStream in, int tag) throws IOException {
-            if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                add(in.readFloat());
-                return;
-            }
-            int end = in.pushLimit(in.readRawVarint32());
-            while (in.getBytesUntilLimit() > 0) add(in.readFloat());
-            in.popLimit(end);
-        }
-
-        void add(float v) {
-            if (size == a.length) a = java.util.Arrays.copyOf(a, size * 2);
-            a[size++] = v;
-        }
-
-        float[] toArray() {
-            return java.util.Arrays.copyOf(a, size);
-        }
-    }
-
-    private static final class DoubleList {
+    /** Floats or doubles as read: a float widens to a double exactly, so one list serves both. */
+    private static final class Reals {
+        private final boolean float32;
         double[] a = new double[8];
         int size;
 
+        Reals(boolean float32) {
+            this.float32 = float32;
+        }
+
         void read(CodedInputStream in, int tag) throws IOException {
             if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                add(in.readDouble());
+                add(in);
                 return;
             }
             int end = in.pushLimit(in.readRawVarint32());
-            while (in.getBytesUntilLimit() > 0) add(in.readDouble());
+            while (in.getBytesUntilLimit() > 0) add(in);
             in.popLimit(end);
         }
 
-        void add(double v) {
+        private void add(CodedInputStream in) throws IOException {
             if (size == a.length) a = java.util.Arrays.copyOf(a, size * 2);
-            a[size++] = v;
+            a[size++] = float32 ? in.readFloat() : in.readDouble();
         }
 
-        double[] toArray() {
+        float[] toFloats() {
+            float[] f = new float[size];
+            for (int i = 0; i < size; i++) f[i] = (float) a[i];
+            return f;
+        }
+
+        double[] toDoubles() {
             return java.util.Arrays.copyOf(a, size);
         }
     }

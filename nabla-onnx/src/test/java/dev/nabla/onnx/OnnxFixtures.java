@@ -1,6 +1,7 @@
 package dev.nabla.onnx;
 
 import ai.onnxruntime.OnnxTensor;
+import com.google.protobuf.CodedOutputStream;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -16,6 +17,8 @@ import dev.nabla.nn.Module;
 import dev.nabla.nn.ReLU;
 import dev.nabla.nn.Sequential;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,5 +89,19 @@ final class OnnxFixtures {
             worst = Math.max(worst, err);
         }
         assertTrue(Double.isFinite(worst));
+    }
+
+    /** Protobuf fields written by hand, for files nabla's writer would not produce. */
+    interface Fields {
+        void write(CodedOutputStream o) throws IOException;
+    }
+
+    /** The bytes of one message whose fields {@code f} writes. */
+    static byte[] message(Fields f) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        CodedOutputStream o = CodedOutputStream.newInstance(b);
+        f.write(o);
+        o.flush();
+        return b.toByteArray();
     }
 }

@@ -1,6 +1,5 @@
 package dev.nabla.onnx;
 
-import com.google.protobuf.CodedOutputStream;
 import dev.nabla.InputException;
 import dev.nabla.nn.Module;
 import dev.nabla.onnx.OnnxGraph.Attribute;
@@ -13,8 +12,6 @@ import dev.nabla.onnx.OnnxGraph.ValueInfo;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -89,15 +86,15 @@ class OnnxImportErrorsTest {
     /** dims of 2^31 x 2^31 with 4 bytes behind them: refused before anything of that size is allocated. */
     @Test
     void declaredSizesAreCheckedAgainstTheDataInTheFile() throws Exception {
-        byte[] tensor = message(o -> {
+        byte[] tensor = OnnxFixtures.message(o -> {
             for (int i = 0; i < 2; i++) o.writeInt64(1, Integer.MAX_VALUE); // TensorProto.dims
             o.writeInt32(2, OnnxGraph.FLOAT);                                 // data_type
             o.writeString(8, "w");                                            // name
             o.writeByteArray(9, new byte[4]);                                 // raw_data: one float
         });
-        byte[] graph = message(o -> o.writeByteArray(5, tensor));           // GraphProto.initializer
-        byte[] opset = message(o -> o.writeInt64(2, 13));
-        byte[] model = message(o -> {
+        byte[] graph = OnnxFixtures.message(o -> o.writeByteArray(5, tensor));           // GraphProto.initializer
+        byte[] opset = OnnxFixtures.message(o -> o.writeInt64(2, 13));
+        byte[] model = OnnxFixtures.message(o -> {
             o.writeInt64(1, 7);
             o.writeByteArray(7, graph);
             o.writeByteArray(8, opset);
@@ -105,18 +102,6 @@ class OnnxImportErrorsTest {
         String msg = refused(model);
         assertEquals("bad.onnx: initializer 'w' declares dims [2147483647, 2147483647] "
                 + "(4611686014132420609 values) but holds 4 bytes of raw data", msg);
-    }
-
-    private interface Fields {
-        void write(CodedOutputStream o) throws IOException;
-    }
-
-    private static byte[] message(Fields f) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        CodedOutputStream o = CodedOutputStream.newInstance(b);
-        f.write(o);
-        o.flush();
-        return b.toByteArray();
     }
 
     @Test

@@ -93,4 +93,55 @@ class OnnxRoundTripTest {
         assertArrayEquals(OnnxFixtures.forward(m.model(), batch), OnnxFixtures.forward(again.model(), batch));
         assertFalse(Arrays.equals(OnnxFixtures.forward(source, batch), OnnxFixtures.forward(again.model(), batch)));
     }
+
+    /**
+     * Weights as float_data (packed) with dims one field each, and attributes as written by other exporters,
+     * read like nabla's raw data: Gemm(x, W [2, 3], transB=1) of x = [1, 2, 3] is [1*1+2*2+3*3, 1*4+2*5+3*6].
+     */
+    @Test
+    void floatDataAndUnpackedDimsAreRead() throws Exception {
+        byte[] tensor = OnnxFixtures.message(o -> {
+            o.writeInt64(1, 2);
+            o.writeInt64(1, 3);
+            o.writeInt32(2, OnnxGraph.FLOAT);
+            byte[] packed = OnnxFixtures.message(p -> {
+                for (int v = 1; v <= 6; v++) p.writeFloatNoTag(v);
+            });
+            o.writeByteArray(4, packed);
+            o.writeString(8, "W");
+        });
+        byte[] attr = OnnxFixtures.message(o -> {
+            o.writeString(1, "transB");
+            o.writeInt64(3, 1);
+            o.writeEnum(20, OnnxGraph.ATTR_INT);
+        });
+        byte[] node = OnnxFixtures.message(o -> {
+            o.writeString(1, "x");
+            o.writeString(1, "W");
+            o.writeString(2, "y");
+            o.writeString(4, "Gemm");
+            o.writeByteArray(5, attr);
+        });
+        byte[] floatType = OnnxFixtures.message(t -> t.writeByteArray(1, OnnxFixtures.message(u -> u.writeInt32(1, OnnxGraph.FLOAT))));
+        byte[] x = OnnxFixtures.message(o -> {
+            o.writeString(1, "x");
+            o.writeByteArray(2, floatType);
+        });
+        byte[] y = OnnxFixtures.message(o -> o.writeString(1, "y"));
+        byte[] graph = OnnxFixtures.message(o -> {
+            o.writeByteArray(1, node);
+            o.writeByteArray(5, tensor);
+            o.writeByteArray(11, x);
+            o.writeByteArray(12, y);
+        });
+        byte[] opset = OnnxFixtures.message(o -> o.writeInt64(2, 13));
+        byte[] model = OnnxFixtures.message(o -> {
+            o.writeInt64(1, 7);
+            o.writeByteArray(7, graph);
+            o.writeByteArray(8, opset);
+        });
+        OnnxModel m = Onnx.read(model, "float-data.onnx");
+        assertEquals(3, m.inputSize());
+        assertArrayEquals(new float[] {14, 32}, m.model().forward(Tensor.of(new float[] {1, 2, 3}, 1, 3)).value().toFloatArray());
+    }
 }
