@@ -103,7 +103,7 @@ public final class BenchCommand implements Runnable {
             int[] threadCounts = all == 1 ? new int[] {1} : new int[] {1, all};
             Kernels kern = Kernels.get();
             if (!json) {
-                System.out.printf(Locale.ROOT, "kernels %s, median of %d samples%n", kern.name(), repeat);
+                System.out.printf(Locale.ROOT, "kernels %s, median of %d samples%n", kern.description(), repeat);
                 System.out.printf(Locale.ROOT, "%6s %6s %6s %3s %8s %9s%n", "m", "k", "n", "op", "threads", "GFLOP/s");
             }
             warmUpJit(kern);

@@ -15,6 +15,11 @@ public interface Kernels {
     /** A short name for logs and benchmarks, e.g. {@code "scalar"} or {@code "simd-256"}. */
     String name();
 
+    /** The name with what the implementation chose for this CPU (vector width, register tile), for reports. */
+    default String description() {
+        return name();
+    }
+
     /**
      * General matrix multiply: {@code C = alpha * op(A) * op(B) + beta * C}, where {@code op(X)} is X or its
      * transpose. op(A) is [m, k], op(B) is [k, n], C is [m, n]. With {@code beta == 0} C is overwritten
