@@ -1,7 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.kernel.Kernels;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import java.util.ArrayList;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -110,8 +110,10 @@ public final class BenchCommand implements Runnable {
             List<Result> results = new ArrayList<>();
             for (Shape s : todo) {
                 for (int t : threadCounts) {
-                    Parallel.setThreads(t);
-                    Result r = new Result(s, t, measure(kern, s, repeat));
+                    Result r;
+                    try (var ctx = ExecutionContext.with(kern, t)) {
+                        r = new Result(s, t, measure(kern, s, repeat));
+                    }
                     results.add(r);
                     if (!json) {
                         System.out.printf(Locale.ROOT, "%6d %6d %6d %3s %8d %9.1f%n",
@@ -120,7 +122,6 @@ public final class BenchCommand implements Runnable {
                     }
                 }
             }
-            Parallel.setThreads(all);
             if (json) System.out.println(toJson(results));
             return Main.EXIT_OK;
         }

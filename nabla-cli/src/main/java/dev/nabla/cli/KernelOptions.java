@@ -1,7 +1,7 @@
 package dev.nabla.cli;
 
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.kernel.KernelProvider;
-import dev.nabla.kernel.Parallel;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,17 +17,18 @@ public final class KernelOptions {
     @Option(names = "--no-simd", description = "Use the plain-Java kernels instead of the Vector API ones.")
     boolean noSimd;
 
-    /** Applies the options to the process-wide kernel settings. */
+    /**
+     * Opens the command's {@link ExecutionContext} on this thread with the options' kernels and threads; it stays
+     * current for the rest of the command.
+     */
     public void apply() {
-        if (threads != null) {
-            if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
-        if (noSimd) KernelProvider.useSimd(false);
+        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        ExecutionContext cur = ExecutionContext.current();
+        ExecutionContext.with(noSimd ? KernelProvider.scalar() : cur.kernels(), threads != null ? threads : cur.threads());
     }
 
     /** The thread count in force once {@link #apply()} ran. */
     public int threads() {
-        return Parallel.threads();
+        return ExecutionContext.current().threads();
     }
 }

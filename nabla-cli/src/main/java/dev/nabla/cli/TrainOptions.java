@@ -2,6 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.cli.config.ConfigLoader;
 import dev.nabla.cli.config.RunConfig;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.kernel.KernelProvider;
 import picocli.CommandLine.Option;
 
@@ -110,8 +111,8 @@ public final class TrainOptions {
         return rc;
     }
 
-    /** --no-simd selects the scalar kernels. */
+    /** --no-simd selects the scalar kernels: opens the command's {@link ExecutionContext} with them. */
     public void applyKernelChoice() {
-        if (noSimd) KernelProvider.useSimd(false);
+        if (noSimd) ExecutionContext.withKernels(KernelProvider.scalar());
     }
 }

@@ -6,7 +6,7 @@ import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.data.ImageSet;
 import dev.nabla.data.MnistSplits;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Parameter;
 import dev.nabla.optim.Adam;
@@ -72,12 +72,9 @@ public final class Trainer {
                                   TrainListener listener, TrainState resumeFrom) {
         TrainListener l = listener == null ? TrainListener.NONE : listener;
         long started = System.nanoTime();
-        int threadsBefore = Parallel.threads();
-        if (cfg.threads() > 0) Parallel.setThreads(cfg.threads());
-        try (var on = Grad.enabled()) {
+        try (var ctx = cfg.threads() > 0 ? ExecutionContext.withThreads(cfg.threads()) : null;
+             var on = Grad.enabled()) {
             return run(model, opt, data, cfg, l, resumeFrom, started);
-        } finally {
-            if (cfg.threads() > 0) Parallel.setThreads(threadsBefore);
         }
     }
 
