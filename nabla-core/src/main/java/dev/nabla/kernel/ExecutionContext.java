@@ -116,8 +116,9 @@ public final class ExecutionContext implements AutoCloseable {
         CURRENT.set(ctx);
     }
 
+    /** The kernels' description and the thread count, e.g. {@code "simd-512 (...), 2 threads"}. */
     @Override
     public String toString() {
-        return kernels.name() + ", " + threads + (threads == 1 ? " thread" : " threads");
+        return kernels.description() + ", " + threads + (threads == 1 ? " thread" : " threads");
     }
 }
