@@ -65,7 +65,9 @@ public final class BenchCommand implements Runnable {
             description = {
                     "GFLOP/s of float32 GEMM at 2048x2048x2048 and at the shapes of a 784-128-10 network trained at "
                             + "batch 64 (hidden forward 64x784 * 784x128, its weight gradient 784x64 * 64x128 as A^T*B "
-                            + "with A [64, 784], output forward 64x128 * 128x10), on one thread and on all of them.",
+                            + "with A [64, 784], output forward 64x128 * 128x10, and with weights stored [out, in] the "
+                            + "forwards x * W^T and the weight gradient g^T * x), on one thread and on all of them.",
+                    "The first line names the kernels: vector width and GEMM register tile.",
                     "Each figure is the median of --repeat timed samples (50 ms or more each) after a warm-up."},
             footer = {"", "Examples:", "  nabla bench gemm", "  nabla bench gemm --threads 2 --json",
                     "  nabla bench gemm --shape 64x784x128:NT --shape 512x512x512"})
@@ -95,6 +97,10 @@ public final class BenchCommand implements Runnable {
                 todo.add(new Shape(64, 784, 128, false, false));  // hidden layer forward, x * W1
                 todo.add(new Shape(784, 64, 128, true, false));   // its weight gradient, x^T * dH
                 todo.add(new Shape(64, 128, 10, false, false));   // output layer forward, h * W2
+                // the same layers with weights stored [out, in] (PyTorch's layout): x * W^T and g^T * x
+                todo.add(new Shape(64, 784, 128, false, true));
+                todo.add(new Shape(128, 64, 784, true, false));
+                todo.add(new Shape(64, 128, 10, false, true));
             } else {
                 for (String s : shapes) todo.add(Shape.parse(s));
             }
