@@ -135,8 +135,8 @@ public final class BenchCommand implements Runnable {
 
     /**
      * Median GFLOP/s of {@code repeat} samples of at least 50 ms each, after a warm-up that lasts until the JIT
-     * has compiled the kernels: at least 1 s, then on until a 0.2 s window saw no JIT compilation and did not
-     * beat the best so far by 3% (up to 20 s). Until the last JIT tier, the Vector API is a hundred times slower.
+     * has compiled the kernels: at least 1 s, then on until three 0.2 s windows in a row saw no JIT compilation
+     * and did not beat the best so far by 3% (up to 30 s). Until the last JIT tier, the Vector API is a hundred times slower.
      */
     static double measure(Kernels kern, Shape s, int repeat) {
         int m = s.m(), k = s.k(), n = s.n();
@@ -147,6 +147,7 @@ public final class BenchCommand implements Runnable {
         boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime(), jitBefore = -1;
         double perCall = Double.MAX_VALUE;
+        int settled = 0;
         while (true) {
             long t0 = System.nanoTime();
             int calls = 0;
@@ -161,7 +162,10 @@ public final class BenchCommand implements Runnable {
             boolean improving = window < 0.97 * perCall;
             perCall = Math.min(perCall, window);
             long elapsed = System.nanoTime() - start;
-            if (elapsed > 20_000_000_000L || elapsed > 1_000_000_000L && jitQuiet && !improving) break;
+            // three settled windows in a row: on a busy machine the JIT's threads may finish nothing for a window
+            // while the kernels still run interpreted, a thousand times slower
+            settled = jitQuiet && !improving ? settled + 1 : 0;
+            if (elapsed > 30_000_000_000L || elapsed > 1_000_000_000L && settled >= 3) break;
         }
         int calls = (int) Math.max(1, Math.ceil(50e6 / perCall));
         double[] gflops = new double[repeat];
