@@ -1,5 +1,6 @@
 package dev.nabla.cli;
 
+import dev.nabla.InputException;
 import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.kernel.KernelProvider;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ public final class KernelOptions {
      * current for the rest of the command.
      */
     public void apply() {
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        if (threads != null && threads < 1) throw new InputException("--threads must be >= 1, got " + threads);
         ExecutionContext cur = ExecutionContext.current();
         ExecutionContext.with(noSimd ? KernelProvider.scalar() : cur.kernels(), threads != null ? threads : cur.threads());
     }
