@@ -25,7 +25,8 @@ public final class KernelOptions {
     public void apply() {
         if (threads != null && threads < 1) throw new InputException("--threads must be >= 1, got " + threads);
         ExecutionContext cur = ExecutionContext.current();
-        ExecutionContext.with(noSimd ? KernelProvider.scalar() : cur.kernels(), threads != null ? threads : cur.threads());
+        ExecutionContext.with(noSimd ? KernelProvider.scalar() : cur.kernels(),
+                threads != null ? threads : cur.threads());
     }
 
     /** The thread count in force once {@link #apply()} ran. */

@@ -111,6 +111,33 @@ public final class ExecutionContext implements AutoCloseable {
         CURRENT.set(previous);
     }
 
+    /**
+     * Marks this thread's current context: closing the mark closes the contexts opened on this thread since,
+     * newest first. A program that runs commands one after another (tests, a shell) wraps each in a mark, so a
+     * command's {@code --threads} or {@code --no-simd} ends with it.
+     */
+    public static Mark mark() {
+        return new Mark(CURRENT.get(), Thread.currentThread());
+    }
+
+    /** See {@link #mark()}. */
+    public static final class Mark implements AutoCloseable {
+        private final ExecutionContext saved;
+        private final Thread thread;
+
+        private Mark(ExecutionContext saved, Thread thread) {
+            this.saved = saved;
+            this.thread = thread;
+        }
+
+        @Override
+        public void close() {
+            for (ExecutionContext c = CURRENT.get(); c != null && c != saved && c.owner == thread; c = CURRENT.get()) {
+                c.close();
+            }
+        }
+    }
+
     /** Makes {@code ctx} current on a worker thread of its team. */
     static void bindWorker(ExecutionContext ctx) {
         CURRENT.set(ctx);

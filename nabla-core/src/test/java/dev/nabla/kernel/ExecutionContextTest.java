@@ -45,6 +45,17 @@ class ExecutionContextTest {
     }
 
     @Test
+    void aMarkClosesTheContextsOpenedSinceIt() {
+        ExecutionContext outside = ExecutionContext.current();
+        try (var mark = ExecutionContext.mark()) {
+            ExecutionContext.withThreads(3);
+            ExecutionContext.withKernels(KernelProvider.scalar()); // left open, as a command's options are
+            assertSame(KernelProvider.scalar(), Kernels.get());
+        }
+        assertSame(outside, ExecutionContext.current());
+    }
+
+    @Test
     void threadsStartedInAScopeInheritItAndPiecesRunInIt() throws Exception {
         try (var ctx = ExecutionContext.with(KernelProvider.scalar(), 2)) {
             AtomicReference<ExecutionContext> seen = new AtomicReference<>();
