@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nabla.data.MnistSplits;
 import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.kernel.KernelProvider;
 import dev.nabla.kernel.Kernels;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * differs, within a small bound.
  */
 class KernelPathsTest {
-    private static final MnistSplits DATA = Synthetic.splits(7);
+    private static final Splits DATA = Synthetic.data(7);
     private static final Kernels SCALAR = KernelProvider.scalar();
     private static final Kernels SIMD = KernelProvider.simd().orElseThrow();
 
