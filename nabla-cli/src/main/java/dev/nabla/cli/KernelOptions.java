@@ -2,6 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.InputException;
 import dev.nabla.kernel.ExecutionContext;
+import dev.nabla.cli.config.RunConfig;
 import dev.nabla.kernel.KernelProvider;
 import picocli.CommandLine.Option;
 
@@ -23,7 +24,9 @@ public final class KernelOptions {
      * current for the rest of the command.
      */
     public void apply() {
-        if (threads != null && threads < 1) throw new InputException("--threads must be >= 1, got " + threads);
+        if (threads != null && (threads < 1 || threads > RunConfig.maxThreads())) {
+            throw new InputException("--threads " + threads + " is not allowed: expected " + RunConfig.threadsAllowed());
+        }
         ExecutionContext cur = ExecutionContext.current();
         ExecutionContext.with(noSimd ? KernelProvider.scalar() : cur.kernels(),
                 threads != null ? threads : cur.threads());
