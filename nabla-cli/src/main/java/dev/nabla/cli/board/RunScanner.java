@@ -1,0 +1,195 @@
+package dev.nabla.cli.board;
+
+import dev.nabla.cli.run.RunFolder;
+import dev.nabla.cli.sweep.Sweep;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the runs and sweeps under the runs folder and keeps what it read of each.
+ *
+ * <p>A folder holding {@code sweep.json} is a sweep, and its sub-folders holding run files are its trials; a
+ * folder holding any of {@link #RUN_MARKERS} is a run; other folders are searched, {@link #MAX_DEPTH} levels
+ * down. Symbolic links are never followed. A run is read again only when the size or time of one of its
+ * {@link RunReader#WATCHED} files changed, so a scan of thousands of runs costs one directory listing and a few
+ * file attributes per run; scans closer together than {@link #MIN_SCAN_INTERVAL_MILLIS} share one result.
+ */
+final class RunScanner {
+
+    static final Set<String> RUN_MARKERS = Set.of(RunFolder.RESULTS, RunFolder.HISTORY, RunFolder.CONFIG,
+            RunFolder.CHECKPOINT, RunFolder.MODEL);
+    static final int MAX_DEPTH = 6;
+    static final long MIN_SCAN_INTERVAL_MILLIS = 1000;
+    /** The settings the runs list shows; the run page shows all of them. */
+    static final List<String> KEY_SETTINGS = List.of("model", "hidden", "activation", "optimizer", "lr", "momentum",
+            "reg", "batch", "epochs", "schedule", "seed");
+
+    /** The runs and sweeps found, newest first, and a tag that changes whenever any of them does. */
+    record Snapshot(List<Map<String, Object>> entries, String etag, long millis) {
+    }
+
+    private record Cached(String key, RunReader.Reading reading) {
+    }
+
+    private final RunsRoot root;
+    private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
+    private Snapshot last;
+
+    RunScanner(RunsRoot root) {
+        this.root = root;
+    }
+
+    /** The current list (a scan at most every {@link #MIN_SCAN_INTERVAL_MILLIS}). */
+    synchronized Snapshot scan() {
+        long now = System.currentTimeMillis();
+        if (last != null && now - last.millis() < MIN_SCAN_INTERVAL_MILLIS) return last;
+        List<Map<String, Object>> entries = new ArrayList<>();
+        Set<Path> seen = new java.util.HashSet<>();
+        walk(root.dir(), 0, entries, seen, now);
+        cache.keySet().retainAll(seen);
+        entries.sort(Comparator.comparingLong((Map<String, Object> e) -> ((Number) e.get("started")).longValue())
+                .reversed().thenComparing(e -> String.valueOf(e.get("id"))));
+        long h = 17;
+        for (Map<String, Object> e : entries) {
+            h = h * 31 + e.get("id").hashCode();
+            h = h * 31 + String.valueOf(e.get("modified")).hashCode();
+            h = h * 31 + String.valueOf(e.get("status")).hashCode();
+            h = h * 31 + String.valueOf(e.get("trials_done")).hashCode();
+        }
+        last = new Snapshot(entries, "\"" + Long.toHexString(h) + "-" + entries.size() + "\"", now);
+        return last;
+    }
+
+    /** One run read now (through the cache), with its history; {@code dir} must come from {@link RunsRoot}. */
+    RunReader.Reading run(Path dir) {
+        String sweep = null;
+        Path parent = dir.getParent();
+        if (parent != null && parent.startsWith(root.dir()) && RunFiles.stat(parent.resolve(Sweep.PLAN)) != null) {
+            sweep = root.idOf(parent);
+        }
+        return read(dir, sweep, System.currentTimeMillis());
+    }
+
+    /** Whether {@code dir} holds any run file. */
+    static boolean isRun(Path dir) {
+        for (String m : RUN_MARKERS) if (RunFiles.stat(dir.resolve(m)) != null) return true;
+        return false;
+    }
+
+    private void walk(Path dir, int depth, List<Map<String, Object>> out, Set<Path> seen, long now) {
+        List<Path> subdirs = new ArrayList<>();
+        Set<String> files = new java.util.HashSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    continue;
+                }
+                if (a.isDirectory()) subdirs.add(p);
+                else if (a.isRegularFile()) files.add(p.getFileName().toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            return; // unreadable folder: nothing to show from it
+        }
+        subdirs.sort(Comparator.naturalOrder());
+        if (files.contains(Sweep.PLAN)) {
+            out.add(sweep(dir, subdirs, seen, now));
+            return;
+        }
+        if (dir != root.dir() && files.stream().anyMatch(RUN_MARKERS::contains)) {
+            seen.add(dir);
+            out.add(listed(read(dir, null, now)));
+            return;
+        }
+        if (depth < MAX_DEPTH) for (Path d : subdirs) walk(d, depth + 1, out, seen, now);
+    }
+
+    /** A sweep's row: its trials' progress and best trial, from the trial folders (which are current). */
+    private Map<String, Object> sweep(Path dir, List<Path> subdirs, Set<Path> seen, long now) {
+        String id = root.idOf(dir);
+        SweepReader.Plan plan = SweepReader.plan(dir);
+        List<Map<String, Object>> trials = new ArrayList<>();
+        long modified = 0, started = Long.MAX_VALUE;
+        for (Path d : subdirs) {
+            if (!isRun(d)) continue;
+            seen.add(d);
+            Map<String, Object> t = read(d, id, now).summary();
+            trials.add(t);
+            modified = Math.max(modified, ((Number) t.get("modified")).longValue());
+            started = Math.min(started, ((Number) t.get("started")).longValue());
+        }
+        BasicFileAttributes planAttrs = RunFiles.stat(dir.resolve(Sweep.PLAN));
+        if (planAttrs != null) {
+            modified = Math.max(modified, planAttrs.lastModifiedTime().toMillis());
+            started = Math.min(started, planAttrs.lastModifiedTime().toMillis());
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("id", id);
+        s.put("kind", "sweep");
+        s.put("name", dir.getFileName().toString());
+        s.put("modified", modified);
+        s.put("started", started == Long.MAX_VALUE ? modified : started);
+        s.putAll(SweepReader.overview(plan, trials));
+        return s;
+    }
+
+    private RunReader.Reading read(Path dir, String sweep, long now) {
+        StringBuilder key = new StringBuilder(sweep == null ? "" : sweep);
+        for (String f : RunReader.WATCHED) {
+            BasicFileAttributes a = RunFiles.stat(dir.resolve(f));
+            key.append('|');
+            if (a != null) key.append(a.size()).append(',').append(a.lastModifiedTime().toMillis());
+        }
+        String k = key.toString();
+        Cached c = cache.get(dir);
+        if (c == null || !c.key().equals(k)) {
+            c = new Cached(k, RunReader.read(dir, root.idOf(dir), sweep, now));
+            cache.put(dir, c);
+        }
+        return withStatusNow(c.reading(), now);
+    }
+
+    /** A cached reading of a run that has not ended gets its running / killed status anew from the clock. */
+    private static RunReader.Reading withStatusNow(RunReader.Reading r, long now) {
+        Object staleAfter = r.summary().get("stale_after_ms");
+        if (staleAfter == null) return r;
+        long modified = ((Number) r.summary().get("modified")).longValue();
+        String status = now - modified < ((Number) staleAfter).longValue() ? "running" : "killed";
+        if (status.equals(r.summary().get("status"))) return r;
+        Map<String, Object> s = new LinkedHashMap<>(r.summary());
+        s.put("status", status);
+        return new RunReader.Reading(s, r.history());
+    }
+
+    /** The row of the runs list: the summary with only the key settings. */
+    static Map<String, Object> listed(RunReader.Reading r) {
+        Map<String, Object> s = new LinkedHashMap<>(r.summary());
+        Map<String, Object> key = new TreeMap<>();
+        if (s.get("settings") instanceof Map<?, ?> all) {
+            for (String k : KEY_SETTINGS) if (all.get(k) != null) key.put(k, all.get(k));
+        }
+        s.put("settings", key);
+        return s;
+    }
+
+    /** For tests and measurements: how many runs have a cached reading. */
+    int cachedRuns() {
+        return new HashMap<>(cache).size();
+    }
+}
