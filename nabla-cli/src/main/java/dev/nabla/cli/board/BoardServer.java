@@ -90,6 +90,7 @@ public final class BoardServer implements AutoCloseable {
     public static BoardServer start(Path runs, Path data, String host, int port) {
         BoardServer s = new BoardServer(runs, data, host);
         s.app.start(host, port);
+        s.scanner.refreshInBackground(); // the first page need not wait for the whole folder to be read
         return s;
     }
 
@@ -121,17 +122,16 @@ public final class BoardServer implements AutoCloseable {
     }
 
     private void runs(Context ctx) {
-        RunScanner.Snapshot s = scanner.scan();
+        RunScanner.Snapshot s = scanner.current();
         ctx.header("ETag", s.etag());
         ctx.header("Cache-Control", "no-cache");
         if (s.etag().equals(ctx.header("If-None-Match"))) {
             ctx.status(304);
             return;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("root", root.dir().toString());
-        out.put("entries", s.entries());
-        json(ctx, out);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.contentType(TYPES.get("json"));
+        ctx.result("{\"root\":" + Json.write(root.dir().toString()) + ",\"entries\":" + s.json() + "}");
     }
 
     private Map<String, Object> run(String id) {

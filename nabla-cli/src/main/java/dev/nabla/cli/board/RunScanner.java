@@ -2,6 +2,7 @@ package dev.nabla.cli.board;
 
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.sweep.Sweep;
+import dev.nabla.io.Json;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -11,13 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Finds the runs and sweeps under the runs folder and keeps what it read of each.
@@ -39,7 +40,7 @@ final class RunScanner {
             "reg", "batch", "epochs", "schedule", "seed");
 
     /** The runs and sweeps found, newest first, and a tag that changes whenever any of them does. */
-    record Snapshot(List<Map<String, Object>> entries, String etag, long millis) {
+    record Snapshot(List<Map<String, Object>> entries, String etag, long millis, String json) {
     }
 
     private record Cached(String key, RunReader.Reading reading) {
@@ -47,16 +48,42 @@ final class RunScanner {
 
     private final RunsRoot root;
     private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
-    private Snapshot last;
+    private volatile Snapshot last;
+    private final AtomicBoolean scanning = new AtomicBoolean();
 
     RunScanner(RunsRoot root) {
         this.root = root;
     }
 
-    /** The current list (a scan at most every {@link #MIN_SCAN_INTERVAL_MILLIS}). */
-    synchronized Snapshot scan() {
+    /**
+     * The latest list. Only the first call waits for a scan; later ones get the last list at once and, when it
+     * is older than {@link #MIN_SCAN_INTERVAL_MILLIS}, start a new scan in the background, so a page polling a
+     * folder of thousands of runs never waits for the disk.
+     */
+    Snapshot current() {
+        Snapshot s = last;
+        if (s == null) return scanNow();
+        if (System.currentTimeMillis() - s.millis() >= MIN_SCAN_INTERVAL_MILLIS) refreshInBackground();
+        return s;
+    }
+
+    /** Starts a scan on a background thread unless one is under way. */
+    void refreshInBackground() {
+        if (!scanning.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> {
+            try {
+                scanNow();
+            } finally {
+                scanning.set(false);
+            }
+        }, "nabla-board-scan");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Scans now (one scan at a time). */
+    synchronized Snapshot scanNow() {
         long now = System.currentTimeMillis();
-        if (last != null && now - last.millis() < MIN_SCAN_INTERVAL_MILLIS) return last;
         List<Map<String, Object>> entries = new ArrayList<>();
         Set<Path> seen = new java.util.HashSet<>();
         walk(root.dir(), 0, entries, seen, now);
@@ -70,7 +97,11 @@ final class RunScanner {
             h = h * 31 + String.valueOf(e.get("status")).hashCode();
             h = h * 31 + String.valueOf(e.get("trials_done")).hashCode();
         }
-        last = new Snapshot(entries, "\"" + Long.toHexString(h) + "-" + entries.size() + "\"", now);
+        String etag = "\"" + Long.toHexString(h) + "-" + entries.size() + "\"";
+        Snapshot before = last;
+        // the JSON of an unchanged list is kept: serving it again costs nothing
+        String json = before != null && before.etag().equals(etag) ? before.json() : Json.write(entries);
+        last = new Snapshot(entries, etag, now, json);
         return last;
     }
 
@@ -91,33 +122,30 @@ final class RunScanner {
     }
 
     private void walk(Path dir, int depth, List<Map<String, Object>> out, Set<Path> seen, long now) {
-        List<Path> subdirs = new ArrayList<>();
-        Set<String> files = new java.util.HashSet<>();
+        List<Path> entries = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                BasicFileAttributes a;
-                try {
-                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                } catch (IOException e) {
-                    continue;
-                }
-                if (a.isDirectory()) subdirs.add(p);
-                else if (a.isRegularFile()) files.add(p.getFileName().toString());
+                entries.add(p);
+                names.add(p.getFileName().toString());
             }
         } catch (IOException | RuntimeException e) {
             return; // unreadable folder: nothing to show from it
         }
-        subdirs.sort(Comparator.naturalOrder());
-        if (files.contains(Sweep.PLAN)) {
-            out.add(sweep(dir, subdirs, seen, now));
-            return;
-        }
-        if (dir != root.dir() && files.stream().anyMatch(RUN_MARKERS::contains)) {
+        // a run folder is recognised by its file names alone: its entries are not looked at one by one
+        boolean sweep = names.contains(Sweep.PLAN);
+        boolean run = !sweep && dir != root.dir() && names.stream().anyMatch(RUN_MARKERS::contains);
+        if (run) {
             seen.add(dir);
             out.add(listed(read(dir, null, now)));
             return;
         }
-        if (depth < MAX_DEPTH) for (Path d : subdirs) walk(d, depth + 1, out, seen, now);
+        if (!sweep && depth >= MAX_DEPTH) return;
+        List<Path> subdirs = new ArrayList<>();
+        for (Path p : entries) if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) subdirs.add(p);
+        subdirs.sort(Comparator.naturalOrder());
+        if (sweep) out.add(sweep(dir, subdirs, seen, now));
+        else for (Path d : subdirs) walk(d, depth + 1, out, seen, now);
     }
 
     /** A sweep's row: its trials' progress and best trial, from the trial folders (which are current). */
@@ -188,8 +216,4 @@ final class RunScanner {
         return s;
     }
 
-    /** For tests and measurements: how many runs have a cached reading. */
-    int cachedRuns() {
-        return new HashMap<>(cache).size();
-    }
 }
