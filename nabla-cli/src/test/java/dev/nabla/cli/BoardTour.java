@@ -61,9 +61,9 @@ public final class BoardTour {
                 save(b, out, "model-errors");
                 b.get(base + "#/run/" + run + "/try");
                 WebElement canvas = wait.until(d -> d.findElement(By.id("draw")));
-                new Actions(b).moveToElement(canvas, -60, -80).clickAndHold().moveByOffset(60, 0).moveByOffset(60, 0)
-                        .moveByOffset(-25, 45).moveByOffset(-25, 45).moveByOffset(-25, 45).moveByOffset(-20, 40)
-                        .release().perform();
+                // a "1", slanted as many are in MNIST
+                new Actions(b).moveToElement(canvas, 20, -85).clickAndHold().moveByOffset(-8, 40).moveByOffset(-8, 40)
+                        .moveByOffset(-8, 40).moveByOffset(-8, 40).release().perform();
                 wait.until(d -> "0".equals(d.findElement(By.id("prediction")).getAttribute("data-busy")));
                 save(b, out, "try-it");
                 b.get(base + "#/sweep/" + sweep);

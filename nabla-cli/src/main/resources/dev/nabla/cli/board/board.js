@@ -5,6 +5,7 @@
 const POLL_MS = 1500;
 const COLORS = ["#3056d3", "#e4572e", "#1b8a4b", "#9b5de5", "#f4a100", "#00a6a6", "#d1495b", "#5c6b7a",
                 "#8ac926", "#ff6f91"];
+const EPOCH_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]; // whole epochs on x axes
 const view = document.getElementById("view");
 let pageTimer = null;      // the current page's polling timer
 let pageCharts = [];       // uPlot instances of the current page (destroyed on navigation)
@@ -106,7 +107,7 @@ function lineChart(title, series, opts) {
   const u = new uPlot({
     title, width: opts.width || 560, height: opts.height || 300,
     scales: {x: {time: false}, y: opts.log ? {distr: 3} : {}},
-    axes: [{label: "epoch"}, {label: opts.ylabel || "", size: 60}],
+    axes: [{label: "epoch", incrs: EPOCH_STEPS}, {label: opts.ylabel || "", size: 60}],
     series: [{label: "epoch"}, ...series.map((s, i) => ({
       label: s.label, stroke: s.color || COLORS[i % COLORS.length], width: s.width || 1.6, spanGaps: true,
       points: {show: n <= 40, size: 5}, value: (u, v) => v === null || v === undefined ? "-" : fmt.num(v),
@@ -124,7 +125,7 @@ function scatterChart(title, xlabel, points, log) {
   const u = new uPlot({
     title, width: 560, height: 300,
     scales: {x: {time: false, distr: log ? 3 : 1}, y: {}},
-    axes: [{label: xlabel}, {label: "best validation accuracy", size: 60}],
+    axes: [{label: xlabel, values: (u, ticks) => ticks.map(v => v === null ? "" : fmt.num(v))}, {label: "best validation accuracy", size: 60}],
     series: [{label: xlabel, value: (u, v) => v === null || v === undefined ? "-" : fmt.num(v)},
       {label: "trial", stroke: COLORS[0], paths: () => null, points: {show: true, size: 9, fill: COLORS[0]},
         value: (u, v) => v === null || v === undefined ? "-" : fmt.acc(v)},
