@@ -1,5 +1,6 @@
 package dev.nabla.cli;
 
+import dev.nabla.InputException;
 import dev.nabla.data.Mnist;
 import dev.nabla.data.MnistFetcher;
 import dev.nabla.data.MnistSplits;
@@ -36,7 +37,7 @@ final class BenchDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (repeat < 0) throw new IllegalArgumentException("--repeat must be >= 0, got " + repeat);
+        if (repeat < 0) throw new InputException("--repeat must be >= 0, got " + repeat);
         Path dir = data != null ? data : MnistFetcher.defaultDir();
         double[] t = BenchData.readTimes(dir, repeat);
         double first = t[0];

@@ -1,5 +1,6 @@
 package dev.nabla.cli;
 
+import dev.nabla.InputException;
 import dev.nabla.data.Mnist;
 import dev.nabla.io.Json;
 import dev.nabla.data.MnistFetcher;
@@ -93,12 +94,12 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-        if (warmup < 1) throw new IllegalArgumentException("--warmup must be >= 1, got " + warmup);
+        if (epochs < 1) throw new InputException("--epochs must be >= 1, got " + epochs);
+        if (warmup < 1) throw new InputException("--warmup must be >= 1, got " + warmup);
         ModelSpec spec = switch (model) {
             case "twolayer" -> ModelSpec.courseTwoLayer();
             case "softmax" -> ModelSpec.courseSoftmax();
-            default -> throw new IllegalArgumentException("--model '" + model + "': expected twolayer or softmax");
+            default -> throw new InputException("--model '" + model + "': expected twolayer or softmax");
         };
         kernel.apply();
         Path dir = data != null ? data : MnistFetcher.defaultDir();
