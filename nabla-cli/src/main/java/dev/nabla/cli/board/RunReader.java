@@ -15,13 +15,17 @@ import java.util.Map;
  * the history in {@code results.json}), the best validation and test accuracy, and a status:
  * <ul>
  *   <li>{@code finished}, {@code diverged}: what {@code results.json} says of an ended run;</li>
- *   <li>{@code running}: not ended, and a file of the run was written recently (see {@link #staleAfterMillis});</li>
- *   <li>{@code killed}: not ended, and nothing written for longer than that: the process is gone;</li>
+ *   <li>{@code running}: not ended, and the process named in its lock file is alive or, without one, a file of
+ *       the run was written recently (see {@link #staleAfterMillis});</li>
+ *   <li>{@code killed}: not ended, and that process is gone or nothing was written for longer than that;</li>
  *   <li>{@code malformed}: nothing usable could be read; {@code problems} says what is wrong.</li>
  * </ul>
  * A damaged file never hides the others: a run with a broken {@code results.json} still shows its curves.
  */
 final class RunReader {
+
+    /** The lock file of a run folder, held by the process that writes the run. */
+    static final String LOCK = "run.lock";
 
     /** A run not heard of for this long is taken as killed, however long its epochs are. */
     static final long STALE_MIN_MILLIS = 120_000;
@@ -31,7 +35,7 @@ final class RunReader {
 
     /** The files whose size and time decide whether a cached reading is still current. */
     static final List<String> WATCHED = List.of(RunFolder.RESULTS, RunFolder.HISTORY, RunFolder.CONFIG,
-            RunFolder.CHECKPOINT_JSON, RunFolder.MODEL);
+            RunFolder.CHECKPOINT_JSON, RunFolder.MODEL, LOCK);
 
     /** The run's summary (a row of the runs list) and its history. */
     record Reading(Map<String, Object> summary, Map<String, List<Object>> history) {
@@ -94,9 +98,10 @@ final class RunReader {
         s.put("started", started(dir, lastWrite));
         String status = status(results, config, history, problems);
         if (status == null) {
-            long staleAfter = staleAfterMillis(history);
-            s.put("stale_after_ms", staleAfter);
-            status = now - lastWrite < staleAfter ? "running" : "killed";
+            s.put("stale_after_ms", staleAfterMillis(history));
+            Long pid = lockOwner(dir);
+            if (pid != null) s.put("pid", pid);
+            status = openStatus(s, now);
         }
         s.put("status", status);
         if (!problems.isEmpty()) s.put("problems", problems);
@@ -124,6 +129,56 @@ final class RunReader {
     private static long started(Path dir, long lastWrite) {
         BasicFileAttributes a = RunFiles.stat(dir.resolve(RunFolder.CONFIG));
         return a == null ? lastWrite : a.lastModifiedTime().toMillis();
+    }
+
+    /**
+     * Running or killed, for a run that has not ended: when its lock file names a process on this machine, whether
+     * that process is alive; otherwise whether it wrote a file within its {@code stale_after_ms}.
+     */
+    static String openStatus(Map<String, Object> summary, long now) {
+        if (summary.get("pid") instanceof Long pid) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? "running" : "killed";
+        }
+        long modified = ((Number) summary.get("modified")).longValue();
+        return now - modified < ((Number) summary.get("stale_after_ms")).longValue() ? "running" : "killed";
+    }
+
+    /**
+     * The process that holds the run folder's lock file, when the file names one on this machine: a run writes
+     * {@code pid N on HOST, nabla train, since ...} into {@value #LOCK} while it owns the folder and empties the
+     * file when it ends; a killed run leaves its text behind. Null when there is no such text.
+     */
+    static Long lockOwner(Path dir) {
+        String text;
+        try {
+            text = RunFiles.text(dir.resolve(LOCK));
+        } catch (RunFiles.Damaged e) {
+            return null;
+        }
+        if (text == null) return null;
+        java.util.regex.Matcher m = LOCK_TEXT.matcher(text.strip());
+        if (!m.find() || !m.group(2).strip().equals(HOST)) return null;
+        try {
+            return Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static final java.util.regex.Pattern LOCK_TEXT = java.util.regex.Pattern.compile("^pid (\\d+) on ([^,]+),");
+    static final String HOST = hostName();
+
+    /** This machine's name as run folders' lock files give it: $HOSTNAME, else /etc/hostname. */
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isBlank()) return h.strip();
+        try {
+            String t = RunFiles.text(Path.of("/etc/hostname"));
+            if (t != null && !t.isBlank()) return t.strip();
+        } catch (RunFiles.Damaged e) {
+            // no name: lock files are then not trusted, file ages decide
+        }
+        return "";
     }
 
     /**

@@ -193,12 +193,10 @@ final class RunScanner {
         return withStatusNow(c.reading(), now);
     }
 
-    /** A cached reading of a run that has not ended gets its running / killed status anew from the clock. */
+    /** A cached reading of a run that has not ended gets its running / killed status anew. */
     private static RunReader.Reading withStatusNow(RunReader.Reading r, long now) {
-        Object staleAfter = r.summary().get("stale_after_ms");
-        if (staleAfter == null) return r;
-        long modified = ((Number) r.summary().get("modified")).longValue();
-        String status = now - modified < ((Number) staleAfter).longValue() ? "running" : "killed";
+        if (r.summary().get("stale_after_ms") == null) return r;
+        String status = RunReader.openStatus(r.summary(), now);
         if (status.equals(r.summary().get("status"))) return r;
         Map<String, Object> s = new LinkedHashMap<>(r.summary());
         s.put("status", status);

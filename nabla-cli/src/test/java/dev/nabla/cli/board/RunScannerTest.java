@@ -55,6 +55,25 @@ class RunScannerTest {
     }
 
     @Test
+    void theLockFileSaysWhetherTheRunsProcessIsAlive() throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        for (String name : List.of("slow", "dead")) {
+            Path d = Files.createDirectories(runs.resolve(name));
+            Files.writeString(d.resolve("history.csv"), HEADER + "1,0.5,0.8,0.4,0.85,1,0.1\n");
+            long pid = name.equals("slow") ? ProcessHandle.current().pid() : ended.pid();
+            Files.writeString(d.resolve("run.lock"), "pid " + pid + " on " + RunReader.HOST + ", nabla train, since 2026-12-02T07:00:00Z\n");
+            if (name.equals("slow")) {
+                for (String f : List.of("history.csv", "run.lock")) Files.setLastModifiedTime(d.resolve(f), old);
+            }
+        }
+        RunScanner.Snapshot s = new RunScanner(new RunsRoot(runs)).scanNow();
+        assertEquals("running", entry(s, "slow").get("status"), "its process is alive, however long ago it wrote");
+        assertEquals("killed", entry(s, "dead").get("status"), "its process is gone, however recently it wrote");
+    }
+
+    @Test
     void aDamagedOrHalfWrittenRunShowsAsSuchWithWhatCanBeRead() throws IOException {
         Path broken = Files.createDirectories(runs.resolve("broken"));
         Files.writeString(broken.resolve("results.json"), "{\"status\": \"ok\", \"best_val");
