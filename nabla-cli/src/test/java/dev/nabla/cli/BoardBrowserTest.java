@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -80,17 +81,24 @@ class BoardBrowserTest {
         }
     }
 
+    /** A wait that also retries when the page redrew the element between finding and reading it. */
     private WebDriverWait waiting(int seconds) {
-        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        WebDriverWait w = new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        w.ignoring(StaleElementReferenceException.class);
+        return w;
     }
 
     @Test
     void theRunsListShowsARunMadeInTheTest() {
         browser.get(base);
-        WebElement row = waiting(20).until(d -> d.findElement(By.cssSelector("tr[data-run-id='first']")));
-        assertTrue(row.getText().contains("softmax"), row.getText());
-        assertEquals("finished", row.findElement(By.cssSelector("[data-status]")).getAttribute("data-status"));
-        assertTrue(row.getText().matches("(?s).*\\b0\\.\\d{4}\\b.*"), "best accuracy shown: " + row.getText());
+        // text and status read in one wait: a poll may redraw the table between two reads
+        String[] row = waiting(20).until(d -> {
+            WebElement r = d.findElement(By.cssSelector("tr[data-run-id='first']"));
+            return new String[]{r.getText(), r.findElement(By.cssSelector("[data-status]")).getAttribute("data-status")};
+        });
+        assertTrue(row[0].contains("softmax"), row[0]);
+        assertEquals("finished", row[1]);
+        assertTrue(row[0].matches("(?s).*\\b0\\.\\d{4}\\b.*"), "best accuracy shown: " + row[0]);
     }
 
     @Test
