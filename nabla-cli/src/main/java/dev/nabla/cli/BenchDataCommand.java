@@ -1,9 +1,9 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistFetcher;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistFetcher;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.Json;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
-import dev.nabla.data.FetchException;
+import dev.nabla.datasets.mnist.FetchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
