@@ -2,12 +2,12 @@ package dev.nabla.cli.board;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.run.RunFolder;
-import dev.nabla.data.CsvReader;
+import dev.nabla.datasets.mnist.CsvReader;
 import dev.nabla.data.IdxReader;
 import dev.nabla.data.ImageSet;
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistFetcher;
-import dev.nabla.data.MnistFiles;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistFetcher;
+import dev.nabla.datasets.mnist.MnistFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
