@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla eval}: a saved model's accuracy, loss, per-class accuracy and confusion matrix on the test set. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Evaluate a saved model on the MNIST test set.",
         description = {
                 "Evaluate a saved model on the MNIST test set (10,000 images): accuracy, mean",
                 "cross-entropy loss, accuracy per class and the confusion matrix (rows: true",

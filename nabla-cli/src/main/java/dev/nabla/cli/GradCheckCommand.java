@@ -37,6 +37,7 @@ import java.util.stream.IntStream;
  * both in float64, for the loss of a model on a batch of images.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Check a model's gradients against central differences.",
         description = {
                 "Check a model's gradients: the mean cross-entropy loss on a batch of training",
                 "images, in float64; each parameter's gradient from backpropagation against",
@@ -48,7 +49,7 @@ import java.util.stream.IntStream;
                 ""},
         footer = {"", "Examples:",
                 "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
-                "  nabla gradcheck --model softmax --save-grads grads/",
+                "  nabla gradcheck --model softmax --save-grads runs/grads",
                 "  nabla gradcheck --inputs X.npy --labels y.npy --max-entries 0",
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
 public final class GradCheckCommand implements Callable<Integer> {

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla predict}: the class a saved model gives each image, and the probabilities of all classes. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Classify images with a saved model.",
         description = {
                 "Classify images with a saved model. Each image is converted to grayscale,",
                 "inverted if it is mostly light (MNIST digits are white on black), padded to a",

@@ -252,4 +252,17 @@ class TrainerTest {
         assertEquals(1024, d.seed());
         assertEquals(1024, d.model().seed());
     }
+
+    @Test
+    void theDivergenceMessageWritesLearningRatesWithWholeExponents() {
+        assertEquals("1e+30", DivergenceStop.fmt(1e30));
+        assertEquals("1e+29", DivergenceStop.fmt(1e29));
+        assertEquals("2.5e-07", DivergenceStop.fmt(2.5e-7));
+        assertEquals("1e+10", DivergenceStop.fmt(1e10));
+        assertEquals("0.1", DivergenceStop.fmt(0.1));
+        assertEquals("0.01", DivergenceStop.fmt(0.01));
+        assertEquals("1000", DivergenceStop.fmt(1000));
+        assertEquals("123457", DivergenceStop.fmt(123456.7));
+        assertEquals("1.5e+06", DivergenceStop.fmt(1.5e6));
+    }
 }

@@ -32,6 +32,18 @@ public final class RunConfig {
     /** nabla's configuration keys, in the order they are written: those of {@link TrainSettings#ALL}. */
     public static final List<String> KEYS = TrainSettings.keys();
 
+    /** The largest thread count allowed on this machine ({@link TrainSettings#maxThreads()}). */
+    public static int maxThreads() {
+        return TrainSettings.maxThreads();
+    }
+
+    /** What a thread count may be, for messages: "an integer from 1 to 16 (8 per core, 2 cores)". */
+    public static String threadsAllowed() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return "an integer from 1 to " + maxThreads() + " (" + TrainSettings.MAX_THREADS_PER_CORE + " per core, " + cores + " core"
+                + (cores == 1 ? "" : "s") + ")";
+    }
+
     // MNIST's shape; the training code adapts the model to the data it is given
     static final int INPUT_SIZE = 784;
     static final int CLASSES = 10;

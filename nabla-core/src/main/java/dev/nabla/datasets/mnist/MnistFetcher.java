@@ -74,6 +74,14 @@ public final class MnistFetcher {
     public interface Progress {
         void update(String source, String file, long done, long total);
 
+        /** {@code source} could not provide {@code file} ({@code reason} says why); the next source is tried. */
+        default void failed(String source, String file, String reason) {
+        }
+
+        /** {@code file} came from {@code source} and matched its SHA-256. */
+        default void fetched(String source, String file) {
+        }
+
         Progress NONE = (source, file, done, total) -> {
         };
     }
@@ -192,8 +200,10 @@ public final class MnistFetcher {
                     }
                     AtomicFiles.write(dir.resolve(file), bytes);
                     needed.remove(file);
+                    progress.fetched(source.name(), file);
                 } catch (IOException | UncheckedIOException e) {
                     failures.add(source.name() + ": " + file + ": " + e.getMessage());
+                    progress.failed(source.name(), file, e.getMessage());
                 }
             }
             if (needed.isEmpty()) {
