@@ -19,10 +19,12 @@ import java.util.concurrent.CountDownLatch;
  * starts).
  */
 @Command(name = "board", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Serve the runs and sweeps in a folder as a web page.",
         description = {
-                "Show the runs and sweeps in a folder as a web page: runs list, live curves, sweep tables,",
-                "each model's errors and weights, and a canvas to draw digits for the model to classify.",
-                "Read-only; serves nothing outside the folder.",
+                "Show the runs and sweeps in a folder as a web page: the runs list, live",
+                "curves, sweep tables, each model's errors and weights, and a canvas to",
+                "draw digits for the model to classify. Read-only; serves nothing outside",
+                "the folder.",
                 ""},
         footer = {"", "Example:", "  nabla board runs", "  then open http://127.0.0.1:6006/",
                 "Exit codes: 0 stopped, 2 bad input."})

@@ -1,6 +1,7 @@
 package dev.nabla.cli.board;
 
 import dev.nabla.cli.run.RunFolder;
+import dev.nabla.cli.run.RunLock;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -25,7 +26,7 @@ import java.util.Map;
 final class RunReader {
 
     /** The lock file of a run folder, held by the process that writes the run. */
-    static final String LOCK = "run.lock";
+    static final String LOCK = RunLock.FILE;
 
     /** A run not heard of for this long is taken as killed, however long its epochs are. */
     static final long STALE_MIN_MILLIS = 120_000;
