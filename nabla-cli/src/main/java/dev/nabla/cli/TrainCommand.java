@@ -9,6 +9,7 @@ import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
+import dev.nabla.tensor.DType;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
 import dev.nabla.train.Warmup;
@@ -63,6 +64,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its last checkpoint (--epochs may raise the total)")
     Path resume;
+
+    @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
+            description = "precision of the weights and the computation (default float32; a resumed run keeps its own)")
+    String dtype;
 
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
@@ -128,7 +133,10 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (resume != null) {
             lines.println("resuming " + dir + " from the start: no epoch had finished");
         }
-        TrainResult r = RunRecorder.runTraining(cfg, splits, dir, checkpoint, new Progress(err, lines, Progress.onTerminal()));
+        DType precision = DTypeOption.parse(dtype, checkpoint == null || checkpoint.state().weights().isEmpty() ? DType.F32
+                : checkpoint.state().weights().values().iterator().next().dtype());
+        TrainResult r = RunRecorder.runTraining(cfg, precision, splits, dir, checkpoint,
+                new Progress(err, lines, Progress.onTerminal()));
 
         if (json) {
             stdout.print(read(dir.resolve(RunFolder.RESULTS)));

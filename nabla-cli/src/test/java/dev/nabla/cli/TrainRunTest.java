@@ -1,7 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.cli.config.ConfigLoader;
-import dev.nabla.cli.run.ModelFile;
+import dev.nabla.nn.ModelFile;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.io.Json;
 import dev.nabla.io.SafeTensors;
@@ -106,7 +106,7 @@ class TrainRunTest {
         ModelFile.Loaded m = ModelFile.load(out.resolve("model.safetensors"));
         assertEquals("twolayer", m.spec().type());
         assertArrayEquals(new int[]{16}, m.spec().hidden());
-        assertEquals(List.of("W1", "b1", "W2", "b2"), m.model().parameters().stream().map(p -> p.name()).toList());
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(m.model().namedParameters().keySet()));
 
         RunFolder.Checkpoint ck = new RunFolder(out).readCheckpoint();
         assertEquals(2, ck.state().epochsDone());

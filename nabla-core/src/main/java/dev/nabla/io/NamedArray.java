@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A float32 array with a shape, as stored in weight files: {@code data} is row-major (C order) and holds
  * {@code product(shape)} values. A scalar has the empty shape and one value.
  */
-public record NamedArray(int[] shape, float[] data) {
+public record NamedArray(int[] shape, float[] data) implements StoredArray {
 
     public NamedArray {
         long n = size(shape);
@@ -24,6 +24,11 @@ public record NamedArray(int[] shape, float[] data) {
             n *= d;
         }
         return n;
+    }
+
+    @Override
+    public String dtype() {
+        return "F32";
     }
 
     @Override

@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * numpy's {@code .npy} format: writes float32 arrays (version 1.0, {@code '<f4'}, C order) and reads arrays of
- * dtype {@code f4}, {@code f8}, {@code u1}, {@code i4} and {@code i8} (either byte order) as floats or ints.
+ * numpy's {@code .npy} format: writes float32 and float64 arrays (version 1.0, {@code '<f4'} or {@code '<f8'},
+ * C order) and reads arrays of dtype {@code f4}, {@code f8}, {@code u1}, {@code i4} and {@code i8} (either byte
+ * order) as floats, doubles or ints.
  * Fortran-order arrays are read and returned in C order.
  *
  * <p>Layout: {@code \x93NUMPY}, major and minor version bytes, a little-endian header length (2 bytes in version
@@ -57,27 +58,24 @@ public final class Npy {
         write(file, new NamedArray(shape, data));
     }
 
-    /** Writes {@code array} as a C-order {@code <f4} array, atomically. */
-    public static void write(Path file, NamedArray array) {
-        byte[] header = header(array.shape());
+    /** Writes {@code array} as a C-order array, atomically: {@code <f4} for float32, {@code <f8} for float64. */
+    public static void write(Path file, StoredArray array) {
+        byte[] header = header(array.shape(), array instanceof Float64Array ? "<f8" : "<f4");
         AtomicFiles.write(file, out -> {
             DataOutputStream d = new DataOutputStream(out);
             d.write(header);
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            float[] a = array.data();
-            for (int i = 0; i < a.length; ) {
-                int n = Math.min(buf.capacity() / 4, a.length - i);
-                buf.clear();
-                buf.asFloatBuffer().put(a, i, n);
-                d.write(buf.array(), 0, n * 4);
-                i += n;
-            }
+            SafeTensors.writeData(d, ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN), array);
             d.flush();
         });
     }
 
-    /** Magic, version 1.0, length and the dict, padded so that the data starts at a multiple of 64 as numpy does. */
+    /** The header of a float32 array; see {@link #header(int[], String)}. */
     static byte[] header(int[] shape) {
+        return header(shape, "<f4");
+    }
+
+    /** Magic, version 1.0, length and the dict, padded so that the data starts at a multiple of 64 as numpy does. */
+    static byte[] header(int[] shape, String descr) {
         StringBuilder s = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) {
             if (i > 0) s.append(", ");
@@ -85,7 +83,7 @@ public final class Npy {
         }
         if (shape.length == 1) s.append(',');
         s.append(')');
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + s + ", }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + s + ", }";
         int total = MAGIC.length + 2 + 2 + dict.length() + 1;
         int padded = (total + 63) / 64 * 64;
         StringBuilder h = new StringBuilder(dict);
@@ -128,6 +126,31 @@ public final class Npy {
             default -> throw new IllegalStateException(r.kind);
         }
         return new NamedArray(r.shape, r.fortran ? toCOrder(out, r.shape) : out);
+    }
+
+    /**
+     * Reads a {@code .npy} array of floats ({@code f4} or {@code f8}) as float64, exactly.
+     *
+     * @throws InputException for integer dtypes, and as {@link #readFloats}
+     */
+    public static Float64Array readDoubles(Path file) {
+        Raw r = readRaw(file);
+        double[] out = new double[r.count];
+        switch (r.kind) {
+            case "f8" -> r.data.asDoubleBuffer().get(out);
+            case "f4" -> {
+                var d = r.data.asFloatBuffer();
+                for (int i = 0; i < out.length; i++) out[i] = d.get(i);
+            }
+            default -> throw new InputException(file + ": dtype " + r.descr + " holds integers; expected floats (<f4 or <f8)");
+        }
+        if (r.fortran) {
+            double[] c = new double[out.length];
+            int[] map = fortranIndexOfC(r.shape, out.length);
+            for (int i = 0; i < c.length; i++) c[i] = out[map[i]];
+            out = c;
+        }
+        return new Float64Array(r.shape, out);
     }
 
     /**

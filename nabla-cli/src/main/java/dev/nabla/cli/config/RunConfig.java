@@ -235,11 +235,7 @@ public final class RunConfig {
 
     /** A short description of a model, e.g. {@code twolayer 784-128-10 sigmoid}. */
     public static String describeModel(ModelSpec s) {
-        StringBuilder sb = new StringBuilder(s.type()).append(' ').append(s.inputSize());
-        for (int h : s.hidden()) sb.append('-').append(h);
-        sb.append('-').append(s.classes());
-        if (!s.type().equals("softmax") && s.activation() != null) sb.append(' ').append(s.activation());
-        return sb.toString();
+        return s.summary();
     }
 
     /** A one-line description, e.g. {@code twolayer 784-128-10 sigmoid, sgd lr=0.1 reg=0.001 batch=64}. */

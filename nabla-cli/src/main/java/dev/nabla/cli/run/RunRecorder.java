@@ -4,6 +4,7 @@ import dev.nabla.cli.plot.Charts;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
+import dev.nabla.tensor.DType;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.train.EpochMetrics;
@@ -66,12 +67,18 @@ public final class RunRecorder implements TrainListener {
      */
     public static TrainResult runTraining(TrainConfig cfg, MnistSplits data, Path outDir,
                                           RunFolder.Checkpoint resume, TrainListener progress) {
+        return runTraining(cfg, DType.F32, data, outDir, resume, progress);
+    }
+
+    /** {@link #runTraining(TrainConfig, MnistSplits, Path, RunFolder.Checkpoint, TrainListener)} with the model in {@code dtype}. */
+    public static TrainResult runTraining(TrainConfig cfg, DType dtype, MnistSplits data, Path outDir,
+                                          RunFolder.Checkpoint resume, TrainListener progress) {
         Charts.warmUp();
         TrainConfig c = fitToData(cfg, data);
         RunFolder folder = new RunFolder(outDir);
         if (resume != null) folder.checkConfigMatches(resume, c);
         folder.writeConfig(c);
-        Module model = Models.build(c.model());
+        Module model = Models.build(c.model()).to(dtype);
         Optimizer opt = Trainer.optimizer(model, c);
         RunRecorder recorder = new RunRecorder(folder, c, resume == null ? 0 : resume.seconds());
         if (resume != null) recorder.modelSha256 = folder.repair(resume, c);
