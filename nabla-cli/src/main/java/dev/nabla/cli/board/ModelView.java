@@ -6,9 +6,9 @@ import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.cli.DigitImage;
 import dev.nabla.cli.PredictCommand;
-import dev.nabla.cli.run.ModelFile;
 import dev.nabla.data.ImageSet;
 import dev.nabla.nn.Linear;
+import dev.nabla.nn.ModelFile;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Sequential;
 import dev.nabla.tensor.NDArray;
@@ -59,10 +59,10 @@ final class ModelView {
     Map<String, Object> describe(Path runDir) {
         ModelFile.Loaded m = load(runDir);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("spec", ModelFile.specToMap(m.spec()));
+        if (m.spec() != null) out.put("spec", ModelFile.specToMap(m.spec()));
         List<Map<String, Object>> layers = new ArrayList<>();
         List<Module> mods = m.model() instanceof Sequential s ? s.layers() : List.of(m.model());
-        int[] shape = {1, m.spec().inputSize()};
+        int[] shape = {1, m.inputSize()};
         long total = 0;
         for (Module mod : mods) {
             int[] next = mod.outputShape(shape);
@@ -72,7 +72,7 @@ final class ModelView {
             l.put("output", Shape.str(next));
             l.put("params", mod.parameterCount());
             List<String> ps = new ArrayList<>();
-            mod.parameters().forEach(p -> ps.add(p.name() + " " + Shape.str(p.shape())));
+            mod.namedParameters().forEach((name, p) -> ps.add(name + " " + Shape.str(p.shape())));
             l.put("parameters", ps);
             layers.add(l);
             total += mod.parameterCount();
@@ -82,7 +82,7 @@ final class ModelView {
         out.put("total_params", total);
         for (Module mod : mods) {
             if (mod instanceof Linear lin) {
-                out.put("first_layer", tiles(lin, m.spec().inputSize()));
+                out.put("first_layer", tiles(lin, m.inputSize()));
                 break;
             }
         }
@@ -99,8 +99,8 @@ final class ModelView {
         NDArray w = lin.weight().value();
         int in = lin.in(), out = lin.out();
         int[] s = w.shape();
-        // nabla's layout is [in, out]; PyTorch's is [out, in]: read whichever this layer has
-        boolean inFirst = s[0] == in && s[1] == out;
+        // Linear keeps PyTorch's layout [out, in]; a weight stored the other way round is read as [in, out]
+        boolean inFirst = !(s[0] == out && s[1] == in);
         float[] v = w.toFloatArray();
         int side = (int) Math.round(Math.sqrt(inputSize));
         List<String> tiles = new ArrayList<>();
@@ -116,7 +116,6 @@ final class ModelView {
             tiles.add(Base64.getEncoder().encodeToString(b));
         }
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("name", lin.weight().name());
         r.put("units", out);
         r.put("shown", shown);
         r.put("side", side * side == in ? side : 0);
@@ -135,11 +134,11 @@ final class ModelView {
         Map<String, Object> cached = evaluations.get(key);
         if (cached != null && data.dir().toString().equals(cached.get("data"))) return cached;
         ImageSet test = data.images();
-        if (test.features() != m.spec().inputSize()) {
-            throw new InputException("the model takes " + m.spec().inputSize() + " inputs, the test images in "
+        if (test.features() != m.inputSize()) {
+            throw new InputException("the model takes " + m.inputSize() + " inputs, the test images in "
                     + data.dir() + " have " + test.features());
         }
-        int k = m.spec().classes();
+        int k = m.spec() != null ? m.spec().classes() : m.model().outputShape(1, m.inputSize())[1];
         int[][] confusion = new int[k][k];
         List<Map<String, Object>> wrong = new ArrayList<>();
         int batch = 500, correct = 0;
@@ -193,9 +192,9 @@ final class ModelView {
     /** The model's probabilities for a drawing sent as an image file (PNG from the page's canvas). */
     Map<String, Object> predict(Path runDir, byte[] image) {
         ModelFile.Loaded m = load(runDir);
-        int side = (int) Math.round(Math.sqrt(m.spec().inputSize()));
-        if (side * side != m.spec().inputSize()) {
-            throw new InputException("the model takes " + m.spec().inputSize() + " inputs, not a square image");
+        int side = (int) Math.round(Math.sqrt(m.inputSize()));
+        if (side * side != m.inputSize()) {
+            throw new InputException("the model takes " + m.inputSize() + " inputs, not a square image");
         }
         DigitImage d = DigitImage.of(decode(image), side, side);
         double[] probs = PredictCommand.probabilities(m, d.pixels());
