@@ -54,7 +54,7 @@ import java.util.stream.IntStream;
         footer = {"", "Examples:",
                 "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
                 "  nabla gradcheck --model softmax --save-grads runs/grads",
-                "  nabla gradcheck --dtype float64 --inputs X.npy --labels y.npy --save-grads runs/grads",
+                "  nabla gradcheck --dtype float64 --inputs X.npy --labels y.npy",
                 "  nabla gradcheck --inputs X.npy --labels y.npy --max-entries 0",
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
 public final class GradCheckCommand implements Callable<Integer> {
@@ -89,6 +89,10 @@ public final class GradCheckCommand implements Callable<Integer> {
 
     @Option(names = "--labels", paramLabel = "y.npy", description = "labels [N] for --inputs")
     Path labels;
+
+    @Option(names = "--classes", paramLabel = "N", defaultValue = "10",
+            description = "classes (model outputs) for --inputs; labels lie in [0, N) (default ${DEFAULT-VALUE})")
+    int classes;
 
     @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
             description = "precision of the analytic gradients (default float64); the differences are always float64")
@@ -268,7 +272,7 @@ public final class GradCheckCommand implements Callable<Integer> {
     }
 
     private Batch npyBatch() {
-        NamedArray xa = Npy.readFloats(inputs);
+        NamedArray xa = Npy.readFiniteFloats(inputs);
         int[] ys = Npy.readInts(labels).data();
         int[] shape = xa.shape();
         if (shape.length < 2) {
@@ -281,10 +285,12 @@ public final class GradCheckCommand implements Callable<Integer> {
             throw new InputException("--labels " + labels + " has " + ys.length + " labels, --inputs " + inputs + " has "
                     + count + " rows");
         }
-        int classes = 10;
-        for (int v : ys) {
-            if (v < 0) throw new InputException("--labels " + labels + ": label " + v + " is negative");
-            classes = Math.max(classes, v + 1);
+        if (classes < 2) throw new InputException("--classes " + classes + " is not allowed: expected 2 or more");
+        for (int i = 0; i < ys.length; i++) {
+            if (ys[i] < 0 || ys[i] >= classes) {
+                throw new InputException("--labels " + labels + ": label " + ys[i] + " at index " + i + " is outside 0.."
+                        + (classes - 1) + " (--classes " + classes + ")");
+            }
         }
         int[] r = parseRange(range == null ? "0:" + count : range, count);
         float[] x = Arrays.copyOfRange(xa.data(), r[0] * features, r[1] * features);

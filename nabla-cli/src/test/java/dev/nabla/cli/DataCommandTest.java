@@ -1,7 +1,6 @@
 package dev.nabla.cli;
 
 import dev.nabla.datasets.mnist.MnistFetcher;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -14,7 +13,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 class DataCommandTest {
 
@@ -34,19 +32,9 @@ class DataCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static Path sharedMnist() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path m = d.resolve("shared/data/mnist");
-            if (Files.isRegularFile(m.resolve("train-images-idx3-ubyte.gz"))) return m;
-        }
-        if ("true".equals(System.getenv("CI"))) fail("no shared/data/mnist folder (CI=true: it must be there)");
-        Assumptions.abort("no shared/data/mnist folder");
-        return null;
-    }
-
     @Test
     void fetchFromAFolderThenInfoDescribesTheData() {
-        Path mnist = sharedMnist();
+        Path mnist = TestData.realMnist();
         Path data = tmp.resolve("mnist");
         Run fetch = run("data", "fetch", "--data", data.toString(), "--from", mnist.toString());
         assertEquals(0, fetch.code(), fetch.err());
@@ -90,7 +78,7 @@ class DataCommandTest {
 
     @Test
     void aFetchNamesTheSourceThatFailedAndTheOneUsedInstead() {
-        Path mnist = sharedMnist();
+        Path mnist = TestData.realMnist();
         StringWriter log = new StringWriter();
         DataCommand.ProgressLine progress = new DataCommand.ProgressLine(new PrintWriter(log, true), false);
         String closed = "http://127.0.0.1:9/mnist/"; // the discard port: nothing listens there

@@ -183,6 +183,16 @@ public final class SafeTensors {
                 }
             }
             checkCoverage(file, entries, dataLen);
+            // the tensors lie within the file; the floats they become, and the bytes of the largest one while it
+            // is decoded, must fit the heap too
+            long floats = 0;
+            long largest = 0;
+            for (Entry en : entries) {
+                floats += en.count;
+                largest = Math.max(largest, en.end - en.begin);
+            }
+            MemoryBudget.require(file + ": the header declares " + entries.size() + " tensors of " + floats
+                    + " values in all", 4 * floats + largest);
 
             LinkedHashMap<String, StoredArray> tensors = new LinkedHashMap<>();
             for (Entry en : entries) {
@@ -241,7 +251,10 @@ public final class SafeTensors {
             if (d < 0 || d > Integer.MAX_VALUE) throw bad(file, where + ": invalid dimension " + d + " in shape");
             shape[i] = (int) d;
             count *= d;
-            if (count > Integer.MAX_VALUE) throw bad(file, where + ": shape " + shapeList + " is too large for a Java array");
+            if (count > Integer.MAX_VALUE) {
+                throw bad(file, where + ": shape " + shapeList.stream().map(x -> integer(file, where, x)).toList()
+                        + " is too large for a Java array");
+            }
         }
         if (!(m.get("data_offsets") instanceof List<?> off) || off.size() != 2) {
             throw bad(file, where + ": \"data_offsets\" must be [begin, end]");

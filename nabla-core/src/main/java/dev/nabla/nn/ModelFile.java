@@ -118,8 +118,10 @@ public final class ModelFile {
         try {
             if (specJson != null) {
                 spec = specFromMap(Json.parseObject(specJson, file + " metadata " + SPEC_KEY), file);
+                ModelSize.checkFile(file, spec, c.state);
                 model = Models.build(spec);
             } else if (layersJson != null) {
+                ModelSize.requireFinite(file, c.state);
                 model = build(Json.parse(layersJson, file + " metadata " + ARCHITECTURE_KEY), file);
             } else {
                 throw new InputException(file + " has neither '" + SPEC_KEY + "' nor '" + ARCHITECTURE_KEY
@@ -142,6 +144,7 @@ public final class ModelFile {
      */
     public static Map<String, NDArray> loadInto(Path file, Module model, boolean strict) {
         Contents c = read(file);
+        ModelSize.requireFinite(file, c.state);
         fill(file, model, c, strict, null);
         return c.optimizer;
     }

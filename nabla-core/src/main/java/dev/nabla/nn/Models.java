@@ -39,6 +39,7 @@ public final class Models {
         for (int h : hidden) {
             if (h <= 0) throw new InputException("model: hidden sizes must be positive, got " + Arrays.toString(hidden));
         }
+        ModelSize.requireMemory(spec);
         Init init = Init.of(spec.init(), spec.seed());
         List<Module> layers = new ArrayList<>();
         switch (type) {

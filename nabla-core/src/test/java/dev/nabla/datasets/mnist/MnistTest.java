@@ -158,7 +158,7 @@ class MnistTest {
 
     @Test
     void loadsTheCourseSplitOfTheRealMnist() {
-        Path m = TestFiles.sharedMnist();
+        Path m = TestMnist.folder();
         MnistSplits s = Mnist.load(m);
         assertEquals(48_000, s.train().count());
         assertEquals(12_000, s.validation().count());
@@ -167,7 +167,8 @@ class MnistTest {
         assertEquals(48_000 * 784, s.train().pixels().length);
         assertArrayEquals(new int[] {5, 0, 4, 1, 9}, Arrays.copyOf(s.train().labels(), 5));
         // the labels of training images 48000..48004 start the validation set
-        ImageSet all = IdxReader.read(m.resolve("train-images-idx3-ubyte.gz"), m.resolve("train-labels-idx1-ubyte.gz"));
+        MnistFiles files = Mnist.find(m);
+        ImageSet all = IdxReader.read(files.trainImages(), files.trainLabels());
         assertArrayEquals(Arrays.copyOfRange(all.labels(), 48_000, 60_000), s.validation().labels());
         assertArrayEquals(Arrays.copyOfRange(all.pixels(), 48_000 * 784, 60_000 * 784), s.validation().pixels());
         int[] counts = new int[10];
