@@ -31,7 +31,10 @@ import java.util.concurrent.Future;
  */
 public final class Search implements AutoCloseable {
 
-    /** The search's settings; all but {@code generations} must match to resume a checkpoint. */
+    /**
+     * The search's settings; all but {@code generations} must match to resume a checkpoint. Errors name each
+     * setting as its command-line option does.
+     */
     public record Settings(long seed, int population, int generations, int batch, float[] weights,
                            double linkProbability, int elites, int tournament, double sizePressure) {
 
@@ -39,16 +42,16 @@ public final class Search implements AutoCloseable {
             if (population < 2) throw new IllegalArgumentException("population must be at least 2, got " + population);
             if (generations < 1) throw new IllegalArgumentException("generations must be at least 1, got " + generations);
             if (batch < 1) throw new IllegalArgumentException("batch must be at least 1, got " + batch);
-            if (weights.length == 0) throw new IllegalArgumentException("at least one weight value is needed");
+            if (weights.length == 0) throw new IllegalArgumentException("weights: at least one value is needed");
             if (!(linkProbability > 0 && linkProbability <= 1)) {
-                throw new IllegalArgumentException("link probability must be in (0, 1], got " + linkProbability);
+                throw new IllegalArgumentException("link-probability must be in (0, 1], got " + linkProbability);
             }
             if (elites < 0 || elites >= population) {
                 throw new IllegalArgumentException("elites must be in [0, population), got " + elites);
             }
             if (tournament < 1) throw new IllegalArgumentException("tournament must be at least 1, got " + tournament);
             if (!(sizePressure >= 0 && sizePressure <= 1)) {
-                throw new IllegalArgumentException("size pressure must be a probability in [0, 1], got " + sizePressure);
+                throw new IllegalArgumentException("size-pressure must be a probability in [0, 1], got " + sizePressure);
             }
         }
 

@@ -52,10 +52,10 @@ public final class WannCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of the whole search (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--population", paramLabel = "N", defaultValue = "200", description = "networks per generation (default ${DEFAULT-VALUE})")
+    @Option(names = "--population", paramLabel = "N", defaultValue = "100", description = "networks per generation (default ${DEFAULT-VALUE})")
     int population;
 
-    @Option(names = "--generations", paramLabel = "N", defaultValue = "1000", description = "generations (default ${DEFAULT-VALUE})")
+    @Option(names = "--generations", paramLabel = "N", defaultValue = "2000", description = "generations (default ${DEFAULT-VALUE})")
     int generations;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1000", description = "training images scored per generation (default ${DEFAULT-VALUE})")
@@ -69,10 +69,10 @@ public final class WannCommand implements Callable<Integer> {
             description = "chance of each pixel-to-output link in the first networks (default ${DEFAULT-VALUE})")
     double linkProbability;
 
-    @Option(names = "--elites", paramLabel = "N", defaultValue = "20", description = "best networks kept unchanged each generation (default ${DEFAULT-VALUE})")
+    @Option(names = "--elites", paramLabel = "N", defaultValue = "10", description = "best networks kept unchanged each generation (default ${DEFAULT-VALUE})")
     int elites;
 
-    @Option(names = "--tournament", paramLabel = "N", defaultValue = "4", description = "networks per parent tournament (default ${DEFAULT-VALUE})")
+    @Option(names = "--tournament", paramLabel = "N", defaultValue = "16", description = "networks per parent tournament (default ${DEFAULT-VALUE})")
     int tournament;
 
     @Option(names = "--size-pressure", paramLabel = "P", defaultValue = "0.2",
@@ -99,7 +99,7 @@ public final class WannCommand implements Callable<Integer> {
         try {
             settings = new Search.Settings(seed, population, generations, batch, w, linkProbability, elites, tournament, sizePressure);
         } catch (IllegalArgumentException e) {
-            throw new InputException("--" + e.getMessage().replaceFirst(" ", "-").replace("link-probability", "link-probability"));
+            throw new InputException("--" + e.getMessage());
         }
         Path dir = out != null ? out : Path.of("runs", "wann-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
