@@ -1,5 +1,6 @@
 package dev.nabla.cli;
 
+import dev.nabla.InputException;
 import dev.nabla.kernel.Kernels;
 import dev.nabla.kernel.Parallel;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class BenchCommand implements Runnable {
             String[] dims = parts[0].split("x");
             String op = parts.length > 1 ? parts[1] : "NN";
             if (dims.length != 3 || !op.matches("[NT]{2}")) {
-                throw new IllegalArgumentException("--shape '" + s + "': expected MxKxN or MxKxN:OP with OP one of"
+                throw new InputException("--shape '" + s + "': expected MxKxN or MxKxN:OP with OP one of"
                         + " NN, TN, NT, TT (e.g. 64x784x128:NT)");
             }
             int[] v = new int[3];
@@ -51,7 +52,7 @@ public final class BenchCommand implements Runnable {
                 } catch (NumberFormatException e) {
                     v[i] = -1;
                 }
-                if (v[i] < 1) throw new IllegalArgumentException("--shape '" + s + "': '" + dims[i]
+                if (v[i] < 1) throw new InputException("--shape '" + s + "': '" + dims[i]
                         + "' is not a positive integer");
             }
             return new Shape(v[0], v[1], v[2], op.charAt(0) == 'T', op.charAt(1) == 'T');
@@ -88,7 +89,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (repeat < 1) throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
+            if (repeat < 1) throw new InputException("--repeat must be >= 1, got " + repeat);
             List<Shape> todo = new ArrayList<>();
             if (shapes == null || shapes.isEmpty()) {
                 todo.add(new Shape(2048, 2048, 2048, false, false));

@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.data.Mnist;
+import dev.nabla.datasets.mnist.Mnist;
 import java.nio.file.Path;
 import java.util.Arrays;
 

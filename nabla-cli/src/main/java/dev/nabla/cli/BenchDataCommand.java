@@ -1,8 +1,9 @@
 package dev.nabla.cli;
 
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistFetcher;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.InputException;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistFetcher;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.Json;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,7 +37,7 @@ final class BenchDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (repeat < 0) throw new IllegalArgumentException("--repeat must be >= 0, got " + repeat);
+        if (repeat < 0) throw new InputException("--repeat must be >= 0, got " + repeat);
         Path dir = data != null ? data : MnistFetcher.defaultDir();
         double[] t = BenchData.readTimes(dir, repeat);
         double first = t[0];

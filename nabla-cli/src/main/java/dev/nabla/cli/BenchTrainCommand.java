@@ -1,9 +1,10 @@
 package dev.nabla.cli;
 
-import dev.nabla.data.Mnist;
+import dev.nabla.InputException;
+import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.io.Json;
-import dev.nabla.data.MnistFetcher;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistFetcher;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.kernel.Kernels;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Models;
@@ -11,6 +12,7 @@ import dev.nabla.nn.Module;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.TrainConfig;
+import dev.nabla.train.Splits;
 import dev.nabla.train.TrainListener;
 import dev.nabla.train.TrainResult;
 import dev.nabla.train.TrainState;
@@ -93,12 +95,12 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-        if (warmup < 1) throw new IllegalArgumentException("--warmup must be >= 1, got " + warmup);
+        if (epochs < 1) throw new InputException("--epochs must be >= 1, got " + epochs);
+        if (warmup < 1) throw new InputException("--warmup must be >= 1, got " + warmup);
         ModelSpec spec = switch (model) {
             case "twolayer" -> ModelSpec.courseTwoLayer();
             case "softmax" -> ModelSpec.courseSoftmax();
-            default -> throw new IllegalArgumentException("--model '" + model + "': expected twolayer or softmax");
+            default -> throw new InputException("--model '" + model + "': expected twolayer or softmax");
         };
         kernel.apply();
         Path dir = data != null ? data : MnistFetcher.defaultDir();
@@ -126,7 +128,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainConfig cfg = TrainConfig.courseDefaults().withModel(spec).withEpochs(warmup + epochs).withThreads(threads);
         Module net = Models.build(spec);
         Optimizer opt = Trainer.optimizer(net, cfg);
-        TrainResult res = Trainer.fit(net, opt, splits, cfg, listener, null);
+        TrainResult res = Trainer.fit(net, opt, Splits.of(splits.train(), splits.validation(), splits.test()), cfg, listener, null);
         if (!TrainResult.OK.equals(res.status())) throw new IllegalStateException(res.message());
         double[] s = res.history().stream().skip(warmup).mapToDouble(EpochMetrics::trainSeconds).toArray();
         EpochMetrics last = res.history().get(res.history().size() - 1);

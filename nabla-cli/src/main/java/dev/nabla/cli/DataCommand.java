@@ -1,12 +1,12 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
-import dev.nabla.data.FetchException;
+import dev.nabla.datasets.mnist.FetchException;
 import dev.nabla.data.ImageSet;
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistFetcher;
-import dev.nabla.data.MnistFiles;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistFetcher;
+import dev.nabla.datasets.mnist.MnistFiles;
+import dev.nabla.datasets.mnist.MnistSplits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

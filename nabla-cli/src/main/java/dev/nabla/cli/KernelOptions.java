@@ -1,5 +1,6 @@
 package dev.nabla.cli;
 
+import dev.nabla.InputException;
 import dev.nabla.kernel.KernelProvider;
 import dev.nabla.kernel.Parallel;
 import picocli.CommandLine.Option;
@@ -20,7 +21,7 @@ public final class KernelOptions {
     /** Applies the options to the process-wide kernel settings. */
     public void apply() {
         if (threads != null) {
-            if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+            if (threads < 1) throw new InputException("--threads must be >= 1, got " + threads);
             Parallel.setThreads(threads);
         }
         if (noSimd) KernelProvider.useSimd(false);

@@ -1,13 +1,20 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
-import dev.nabla.data.FetchException;
+import dev.nabla.datasets.mnist.FetchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
-/** The {@code nabla} command: one subcommand per class; exit codes 0 done, 1 the run failed, 2 bad input. */
+/**
+ * The {@code nabla} command: one subcommand per class; exit codes 0 done, 1 the run failed (or an internal
+ * error), 2 bad input.
+ */
 @Command(name = "nabla", mixinStandardHelpOptions = true, version = "nabla 0.1.0",
         description = "Deep learning from first principles on the JVM: train, evaluate and study MNIST models.",
         subcommands = {
@@ -28,34 +35,46 @@ public final class Main implements Runnable {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
 
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On an internal error, print the stack trace instead of writing it to a file.")
+    boolean debug;
+
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
     }
 
     /**
-     * Builds the command line with nabla's error handling: a user mistake (a bad option, file or value) prints
-     * one message naming it and exits 2 (a bad option also prints a hint to the command's help); a failed fetch
-     * or an unwritable file prints its message and exits 1. Neither prints a stack trace.
+     * Builds the command line with nabla's error handling, which never shows a user a stack trace for their own
+     * mistake:
+     * <ul>
+     *   <li>exit 2: the input is wrong ({@link InputException}, or a bad option, which also prints a hint to the
+     *       command's help): one line naming the file, key, shape or value;</li>
+     *   <li>exit 1: the run failed (a fetch, an unwritable file): one line with the cause;</li>
+     *   <li>exit 1: an internal error (any other exception: a bug in nabla, not in the input): one line naming the
+     *       exception and the file its stack trace was written to, or with {@code --debug} the trace itself.</li>
+     * </ul>
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             String where = cmd.getCommandSpec().qualifiedName();
-            if (t instanceof InputException || t instanceof IllegalArgumentException) {
-                cmd.getErr().println(where + ": " + t.getMessage());
-                cmd.getErr().flush();
+            PrintWriter err = cmd.getErr();
+            if (t instanceof InputException) {
+                err.println(where + ": " + t.getMessage());
+                err.flush();
                 return EXIT_USAGE;
             }
             if (t instanceof FetchException || t instanceof UncheckedIOException) {
                 String cause = t instanceof UncheckedIOException u && u.getCause() != null
                         ? ": " + u.getCause().getMessage() : "";
-                cmd.getErr().println(where + ": " + t.getMessage() + cause);
-                cmd.getErr().flush();
+                err.println(where + ": " + t.getMessage() + cause);
+                err.flush();
                 return EXIT_FAILED;
             }
-            throw ex;
+            InternalErrors.report(where, t, debugRequested(parsed), err);
+            return EXIT_FAILED;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
@@ -66,6 +85,14 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         return cl;
+    }
+
+    /** Whether {@code --debug} was given, before the subcommand or after it. */
+    private static boolean debugRequested(ParseResult parsed) {
+        for (ParseResult r = parsed; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--debug")) return true;
+        }
+        return false;
     }
 
     public static void main(String[] args) {

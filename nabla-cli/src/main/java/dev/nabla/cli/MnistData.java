@@ -2,9 +2,9 @@ package dev.nabla.cli;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.run.Progress;
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistFetcher;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistFetcher;
+import dev.nabla.datasets.mnist.MnistSplits;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.nabla.cli.sweep.Sweep;
 import dev.nabla.cli.sweep.SweepPlan;
 import dev.nabla.cli.sweep.SweepTable;
 import dev.nabla.cli.sweep.TrialResult;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,7 +108,8 @@ public final class SweepCommand implements Callable<Integer> {
             for (String p : params) specs.add(ParamSpec.parse(p, SWEEPABLE));
             List<Map<String, String>> trials = random != null ? SweepPlan.random(specs, random, searchSeed) : SweepPlan.grid(specs);
             int p = parallel != null ? parallel : Math.min(cores, trials.size());
-            int threads = options.threads != null ? Integer.parseInt(options.threads) : Math.max(1, cores / Math.min(p, trials.size()));
+            String threadsOption = options.given().get("threads"); // checked by runConfig() above
+            int threads = threadsOption != null ? Integer.parseInt(threadsOption) : Math.max(1, cores / Math.min(p, trials.size()));
             Path dataDir = MnistData.folder(options.data, err).toAbsolutePath().normalize();
             plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString());
             dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -145,16 +146,13 @@ public final class SweepCommand implements Callable<Integer> {
         return Sweep.Plan.read(dir);
     }
 
-    /**
-     * The base settings that were given (by file or option) as text, for the plan file; a course-format file's
-     * momentum is written as the 0 its optimizer uses.
-     */
+    /** The base settings that were given (by file or option) as text, for the plan file. */
     private static Map<String, String> baseText(RunConfig base) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String k : RunConfig.KEYS) {
             Object v = base.get(k);
             if (v == null || k.equals("threads")) continue;
-            out.put(k, k.equals("momentum") && base.courseFormat() ? "0" : text(v));
+            out.put(k, text(v));
         }
         return out;
     }

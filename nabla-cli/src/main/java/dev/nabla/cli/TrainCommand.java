@@ -6,7 +6,7 @@ import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.Progress;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.run.RunRecorder;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
 import dev.nabla.train.Warmup;

@@ -3,63 +3,34 @@ package dev.nabla.cli;
 import dev.nabla.cli.config.ConfigLoader;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.kernel.KernelProvider;
+import dev.nabla.train.Setting;
+import dev.nabla.train.TrainSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The options that describe a training run, shared by {@code train} and {@code sweep} (whose trials start from
- * them). Values are kept as text and checked by {@link RunConfig}, the same code that checks config files.
+ * them). One option per {@link TrainSettings} declaration ({@code --lr}, {@code --momentum}, ...) is built from
+ * the declaration by {@link Declared}; values are kept as text and checked by {@link RunConfig}, the same code
+ * that checks config files.
  */
+@Command(modelTransformer = TrainOptions.Declared.class)
 public final class TrainOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command; // the command using these options: it holds the declared options and their values
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config: the course's format (Train:/Model:) or nabla's flat keys")
     Path config;
-
-    @Option(names = "--model", paramLabel = "softmax|twolayer|mlp", description = "model (default twolayer)")
-    String model;
-
-    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer sizes (default 128)")
-    String hidden;
-
-    @Option(names = "--activation", paramLabel = "relu|sigmoid|tanh", description = "hidden activation (twolayer: sigmoid, mlp: relu)")
-    String activation;
-
-    @Option(names = "--lr", paramLabel = "X", description = "learning rate > 0 (default 0.1)")
-    String lr;
-
-    @Option(names = "--reg", paramLabel = "X", description = "L2 regularization of the weights, >= 0 (default 0.001)")
-    String reg;
-
-    @Option(names = "--batch", paramLabel = "N", description = "batch size (default 64)")
-    String batch;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "epochs (default 10)")
-    String epochs;
-
-    @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum in [0, 1) (default 0)")
-    String momentum;
-
-    @Option(names = "--nesterov", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
-            description = "Nesterov momentum")
-    String nesterov;
-
-    @Option(names = "--optimizer", paramLabel = "sgd|adam|adamw", description = "optimizer (default sgd)")
-    String optimizer;
-
-    @Option(names = "--schedule", paramLabel = "constant|step:N:G|cosine", description = "learning rate per epoch: constant (default), step:N:G (times G every N epochs), cosine[:MIN]")
-    String schedule;
-
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the initial weights and the shuffling (default 1024)")
-    String seed;
-
-    @Option(names = "--init", paramLabel = "numpy|normal|xavier|kaiming", description = "weight initialisation (default numpy)")
-    String init;
-
-    @Option(names = "--threads", paramLabel = "N", description = "threads for the kernels (default: all cores)")
-    String threads;
 
     @Option(names = "--no-simd", description = "use the scalar kernels instead of the Vector API ones")
     boolean noSimd;
@@ -72,28 +43,14 @@ public final class TrainOptions {
         return data;
     }
 
-    /** The options given on the command line, by config key (the hyper-parameters, not --data/--out/...). */
+    /** The settings given on the command line, by config key (not --config/--data/--out/...). */
     Map<String, String> given() {
         Map<String, String> m = new LinkedHashMap<>();
-        put(m, "model", model);
-        put(m, "hidden", hidden);
-        put(m, "activation", activation);
-        put(m, "lr", lr);
-        put(m, "reg", reg);
-        put(m, "batch", batch);
-        put(m, "epochs", epochs);
-        put(m, "momentum", momentum);
-        put(m, "nesterov", nesterov);
-        put(m, "optimizer", optimizer);
-        put(m, "schedule", schedule);
-        put(m, "seed", seed);
-        put(m, "init", init);
-        put(m, "threads", threads);
+        for (Setting<?> s : TrainSettings.ALL) {
+            String v = command.findOption(s.option()).getValue();
+            if (v != null) m.put(s.key(), v);
+        }
         return m;
-    }
-
-    private static void put(Map<String, String> m, String key, String value) {
-        if (value != null) m.put(key, value);
     }
 
     /** The --config file (or the defaults) with the given options on top, each value checked. */
@@ -113,5 +70,25 @@ public final class TrainOptions {
     /** --no-simd selects the scalar kernels. */
     public void applyKernelChoice() {
         if (noSimd) KernelProvider.useSimd(false);
+    }
+
+    /** The option of one declared setting: {@code --key LABEL}, its help with the default, a String value. */
+    static OptionSpec option(Setting<?> s) {
+        OptionSpec.Builder b = OptionSpec.builder(s.option()).paramLabel(s.label()).type(String.class)
+                .description(s.help() + " (default " + s.defaultText() + ")");
+        if (s.dflt() instanceof Boolean) b.arity("0..1").fallbackValue("true"); // --nesterov alone means true
+        return b.build();
+    }
+
+    /** Adds the declared settings' options after --config, before the others, in declaration order. */
+    public static final class Declared implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            List<OptionSpec> after = spec.options().stream().filter(o -> !o.longestName().equals("--config")).toList();
+            for (OptionSpec o : after) spec.remove(o);
+            for (Setting<?> s : TrainSettings.ALL) spec.addOption(option(s));
+            for (OptionSpec o : after) spec.addOption(o);
+            return spec;
+        }
     }
 }

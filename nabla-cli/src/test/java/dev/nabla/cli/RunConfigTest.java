@@ -57,7 +57,6 @@ class RunConfigTest {
         assertEquals(1024, c.seed());
         assertEquals("numpy", c.model().init());
         assertEquals(0.0, c.momentum());
-        assertFalse(c.courseFormat());
     }
 
     @Test
@@ -70,9 +69,7 @@ class RunConfigTest {
         assertEquals(0.05, c.lr());
         assertEquals(0.0005, c.reg());
         assertEquals(7, c.epochs());
-        assertEquals(0.9, c.momentum());
-        assertTrue(c.courseFormat());
-        assertEquals(0.0, c.effectiveMomentum());
+        assertEquals(0.0, c.momentum(), "the course's optimizer ignores its momentum, and so does the config");
         assertEquals(1, rc.notes().size());
         assertTrue(rc.notes().get(0).contains("ignores momentum"), rc.notes().get(0));
         // the resolved config says what ran: momentum 0
@@ -113,13 +110,12 @@ class RunConfigTest {
         assertEquals("mlp", c.model().type());
         assertArrayEquals(new int[]{256, 128}, c.model().hidden());
         assertEquals("tanh", c.model().activation());
-        assertEquals(0.9, c.effectiveMomentum());
+        assertEquals(0.9, c.momentum());
         assertTrue(c.nesterov());
         assertEquals(7, c.seed());
         assertEquals(7, c.model().seed());
         assertEquals("xavier", c.model().init());
         assertEquals(1, c.threads());
-        assertFalse(c.courseFormat());
     }
 
     @Test
@@ -129,8 +125,7 @@ class RunConfigTest {
         TrainConfig c = rc.resolve();
         assertEquals(0.2, c.lr());
         assertEquals(32, c.batchSize()); // from the file
-        assertFalse(c.courseFormat());
-        assertEquals(0.5, c.effectiveMomentum());
+        assertEquals(0.5, c.momentum());
         assertTrue(rc.notes().isEmpty());
     }
 
@@ -182,12 +177,11 @@ class RunConfigTest {
         }
         assertTrue(examples != null, "no examples/ folder above " + Path.of("").toAbsolutePath());
         TrainConfig two = ConfigLoader.load(examples.resolve("course-twolayer.yaml")).resolve();
-        assertEquals(TrainConfig.courseDefaults().withMomentum(0.9, false).withCourseFormat(true), two);
+        assertEquals(TrainConfig.courseDefaults(), two, "the course's file gives the defaults: its momentum is ignored");
         TrainConfig soft = ConfigLoader.load(examples.resolve("course-softmax.yaml")).resolve();
         assertEquals("softmax", soft.model().type());
-        assertTrue(soft.courseFormat());
         TrainConfig mom = ConfigLoader.load(examples.resolve("twolayer-momentum.yaml")).resolve();
-        assertEquals(0.9, mom.effectiveMomentum());
+        assertEquals(0.9, mom.momentum());
         assertEquals(TrainConfig.courseDefaults().model(), mom.model());
     }
 

@@ -179,7 +179,10 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- applying ops
 
-    /** Runs {@code f} on the inputs' values, recording the graph and propagating tangents as needed. */
+    /**
+     * Runs {@code f} on the inputs' values, recording the graph and propagating tangents as needed. Programs call
+     * {@link Function#apply(Tensor...)}; the built-in ops come here directly.
+     */
     static Tensor apply(Function f, Tensor... in) {
         NDArray[] values = new NDArray[in.length];
         boolean anyGrad = false, anyTangent = false;
@@ -188,7 +191,9 @@ public final class Tensor {
             anyGrad |= in[i].requiresGrad;
             anyTangent |= in[i].tangent != null;
         }
-        Tensor out = new Tensor(f.forward(values));
+        NDArray y = f.forward(values);
+        if (y == null) throw new IllegalStateException(f.name() + ": forward returned null");
+        Tensor out = new Tensor(y);
         if (anyGrad && Grad.isEnabled()) {
             out.requiresGrad = true;
             out.fn = f;
@@ -198,6 +203,7 @@ public final class Tensor {
             NDArray[] tangents = new NDArray[in.length];
             for (int i = 0; i < in.length; i++) tangents[i] = in[i].tangent;
             NDArray t = f.jvp(tangents);
+            if (t == null) throw new IllegalStateException(f.name() + ": jvp returned null");
             out.tangent = Arrays.equals(t.shape(), out.value.shape()) ? t : t.expand(out.value.shape()).contiguous();
         }
         return out;
@@ -362,8 +368,16 @@ public final class Tensor {
                 }
             }
             NDArray[] gin = into == null ? node.fn.backward(g, need) : node.fn.backward(g, need, into);
+            if (gin == null || gin.length != need.length) {
+                throw new IllegalStateException(node.fn.name() + ": backward returned " + (gin == null ? "null" : gin.length + " gradients")
+                        + " for " + need.length + " inputs");
+            }
             for (int j = 0; j < need.length; j++) {
                 if (!need[j] || gin[j] == null) continue;
+                if (!Arrays.equals(gin[j].shape(), node.inputs[j].value.shape())) {
+                    throw new IllegalStateException(node.fn.name() + ": backward returned a gradient of shape " + Shape.str(gin[j].shape())
+                            + " for input " + j + " of shape " + Shape.str(node.inputs[j].shape()));
+                }
                 sharing.merge(gin[j].storageIdentity(), 1, Integer::sum);
                 pending.merge(node.inputs[j], gin[j], (x, y) -> {
                     NDArray sum = x.copy();

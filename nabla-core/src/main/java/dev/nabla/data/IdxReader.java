@@ -57,7 +57,7 @@ public final class IdxReader {
         }
     }
 
-    static InputException countMismatch(Path images, int imageCount, Path labels, int labelCount) {
+    public static InputException countMismatch(Path images, int imageCount, Path labels, int labelCount) {
         return new InputException(images + " has " + imageCount + " images but " + labels + " has " + labelCount
                 + " labels: the two files do not belong together");
     }
@@ -78,14 +78,14 @@ public final class IdxReader {
 
     /**
      * An idx image file opened with its header checked, read in consecutive parts, so that a caller can split
-     * the images into separate arrays without a copy ({@link Mnist} reads the training and validation parts of
+     * the images into separate arrays without a copy ({@link dev.nabla.datasets.mnist.Mnist} reads the training and validation parts of
      * the 60,000 training images this way).
      */
-    static final class ImageFile implements AutoCloseable {
+    public static final class ImageFile implements AutoCloseable {
         final Path file;
-        final int count;
-        final int rows;
-        final int cols;
+        public final int count;
+        public final int rows;
+        public final int cols;
         private final InputStream in;
         private long pixelsRead;
 
@@ -97,7 +97,7 @@ public final class IdxReader {
             this.cols = cols;
         }
 
-        static ImageFile open(Path file) {
+        public static ImageFile open(Path file) {
             InputStream in = Streams.open(file);
             try {
                 byte[] head = in.readNBytes(16);
@@ -127,7 +127,7 @@ public final class IdxReader {
         }
 
         /** The next {@code images} images as pixel values {@code [images, rows * cols]}. */
-        float[] read(int images) {
+        public float[] read(int images) {
             int n = images * rows * cols;
             if (images < 0 || pixelsRead + n > (long) count * rows * cols) {
                 throw new IllegalArgumentException("cannot read " + images + " more images of " + count);
@@ -150,7 +150,7 @@ public final class IdxReader {
         }
 
         /** Checks that nothing follows the last image (and, for gzip, the CRC). */
-        void finish() {
+        public void finish() {
             try {
                 checkNoTrailingBytes(file, in, 16L + (long) count * rows * cols, what());
             } catch (ZipException e) {

@@ -16,16 +16,16 @@ import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
 
 /** Opening files that may be gzip-compressed, and SHA-256 checksums. */
-final class Streams {
+public final class Streams {
 
     /** Large buffers: inflating the 10 MB MNIST training images in 64 KiB steps keeps the JNI calls few. */
-    static final int BUFFER = 1 << 16;
+    public static final int BUFFER = 1 << 16;
 
     private Streams() {
     }
 
     /** True when {@code b} starts with the gzip magic bytes 1f 8b. */
-    static boolean isGzip(byte[] b) {
+    public static boolean isGzip(byte[] b) {
         return b.length >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b;
     }
 
@@ -35,7 +35,7 @@ final class Streams {
      *
      * @throws InputException when the file does not exist
      */
-    static InputStream open(Path file) {
+    public static InputStream open(Path file) {
         try {
             BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
             in.mark(2);
@@ -52,14 +52,14 @@ final class Streams {
     }
 
     /** The content of {@code bytes}, decompressed if they are gzip data. */
-    static byte[] maybeGunzip(byte[] bytes) throws IOException {
+    public static byte[] maybeGunzip(byte[] bytes) throws IOException {
         if (!isGzip(bytes)) return bytes;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), BUFFER)) {
             return in.readAllBytes();
         }
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -68,12 +68,12 @@ final class Streams {
     }
 
     /** Lower-case hex SHA-256 of {@code bytes}. */
-    static String sha256Hex(byte[] bytes) {
+    public static String sha256Hex(byte[] bytes) {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
     /** Lower-case hex SHA-256 of the content of {@code file}, decompressed first if it is gzip data. */
-    static String sha256Hex(Path file) throws IOException {
+    public static String sha256Hex(Path file) throws IOException {
         MessageDigest md = sha256();
         try (InputStream in = open(file)) {
             byte[] buf = new byte[BUFFER];

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * package tarball. Each entry is a 512-byte header (name at 0, octal size at 124, checksum at 148, type at 156,
  * ustar name prefix at 345) followed by its data padded to 512 bytes; two zero blocks end the archive.
  */
-final class Tar {
+public final class Tar {
 
     private static final int BLOCK = 512;
 
@@ -24,7 +24,7 @@ final class Tar {
      *
      * @throws IOException for a header with a wrong checksum, a bad size field, or an archive cut short
      */
-    static Map<String, byte[]> extract(InputStream in, Predicate<String> wanted) throws IOException {
+    public static Map<String, byte[]> extract(InputStream in, Predicate<String> wanted) throws IOException {
         Map<String, byte[]> out = new LinkedHashMap<>();
         byte[] header = new byte[BLOCK];
         String longName = null;

@@ -14,7 +14,7 @@ import java.util.Locale;
  *   <li>{@link Cosine}: {@code lr(e) = min + (base - min) * (1 + cos(pi * (e - 1) / epochs)) / 2}: from base at
  *       epoch 1 down towards min at the end</li>
  * </ul>
- * {@link #parse} reads the text form that {@link #toString()} writes: {@code constant}, {@code step:3:0.5},
+ * {@link #parse} reads the text form that {@code toString()} writes: {@code constant}, {@code step:3:0.5},
  * {@code cosine} or {@code cosine:0.001}.
  */
 public sealed interface Schedule {

@@ -2,9 +2,11 @@ package dev.nabla.train;
 
 import dev.nabla.InputException;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.data.Dataset;
 import dev.nabla.data.ImageSet;
 import dev.nabla.kernel.Parallel;
 import dev.nabla.random.NumpyRandom;
+import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 
 import java.util.Arrays;
@@ -12,40 +14,61 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * Cuts an {@link ImageSet} into mini-batches of {@code batchSize} (the last one may be smaller).
+ * Cuts a {@link Dataset} into mini-batches of {@code batchSize} samples; the last one may be smaller, unless
+ * {@code dropLast} leaves it out.
  *
  * <p>With {@code shuffle}, the order of epoch e is {@code NumpyRandom(s).permutation(count)} where s depends on
  * (seed, e) only ({@link #epochSeed}), so any epoch can be replayed alone: a resumed run reshuffles exactly as
- * an uninterrupted one. Without it, batches are consecutive rows, handed out as views (no copy).
+ * an uninterrupted one. Without it, batches are consecutive samples, handed out as views (no copy).
  */
 public final class DataLoader {
     /** Rows per thread below which a shuffled batch is gathered on the calling thread alone. */
     private static final int GATHER_GRAIN = 16;
 
-    private final ImageSet set;
-    private final NDArray pixels; // [count, features], wrapping the set's array
+    private final Dataset data;
     private final int batchSize;
     private final boolean shuffle;
+    private final boolean dropLast;
     private final long seed;
 
-    /** @throws InputException when {@code batchSize < 1} */
-    public DataLoader(ImageSet set, int batchSize, boolean shuffle, long seed) {
+    /**
+     * @param shuffle  a new seeded order every epoch
+     * @param dropLast leave out the last batch when it is smaller than {@code batchSize}
+     * @param seed     the seed of the orders (ignored without shuffle)
+     * @throws InputException when {@code batchSize < 1}
+     */
+    public DataLoader(Dataset data, int batchSize, boolean shuffle, boolean dropLast, long seed) {
         if (batchSize < 1) throw new InputException("batch size must be >= 1, got " + batchSize);
-        this.set = set;
-        this.pixels = NDArray.of(set.pixels(), set.count(), set.features());
+        this.data = data;
         this.batchSize = batchSize;
         this.shuffle = shuffle;
+        this.dropLast = dropLast;
         this.seed = seed;
     }
 
-    /** The number of batches per epoch: ceil(count / batchSize). */
+    /** All batches, the last one possibly smaller. */
+    public DataLoader(Dataset data, int batchSize, boolean shuffle, long seed) {
+        this(data, batchSize, shuffle, false, seed);
+    }
+
+    /** An image set's images [count, rows * cols] and labels. */
+    public DataLoader(ImageSet set, int batchSize, boolean shuffle, long seed) {
+        this(Dataset.of(set), batchSize, shuffle, false, seed);
+    }
+
+    /** The data this loader cuts. */
+    public Dataset dataset() {
+        return data;
+    }
+
+    /** The number of batches per epoch: ceil(count / batchSize), or floor with {@code dropLast}. */
     public int batches() {
-        return (set.count() + batchSize - 1) / batchSize;
+        return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
     }
 
     /** The number of samples. */
     public int size() {
-        return set.count();
+        return data.size();
     }
 
     public int batchSize() {
@@ -67,11 +90,11 @@ public final class DataLoader {
     /** The sample order of {@code epoch}: a permutation when shuffling, else 0, 1, ..., count - 1. */
     public int[] order(int epoch) {
         if (!shuffle) {
-            int[] o = new int[set.count()];
+            int[] o = new int[data.size()];
             Arrays.setAll(o, i -> i);
             return o;
         }
-        return new NumpyRandom(epochSeed(seed, epoch)).permutation(set.count());
+        return new NumpyRandom(epochSeed(seed, epoch)).permutation(data.size());
     }
 
     /** The batches of {@code epoch} (numbered as {@link EpochMetrics#epoch()}, from 1), in order. */
@@ -80,10 +103,10 @@ public final class DataLoader {
     }
 
     /**
-     * Like {@link #batches(int)}, but shuffled batches of full size are gathered into one buffer that is reused:
-     * a batch is valid only until the next one is taken. For loops that are done with a batch (forward and
-     * backward) before asking for the next, such as the trainer's; it saves allocating and zeroing a
-     * [batchSize, features] array per step.
+     * Like {@link #batches(int)}, but shuffled float32 inputs of full batches are gathered into one buffer that
+     * is reused: a batch is valid only until the next one is taken. For loops that are done with a batch
+     * (forward and backward) before asking for the next, such as the trainer's; it saves allocating and zeroing
+     * a [batchSize, ...] array per step.
      */
     Iterable<Batch> reusingBatches(int epoch) {
         return batches(epoch, true);
@@ -91,40 +114,66 @@ public final class DataLoader {
 
     private Iterable<Batch> batches(int epoch, boolean reuse) {
         int[] order = shuffle ? order(epoch) : null;
-        int features = set.features();
+        int end = batches() * batchSize >= data.size() ? data.size() : batches() * batchSize;
         return () -> new Iterator<>() {
             private int at;
             private float[] buffer;
 
             @Override
             public boolean hasNext() {
-                return at < set.count();
+                return at < end;
             }
 
             @Override
             public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
-                int end = Math.min(at + batchSize, set.count()), b = end - at;
+                int to = Math.min(at + batchSize, end), b = to - at;
+                int[] labels = data.labels();
                 Batch out;
                 if (order == null) {
-                    out = new Batch(Tensor.of(pixels.slice(0, at, end)), Arrays.copyOfRange(set.labels(), at, end));
+                    out = new Batch(Tensor.of(data.inputs().slice(0, at, to)),
+                            labels == null ? null : Arrays.copyOfRange(labels, at, to),
+                            data.targets() == null ? null : Tensor.of(data.targets().slice(0, at, to)));
                 } else {
-                    float[] x = reuse && b == batchSize ? (buffer == null ? buffer = new float[b * features] : buffer) : new float[b * features];
-                    int[] y = new int[b];
-                    float[] src = set.pixels();
-                    int[] labels = set.labels();
-                    int first = at;
-                    // The rows lie anywhere in the set, so the copy mostly waits on memory: split over the threads,
-                    // more rows are fetched at once.
-                    Parallel.forRange(b, GATHER_GRAIN, (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) System.arraycopy(src, order[first + i] * features, x, i * features, features);
-                    });
-                    for (int i = 0; i < b; i++) y[i] = labels[order[at + i]];
-                    out = new Batch(Tensor.of(x, b, features), y);
+                    int[] rows = Arrays.copyOfRange(order, at, to);
+                    float[] reused = null;
+                    if (reuse && b == batchSize && data.inputs().dtype() == DType.F32) {
+                        reused = buffer == null ? buffer = new float[b * rowSize(data.inputs())] : buffer;
+                    }
+                    int[] y = null;
+                    if (labels != null) {
+                        y = new int[b];
+                        for (int i = 0; i < b; i++) y[i] = labels[rows[i]];
+                    }
+                    out = new Batch(Tensor.of(gather(data.inputs(), rows, reused)), y,
+                            data.targets() == null ? null : Tensor.of(gather(data.targets(), rows, null)));
                 }
-                at = end;
+                at = to;
                 return out;
             }
         };
+    }
+
+    private static int rowSize(NDArray a) {
+        return a.dim(0) == 0 ? 0 : a.numel() / a.dim(0);
+    }
+
+    /** Rows {@code rows} of the contiguous {@code src} [N, ...], into {@code into} when given (float32). */
+    private static NDArray gather(NDArray src, int[] rows, float[] into) {
+        int[] shape = src.shape().clone();
+        shape[0] = rows.length;
+        int row = rowSize(src), o = src.offset();
+        if (src.dtype() == DType.F32) {
+            float[] from = src.floatStorage(), x = into != null ? into : new float[rows.length * row];
+            // The rows lie anywhere in the set, so the copy mostly waits on memory: split over the threads,
+            // more rows are fetched at once.
+            Parallel.forRange(rows.length, GATHER_GRAIN, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) System.arraycopy(from, o + rows[i] * row, x, i * row, row);
+            });
+            return NDArray.of(x, shape);
+        }
+        double[] from = src.doubleStorage(), x = new double[rows.length * row];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(from, o + rows[i] * row, x, i * row, row);
+        return NDArray.of(x, shape);
     }
 }

@@ -3,13 +3,34 @@ package dev.nabla.train;
 import dev.nabla.nn.Module;
 
 /**
- * Hears what {@link Trainer#fit} does; every method does nothing by default. Called on the training thread:
- * the next step waits until a method returns.
+ * Hears what a {@link Trainer} does, and may steer it: every method does nothing by default. Called on the
+ * training thread, in the order the listeners were added: the next step waits until a method returns. The
+ * methods that get the {@link Trainer} may call {@link Trainer#stop}.
+ *
+ * <p>Per run: {@link #onStart(TrainConfig, Module, int)} (only for runs of a {@link TrainConfig}), then
+ * {@link #onStart(Trainer)}; per epoch: {@link #onEpochStart}, per step {@link #onLoss} then (unless stopped)
+ * {@link #onBatch}; after validation {@link #onValidated}, then {@link #onEpoch}; and {@link #onDiverged}
+ * when a stop with status {@link TrainResult#DIVERGED} ends the run early.
  */
 public interface TrainListener {
 
-    /** Before the first (or, resuming, the next) epoch. */
+    /** Before the first epoch of a run that {@link Trainer#fit(Module, dev.nabla.optim.Optimizer, Splits, TrainConfig, TrainListener, TrainState)} configured from {@code config}. */
     default void onStart(TrainConfig config, Module model, int batchesPerEpoch) {
+    }
+
+    /** Before the first (or, resuming, the next) epoch. */
+    default void onStart(Trainer trainer) {
+    }
+
+    /** Before each epoch's first step (a schedule sets the learning rate here). */
+    default void onEpochStart(Trainer trainer, int epoch) {
+    }
+
+    /**
+     * After each step's forward pass, before its backward pass and update: {@code loss} is the batch's mean loss.
+     * A listener that stops the run here (e.g. on a NaN loss) prevents this step's update.
+     */
+    default void onLoss(Trainer trainer, int epoch, int batch, double loss) {
     }
 
     /**
@@ -19,21 +40,29 @@ public interface TrainListener {
      * @param batch       the batch just done, from 1
      * @param batches     batches per epoch
      * @param runningLoss the mean batch loss of this epoch so far
-     * @param runningAcc  the accuracy of this epoch so far
+     * @param runningAcc  the accuracy of this epoch so far (NaN without an accuracy metric)
      */
     default void onBatch(int epoch, int batch, int batches, double runningLoss, double runningAcc) {
     }
 
     /**
-     * After each epoch's validation, before the next epoch starts: the place to write files.
+     * After each epoch's validation, before the best model is chosen and {@link #onEpoch} is called. Stopping
+     * here with {@link TrainResult#DIVERGED} drops the epoch's weights (the epoch stays in the history); any
+     * other stop ends the run after this epoch's {@link #onEpoch}.
+     */
+    default void onValidated(Trainer trainer, EpochMetrics m) {
+    }
+
+    /**
+     * After each epoch, before the next epoch starts: the place to write files.
      *
-     * @param newBest whether this epoch has the best validation accuracy so far
+     * @param newBest whether this epoch is the best so far
      * @param state   everything needed to resume after this epoch
      */
     default void onEpoch(EpochMetrics m, boolean newBest, TrainState state) {
     }
 
-    /** When a loss turns NaN or infinite; the run then stops. */
+    /** When a loss turns NaN or infinite ({@link DivergenceStop}); the run then stops. */
     default void onDiverged(int epoch, int batch, String message) {
     }
 

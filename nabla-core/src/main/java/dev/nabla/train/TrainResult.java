@@ -5,12 +5,12 @@ import java.util.List;
 /**
  * The outcome of {@link Trainer#fit}.
  *
- * @param config        the configuration that ran
+ * @param config        the configuration that ran (null for a {@link Trainer} run built without one)
  * @param history       the metrics of every finished epoch (also those before a divergence)
- * @param bestEpoch     the epoch with the highest validation accuracy (from 1); 0 when no epoch finished
- * @param bestValAcc    its validation accuracy (NaN when no epoch finished)
+ * @param bestEpoch     the best epoch by validation ({@link Trainer}), from 1; 0 when no epoch finished
+ * @param bestValAcc    its validation accuracy (NaN when no epoch finished or there is no accuracy)
  * @param finalTrainAcc the training accuracy of the last finished epoch (NaN when none)
- * @param testAcc       the test accuracy of the best epoch's weights (NaN when there are none)
+ * @param testAcc       the test accuracy of the best epoch's weights (NaN when there are none, or no test set)
  * @param seconds       wall time of the whole call
  * @param status        {@link #OK} or {@link #DIVERGED}
  * @param message       a one-line summary; for a divergence: where it happened and what to try

@@ -1,12 +1,13 @@
 package dev.nabla.train;
 
 import dev.nabla.InputException;
-import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
-import dev.nabla.data.ImageSet;
-import dev.nabla.data.MnistSplits;
 import dev.nabla.kernel.Parallel;
+import dev.nabla.loss.CrossEntropyLoss;
+import dev.nabla.loss.Loss;
+import dev.nabla.metrics.Accuracy;
+import dev.nabla.metrics.Metric;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Parameter;
 import dev.nabla.optim.Adam;
@@ -19,37 +20,236 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training loop.
+ * Trains a model with an optimizer and a loss on a {@link DataLoader}, validating after every epoch, and tells
+ * its {@link TrainListener}s what happens; they may steer it (a learning-rate schedule, early stopping, a stop
+ * on divergence) or record it (progress, checkpoints).
  *
  * <pre>
  * for epoch = epochsDone + 1 .. epochs:
- *     lr = schedule(lr, epoch)
+ *     listeners.onEpochStart                              (LrScheduler sets the rate)
  *     for each batch (x, y) of the epoch's order:        (DataLoader: seeded by (seed, epoch))
  *         zero the gradients (releasing their storage to the next backward)
- *         loss = crossEntropy(model(x), y)                (mean over the batch; no L2 term)
- *         stop with status "diverged" if loss is NaN or infinite
- *         loss.backward(); optimizer.step()
- *     validate; keep the weights if validation accuracy is the best so far (the first best on ties)
- *     listener.onEpoch(metrics, newBest, state)
- * load the best weights; evaluate on test
+ *         loss = loss(model(x), y)                        (mean over the batch)
+ *         listeners.onLoss; stop before the update if one asked to (DivergenceStop)
+ *         loss.backward(); optimizer.step(); listeners.onBatch
+ *     validate; listeners.onValidated                     (EarlyStopping, DivergenceStop)
+ *     keep the weights if they are the best so far        (validation accuracy; without one, validation loss)
+ *     listeners.onEpoch(metrics, newBest, state)          (checkpoints)
+ * load the best weights
  * </pre>
+ *
+ * The best epoch is the first with the highest validation accuracy when the data has labels (or an accuracy
+ * metric is set), else the first with the lowest validation loss; without validation data, the last epoch.
+ *
+ * <pre>{@code
+ * Trainer t = new Trainer(model, new SGD(model.parameters(), 0.1, 0.9, false, 0), new MSELoss())
+ *         .listen(new EarlyStopping(3));
+ * TrainResult r = t.fit(new DataLoader(train, 32, true, 1), new DataLoader(val, 256, false, 0), 50);
+ * }</pre>
  */
 public final class Trainer {
-    /** Batch size for validation and test: larger batches are faster, the results are the same. */
+    /** Batch size for validation and test of a {@link TrainConfig} run: larger batches are faster, same results. */
     static final int EVAL_BATCH = 1000;
 
-    private Trainer() {}
+    private final Module model;
+    private final Optimizer optimizer;
+    private final Loss loss;
+    private final List<TrainListener> listeners = new ArrayList<>();
+    private Metric accuracy;
+    private boolean accuracySet;
+
+    // the run in progress
+    private int epochs, batchesPerEpoch;
+    private boolean validates;
+    private String stopStatus, stopMessage;
+
+    public Trainer(Module model, Optimizer optimizer, Loss loss) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.loss = loss;
+    }
+
+    /** Adds listeners, called in the order added. */
+    public Trainer listen(TrainListener... ls) {
+        for (TrainListener l : ls) if (l != null) listeners.add(l);
+        return this;
+    }
 
     /**
-     * The optimizer {@code config} names, over {@code model}'s parameters: {@code sgd} (momentum 0 when
-     * {@link TrainConfig#courseFormat()}), {@code adam} or {@code adamw} (betas 0.9, 0.999, eps 1e-8, weight
-     * decay = reg).
+     * The accuracy metric of training and validation (null: none). By default {@link Accuracy} for labelled
+     * data and none for data with targets.
+     */
+    public Trainer accuracy(Metric m) {
+        accuracy = m;
+        accuracySet = true;
+        return this;
+    }
+
+    public Module model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    /** The number of epochs of the run in progress. */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** Batches per epoch of the run in progress. */
+    public int batchesPerEpoch() {
+        return batchesPerEpoch;
+    }
+
+    /** Whether the run in progress has validation data. */
+    public boolean validates() {
+        return validates;
+    }
+
+    /**
+     * Asks the run to stop: during a step, before its update; after validation, as {@link TrainListener#onValidated}
+     * says. The first request wins.
+     *
+     * @param status  {@link TrainResult#DIVERGED} for a failed run, {@link TrainResult#OK} for a planned stop
+     * @param message a one-line reason, the result's message
+     */
+    public void stop(String status, String message) {
+        if (stopStatus == null) {
+            stopStatus = status;
+            stopMessage = message;
+        }
+    }
+
+    /** Trains for {@code epochs} epochs from the model's present weights (validation: null for none). */
+    public TrainResult fit(DataLoader train, DataLoader validation, int epochs) {
+        return fit(train, validation, epochs, null);
+    }
+
+    /**
+     * Trains until {@code epochs} epochs are done, continuing after {@code resumeFrom}'s epochs when given; on
+     * return the model holds the best epoch's weights. A run stopped with status {@link TrainResult#DIVERGED}
+     * keeps the history of the epochs before.
+     *
+     * @param resumeFrom continue after this state (null: start fresh); the model, optimizer and loaders must be
+     *                   built as for the original run
+     * @throws InputException when the state does not fit the run or the data does not fit the model
+     */
+    public TrainResult fit(DataLoader train, DataLoader validation, int epochs, TrainState resumeFrom) {
+        if (epochs < 1) throw new InputException("epochs must be >= 1, got " + epochs);
+        long started = System.nanoTime();
+        this.epochs = epochs;
+        this.batchesPerEpoch = train.batches();
+        stopStatus = stopMessage = null;
+        Metric acc = accuracySet ? accuracy : train.dataset().hasLabels() ? new Accuracy() : null;
+        boolean byAccuracy = acc != null || train.dataset().hasLabels();
+        validates = validation != null && validation.size() > 0;
+
+        List<EpochMetrics> history = new ArrayList<>();
+        Map<String, NDArray> best = null;
+        int bestEpoch = 0, first = 1;
+        if (resumeFrom != null) {
+            if (resumeFrom.epochsDone() < 0 || resumeFrom.epochsDone() > epochs) {
+                throw new InputException("resume: the state has " + resumeFrom.epochsDone() + " epochs done, the run has "
+                        + epochs + " epochs");
+            }
+            model.loadWeights(resumeFrom.weights());
+            optimizer.loadState(resumeFrom.optimizerState());
+            history.addAll(resumeFrom.history());
+            best = resumeFrom.bestWeights();
+            bestEpoch = resumeFrom.bestEpoch();
+            first = resumeFrom.epochsDone() + 1;
+        }
+        double bestScore = bestEpoch == 0 ? Double.NaN : score(history.get(bestEpoch - 1), byAccuracy);
+
+        try (var on = Grad.enabled()) {
+            for (TrainListener l : listeners) l.onStart(this);
+            for (int epoch = first; epoch <= epochs; epoch++) {
+                for (TrainListener l : listeners) l.onEpochStart(this, epoch);
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                int batch = 0;
+                if (acc != null) acc.reset();
+                for (Batch b : train.reusingBatches(epoch)) {
+                    batch++;
+                    // no gradient is kept across steps, so backward may write the new ones into the old storage
+                    for (Parameter p : optimizer.parameters()) p.tensor().releaseGrad();
+                    Tensor out = model.forward(b.x());
+                    Tensor l = loss.forward(out, b.labels(), b.targets());
+                    double lv = l.item();
+                    for (TrainListener x : listeners) x.onLoss(this, epoch, batch, lv);
+                    if (stopStatus != null) break;
+                    l.backward();
+                    optimizer.step();
+                    lossSum += lv;
+                    if (acc != null) acc.update(out.value(), b.labels(), b.targets() == null ? null : b.targets().value());
+                    double running = acc == null ? Double.NaN : acc.value();
+                    for (TrainListener x : listeners) x.onBatch(epoch, batch, batchesPerEpoch, lossSum / batch, running);
+                }
+                if (stopStatus != null) {
+                    diverged(epoch, batch);
+                    break;
+                }
+                long t1 = System.nanoTime();
+                double trainAcc = acc == null ? Double.NaN : acc.value(); // before validation resets the metric
+                Evaluation val = validates ? Evaluator.evaluate(model, validation, loss, acc) : null;
+                long t2 = System.nanoTime();
+                EpochMetrics m = new EpochMetrics(epoch, lossSum / batch, trainAcc,
+                        val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
+                        (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+                history.add(m);
+                for (TrainListener l : listeners) l.onValidated(this, m);
+                if (TrainResult.DIVERGED.equals(stopStatus)) {
+                    diverged(epoch, batch);
+                    break;
+                }
+                double s = score(m, byAccuracy);
+                boolean newBest = best == null || !validates || s > bestScore;
+                if (newBest) {
+                    best = model.weights();
+                    bestEpoch = epoch;
+                    bestScore = s;
+                }
+                TrainState state = new TrainState(epoch, model.weights(), best, optimizer.state(), history, bestEpoch,
+                        history.get(bestEpoch - 1).valAcc());
+                for (TrainListener l : listeners) l.onEpoch(m, newBest, state);
+                if (stopStatus != null) break;
+            }
+        }
+        if (best != null) model.loadWeights(best);
+        EpochMetrics b = bestEpoch == 0 ? null : history.get(bestEpoch - 1);
+        double finalTrainAcc = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).trainAcc();
+        String status = stopStatus == null ? TrainResult.OK : stopStatus;
+        String message = stopMessage != null ? stopMessage : String.format(
+                "trained %d epochs; best validation %s %.4f at epoch %d", history.size(), byAccuracy ? "accuracy" : "loss",
+                b == null ? Double.NaN : byAccuracy ? b.valAcc() : b.valLoss(), bestEpoch);
+        return new TrainResult(null, history, bestEpoch, b == null ? Double.NaN : b.valAcc(), finalTrainAcc, Double.NaN,
+                (System.nanoTime() - started) / 1e9, status, message);
+    }
+
+    private void diverged(int epoch, int batch) {
+        if (TrainResult.DIVERGED.equals(stopStatus)) for (TrainListener l : listeners) l.onDiverged(epoch, batch, stopMessage);
+    }
+
+    // higher is better: the accuracy, or minus the loss
+    private static double score(EpochMetrics m, boolean byAccuracy) {
+        return byAccuracy ? m.valAcc() : -m.valLoss();
+    }
+
+    // ---------------------------------------------------------------- the run a TrainConfig describes
+
+    /**
+     * The optimizer {@code config} names, over {@code model}'s parameters: {@code sgd} (momentum, Nesterov,
+     * L2 = reg), {@code adam} or {@code adamw} (betas 0.9, 0.999, eps 1e-8, weight decay = reg).
      */
     public static Optimizer optimizer(Module model, TrainConfig config) {
         return switch (config.optimizer()) {
-            // a course-format config has its momentum (and so Nesterov) switched off
-            case "sgd" -> new SGD(model.parameters(), config.lr(), config.effectiveMomentum(),
-                    config.nesterov() && !config.courseFormat(), config.reg());
+            case "sgd" -> new SGD(model.parameters(), config.lr(), config.momentum(), config.nesterov(), config.reg());
             case "adam" -> new Adam(model.parameters(), config.lr(), 0.9, 0.999, 1e-8, config.reg());
             case "adamw" -> Adam.adamW(model.parameters(), config.lr(), 0.9, 0.999, 1e-8, config.reg());
             default -> throw new InputException("optimizer: unknown '" + config.optimizer() + "' (expected one of: "
@@ -58,127 +258,44 @@ public final class Trainer {
     }
 
     /**
-     * Trains {@code model} with {@code opt} on {@code data.train()}, validating on {@code data.validation()}
-     * after each epoch and testing the best epoch's weights on {@code data.test()} at the end; on return the
-     * model holds the best weights. A NaN or infinite loss stops the run with status "diverged" (the history
-     * so far is kept).
+     * The run {@code cfg} describes, as {@code nabla train} makes it: cross-entropy on labels, batches of
+     * {@code cfg.batchSize()} shuffled by {@code cfg.seed()}, the learning rate of {@code cfg.schedule()}, a stop
+     * on a NaN or infinite loss ({@link DivergenceStop}); the best epoch's weights tested on {@code data.test()}
+     * at the end. The kernels use {@code cfg.threads()} threads meanwhile.
      *
      * @param listener   hears progress (null: none)
      * @param resumeFrom continue after this state's epochs (null: start fresh); the model and optimizer must
      *                   be built as for the original run
      * @throws InputException when the data does not fit the model or the state does not fit the run
      */
-    public static TrainResult fit(Module model, Optimizer opt, MnistSplits data, TrainConfig cfg,
+    public static TrainResult fit(Module model, Optimizer opt, Splits data, TrainConfig cfg,
                                   TrainListener listener, TrainState resumeFrom) {
-        TrainListener l = listener == null ? TrainListener.NONE : listener;
         long started = System.nanoTime();
         int threadsBefore = Parallel.threads();
         if (cfg.threads() > 0) Parallel.setThreads(cfg.threads());
-        try (var on = Grad.enabled()) {
-            return run(model, opt, data, cfg, l, resumeFrom, started);
+        try {
+            // fails early, naming the layer, when the data does not fit
+            int[] in = data.train().sampleShape(), probe = new int[in.length + 1];
+            probe[0] = 1;
+            System.arraycopy(in, 0, probe, 1, in.length);
+            model.outputShape(probe);
+            DataLoader train = new DataLoader(data.train(), cfg.batchSize(), true, cfg.seed());
+            TrainListener l = listener == null ? TrainListener.NONE : listener;
+            Trainer t = new Trainer(model, opt, new CrossEntropyLoss())
+                    .listen(new LrScheduler(cfg.schedule(), cfg.lr()), new DivergenceStop(), l);
+            l.onStart(cfg, model, train.batches());
+            TrainResult r = t.fit(train, new DataLoader(data.validation(), EVAL_BATCH, false, 0), cfg.epochs(), resumeFrom);
+            double testAcc = Double.NaN;
+            if (r.bestEpoch() > 0 && data.test() != null && data.test().size() > 0) {
+                testAcc = Evaluator.evaluate(model, new DataLoader(data.test(), EVAL_BATCH, false, 0), t.loss(), null).accuracy();
+            }
+            String message = r.diverged() ? r.message()
+                    : String.format("trained %d epochs; best validation accuracy %.4f at epoch %d; test accuracy %.4f",
+                    r.history().size(), r.bestValAcc(), r.bestEpoch(), testAcc);
+            return new TrainResult(cfg, r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(), testAcc,
+                    (System.nanoTime() - started) / 1e9, r.status(), message);
         } finally {
             if (cfg.threads() > 0) Parallel.setThreads(threadsBefore);
         }
-    }
-
-    private static TrainResult run(Module model, Optimizer opt, MnistSplits data, TrainConfig cfg, TrainListener l,
-                                   TrainState resume, long started) {
-        ImageSet train = data.train();
-        model.outputShape(1, train.features()); // fails early, naming the layer, when the data does not fit
-        DataLoader loader = new DataLoader(train, cfg.batchSize(), true, cfg.seed());
-
-        List<EpochMetrics> history = new ArrayList<>();
-        Map<String, NDArray> best = null;
-        int bestEpoch = 0, first = 1;
-        double bestValAcc = Double.NaN;
-        if (resume != null) {
-            if (resume.epochsDone() < 0 || resume.epochsDone() > cfg.epochs()) {
-                throw new InputException("resume: the state has " + resume.epochsDone() + " epochs done, the run has "
-                        + cfg.epochs() + " epochs");
-            }
-            model.loadWeights(resume.weights());
-            opt.loadState(resume.optimizerState());
-            history.addAll(resume.history());
-            best = resume.bestWeights();
-            bestEpoch = resume.bestEpoch();
-            bestValAcc = resume.bestValAcc();
-            first = resume.epochsDone() + 1;
-        }
-
-        l.onStart(cfg, model, loader.batches());
-        String status = TrainResult.OK, message = null;
-        for (int epoch = first; epoch <= cfg.epochs() && message == null; epoch++) {
-            opt.setLearningRate(cfg.schedule().lr(cfg.lr(), epoch, cfg.epochs()));
-            long t0 = System.nanoTime();
-            double lossSum = 0;
-            long hits = 0, seen = 0;
-            int batch = 0, batches = loader.batches();
-            for (Batch b : loader.reusingBatches(epoch)) {
-                batch++;
-                // no gradient is kept across steps, so backward may write the new ones into the old storage
-                for (Parameter p : opt.parameters()) p.tensor().releaseGrad();
-                Tensor logits = model.forward(b.x());
-                Tensor loss = Functional.crossEntropy(logits, b.y());
-                double lv = loss.item();
-                if (!Double.isFinite(lv)) {
-                    message = divergedMessage(lv, epoch, batch, batches, opt.learningRate());
-                    break;
-                }
-                loss.backward();
-                opt.step();
-                lossSum += lv;
-                hits += Evaluator.hits(logits.value(), b.y());
-                seen += b.size();
-                l.onBatch(epoch, batch, batches, lossSum / batch, (double) hits / seen);
-            }
-            if (message != null) {
-                l.onDiverged(epoch, batch, message);
-                break;
-            }
-            long t1 = System.nanoTime();
-            Evaluation val = Evaluator.evaluate(model, data.validation(), EVAL_BATCH);
-            long t2 = System.nanoTime();
-            EpochMetrics m = new EpochMetrics(epoch, lossSum / batch, (double) hits / seen, val.loss(), val.accuracy(),
-                    (t1 - t0) / 1e9, (t2 - t1) / 1e9);
-            history.add(m);
-            if (data.validation().count() > 0 && !Double.isFinite(val.loss())) {
-                // the last steps produced non-finite weights without a non-finite training loss yet
-                message = divergedMessage(val.loss(), epoch, batch, batches, opt.learningRate())
-                        .replace("the training loss", "the validation loss");
-                l.onDiverged(epoch, batch, message);
-                break;
-            }
-            boolean newBest = best == null || data.validation().count() == 0 || val.accuracy() > bestValAcc;
-            if (newBest) {
-                best = model.weights();
-                bestEpoch = epoch;
-                bestValAcc = val.accuracy();
-            }
-            l.onEpoch(m, newBest, new TrainState(epoch, model.weights(), best, opt.state(), history, bestEpoch, bestValAcc));
-        }
-        if (message != null) status = TrainResult.DIVERGED;
-
-        double testAcc = Double.NaN;
-        if (best != null) {
-            model.loadWeights(best);
-            if (data.test() != null && data.test().count() > 0) testAcc = Evaluator.evaluate(model, data.test(), EVAL_BATCH).accuracy();
-        }
-        double finalTrainAcc = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).trainAcc();
-        if (message == null) {
-            message = String.format("trained %d epochs; best validation accuracy %.4f at epoch %d; test accuracy %.4f",
-                    history.size(), bestValAcc, bestEpoch, testAcc);
-        }
-        return new TrainResult(cfg, history, bestEpoch, bestValAcc, finalTrainAcc, testAcc,
-                (System.nanoTime() - started) / 1e9, status, message);
-    }
-
-    private static String divergedMessage(double loss, int epoch, int batch, int batches, double lr) {
-        return String.format("training diverged: the training loss became %s at epoch %d, batch %d of %d (learning rate %s); "
-                + "try a smaller learning rate, e.g. %s", Double.isNaN(loss) ? "NaN" : "infinite", epoch, batch, batches,
-                fmt(lr), fmt(lr / 10));
-    }
-
-    private static String fmt(double v) {
-        return String.format("%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
     }
 }

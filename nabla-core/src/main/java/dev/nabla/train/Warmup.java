@@ -3,6 +3,7 @@ package dev.nabla.train;
 import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.metrics.Accuracy;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.optim.Optimizer;
@@ -79,7 +80,7 @@ public final class Warmup implements AutoCloseable {
                 loss.item();
                 loss.backward();
                 opt.step();
-                Evaluator.hits(logits.value(), y);
+                Accuracy.hits(logits.value(), y);
                 steps++;
             }
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.nabla.autograd;
 
+import com.example.ops.Hypot;
+import com.example.ops.Softplus;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every differentiable op, gradchecked in both modes on sample shapes that include broadcasting, size-1 and
- * odd-sized dimensions. A new op is tested by adding one entry to {@link #ops()}.
+ * odd-sized dimensions. A new op is tested by adding one entry to {@link #ops()}: the built-in ops, and ops
+ * defined outside nabla through the public {@link dev.nabla.autograd.Function} API ({@code com.example.ops}), checked alike.
  */
 class OpRegistryTest {
 
@@ -65,6 +68,8 @@ class OpRegistryTest {
             cases.add(c("sigmoid", x -> x[0].sigmoid(), Domain.ANY, shape));
             cases.add(c("relu", x -> x[0].relu(), Domain.AWAY_FROM_ZERO, shape));
             cases.add(c("pow scalar", x -> x[0].pow(3), Domain.ANY, shape));
+            cases.add(c("softplus (user op)", x -> Softplus.softplus(x[0]), Domain.ANY, shape));
+            cases.add(c("hypot (user op)", x -> Hypot.hypot(x[0], x[1]), Domain.AWAY_FROM_ZERO, shape, shape));
         }
         // reductions
         cases.add(c("sum all", x -> x[0].sum(), Domain.ANY, s(3, 4)));

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class IdxReaderTest {
+public class IdxReaderTest {
 
     @TempDir
     Path dir;
@@ -169,7 +169,7 @@ class IdxReaderTest {
         assertEquals(1f, max);
     }
 
-    static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+    public static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         assertEquals(expected, assertThrows(InputException.class, call).getMessage());
     }
 }

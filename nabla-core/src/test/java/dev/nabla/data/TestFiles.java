@@ -15,13 +15,13 @@ import java.util.zip.GZIPOutputStream;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Small idx, gzip and tar files made by the tests, and the shared MNIST folder. */
-final class TestFiles {
+public final class TestFiles {
 
     private TestFiles() {
     }
 
     /** An idx image file: magic 0x803, count, rows, cols, then pixel i = (i * 7) mod 256. */
-    static byte[] idxImages(int count, int rows, int cols) {
+    public static byte[] idxImages(int count, int rows, int cols) {
         ByteBuffer b = ByteBuffer.allocate(16 + count * rows * cols);
         b.putInt(0x803).putInt(count).putInt(rows).putInt(cols);
         for (int i = 0; i < count * rows * cols; i++) b.put((byte) (i * 7));
@@ -29,14 +29,14 @@ final class TestFiles {
     }
 
     /** An idx label file holding {@code labels}. */
-    static byte[] idxLabels(int... labels) {
+    public static byte[] idxLabels(int... labels) {
         ByteBuffer b = ByteBuffer.allocate(8 + labels.length);
         b.putInt(0x801).putInt(labels.length);
         for (int l : labels) b.put((byte) l);
         return b.array();
     }
 
-    static byte[] gzip(byte[] data) {
+    public static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);
@@ -46,7 +46,7 @@ final class TestFiles {
         return out.toByteArray();
     }
 
-    static Path write(Path file, byte[] bytes) {
+    public static Path write(Path file, byte[] bytes) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             return Files.write(file, bytes);
@@ -56,7 +56,7 @@ final class TestFiles {
     }
 
     /** A ustar archive of {@code files} (name -> content), written the way tar tools do, with end blocks. */
-    static byte[] tar(Map<String, byte[]> files) {
+    public static byte[] tar(Map<String, byte[]> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             out.writeBytes(tarHeader(e.getKey(), e.getValue().length, (byte) '0'));
@@ -68,7 +68,7 @@ final class TestFiles {
     }
 
     /** One 512-byte ustar header; names longer than 100 bytes go into the prefix field at the last slash. */
-    static byte[] tarHeader(String name, long size, byte type) {
+    public static byte[] tarHeader(String name, long size, byte type) {
         byte[] h = new byte[512];
         String prefix = "";
         String base = name;
@@ -105,7 +105,7 @@ final class TestFiles {
      * The shared MNIST folder ({@code shared/data/mnist} beside the repository, found by walking up from the
      * working folder). Missing: the test fails under CI=true and is skipped otherwise.
      */
-    static Path sharedMnist() {
+    public static Path sharedMnist() {
         Path d = Path.of("").toAbsolutePath();
         for (; d != null; d = d.getParent()) {
             Path m = d.resolve("shared/data/mnist");

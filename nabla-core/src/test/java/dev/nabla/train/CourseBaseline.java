@@ -1,7 +1,7 @@
 package dev.nabla.train;
 
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
@@ -32,7 +32,7 @@ public final class CourseBaseline {
         System.out.println(model.describe(cfg.batchSize(), 784));
         System.out.println(cfg);
         var cpu = java.lang.management.ManagementFactory.getThreadMXBean();
-        TrainResult r = Trainer.fit(model, opt, data, cfg, new TrainListener() {
+        TrainResult r = Trainer.fit(model, opt, Splits.of(data.train(), data.validation(), data.test()), cfg, new TrainListener() {
             long cpuAt = cpu.getCurrentThreadCpuTime();
 
             @Override

@@ -47,7 +47,7 @@ class DataLoaderTest {
             assertEquals(DType.F32, b.x().dtype());
             for (int i = 0; i < b.size(); i++) {
                 seen.add((int) b.x().value().get(i, 0));
-                assertEquals(b.y()[i], (int) b.x().value().get(i, 1));
+                assertEquals(b.labels()[i], (int) b.x().value().get(i, 1));
             }
         }
         assertNotEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), seen, "shuffled");
@@ -82,7 +82,7 @@ class DataLoaderTest {
     void withoutShufflingBatchesAreConsecutiveRows() {
         DataLoader l = new DataLoader(indexed(10), 4, false, 1);
         List<Batch> bs = all(l, 5);
-        assertArrayEquals(new int[] {0, 1, 2, 0}, bs.get(0).y());
+        assertArrayEquals(new int[] {0, 1, 2, 0}, bs.get(0).labels());
         assertEquals(8, (int) bs.get(2).x().value().get(0, 0));
         assertEquals(9, (int) bs.get(2).x().value().get(1, 0));
     }
@@ -95,7 +95,7 @@ class DataLoaderTest {
         int k = 0;
         for (Batch b : l.reusingBatches(2)) {
             Batch f = fresh.get(k++);
-            assertArrayEquals(f.y(), b.y());
+            assertArrayEquals(f.labels(), b.labels());
             assertArrayEquals(f.x().value().toFloatArray(), b.x().value().toFloatArray());
             storages.add(b.x().value().floatStorage());
         }
@@ -118,7 +118,7 @@ class DataLoaderTest {
                 float[] x = b.x().value().toFloatArray();
                 for (int i = 0; i < b.size(); i++) {
                     assertEquals(order[at + i], (int) x[2 * i], "row " + i + " of the batch at " + at);
-                    assertEquals(order[at + i] % 3, b.y()[i]);
+                    assertEquals(order[at + i] % 3, b.labels()[i]);
                 }
                 at += b.size();
             }

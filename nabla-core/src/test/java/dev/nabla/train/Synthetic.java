@@ -1,7 +1,7 @@
 package dev.nabla.train;
 
 import dev.nabla.data.ImageSet;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 
 import java.util.Random;
 
@@ -11,6 +11,11 @@ final class Synthetic {
     static final int CLASSES = 4;
 
     private Synthetic() {}
+
+    static Splits data(long seed) {
+        MnistSplits s = splits(seed);
+        return Splits.of(s.train(), s.validation(), s.test());
+    }
 
     static MnistSplits splits(long seed) {
         Random r = new Random(seed);

@@ -1,7 +1,7 @@
 package dev.nabla.train;
 
-import dev.nabla.data.Mnist;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import org.junit.jupiter.api.Test;
@@ -13,9 +13,10 @@ class TrainerMnistTest {
 
     @Test
     void oneEpochOfTheCourseTwoLayerNetReachesOver70PercentValidationAccuracy() {
-        MnistSplits data = Mnist.load(MnistData.require());
-        assertEquals(48_000, data.train().count());
-        assertEquals(12_000, data.validation().count());
+        MnistSplits sets = Mnist.load(MnistData.require());
+        Splits data = Splits.of(sets.train(), sets.validation(), sets.test());
+        assertEquals(48_000, sets.train().count());
+        assertEquals(12_000, sets.validation().count());
         TrainConfig cfg = TrainConfig.courseDefaults().withEpochs(1);
         Module model = Models.build(cfg.model());
         TrainResult r = Trainer.fit(model, Trainer.optimizer(model, cfg), data, cfg, null, null);

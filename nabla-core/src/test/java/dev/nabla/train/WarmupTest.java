@@ -1,6 +1,6 @@
 package dev.nabla.train;
 
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
@@ -12,7 +12,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 class WarmupTest {
-    private static final MnistSplits DATA = Synthetic.splits(3);
+    private static final Splits DATA = Synthetic.data(3);
 
     private static TrainConfig config() {
         ModelSpec spec = new ModelSpec("twolayer", Synthetic.FEATURES, new int[] {16}, "sigmoid", Synthetic.CLASSES, "xavier", 7);

@@ -1,6 +1,7 @@
 package dev.nabla.cli.config;
 
 import dev.nabla.InputException;
+import dev.nabla.train.TrainSettings;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -133,8 +134,11 @@ public final class ConfigLoader {
                 if (!(e.getValue() instanceof Boolean)) throw RunConfig.bad(origin, e.getValue(), "true or false");
                 continue;
             }
+            if (target.equals("momentum")) { // checked, then ignored, as the course's optimizer ignores it
+                momentum = TrainSettings.MOMENTUM.parse(e.getValue(), origin);
+                continue;
+            }
             rc = rc.withValue(target, e.getValue(), origin);
-            if (target.equals("momentum")) momentum = (Double) rc.get("momentum");
         }
         Map<?, ?> model = section(top, "Model", source);
         for (Map.Entry<?, ?> e : model.entrySet()) {
@@ -147,11 +151,10 @@ public final class ConfigLoader {
                         + String.join(", ", COURSE_MODEL_ORDER) + ")");
             }
         }
-        String note = momentum == 0 ? null
-                : "note: " + source + " is in the course's format, whose optimizer ignores momentum (Train.momentum = "
+        if (momentum == 0) return rc;
+        return rc.withNote("momentum", "note: " + source + " is in the course's format, whose optimizer ignores momentum (Train.momentum = "
                 + RunConfig.number(momentum).replaceAll("\\.0$", "") + "); nabla ignores it too."
-                + " Use nabla's format or --momentum to train with momentum.";
-        return rc.asCourseFormat(note);
+                + " Use nabla's format or --momentum to train with momentum.");
     }
 
     private static Map<?, ?> section(Map<?, ?> top, String name, String source) {

@@ -3,7 +3,7 @@ package dev.nabla.cli.experiment;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.data.ImageSet;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.kernel.Parallel;
@@ -11,6 +11,7 @@ import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.TrainConfig;
+import dev.nabla.train.Splits;
 import dev.nabla.train.TrainListener;
 import dev.nabla.train.TrainResult;
 import dev.nabla.train.TrainState;
@@ -139,7 +140,8 @@ public final class RandomLabels {
                 }
             }
         };
-        TrainResult r = Trainer.fit(model, Trainer.optimizer(model, cfg), splits, cfg, progress, null);
+        TrainResult r = Trainer.fit(model, Trainer.optimizer(model, cfg), Splits.of(splits.train(), splits.validation(), splits.test()),
+                cfg, progress, null);
         List<EpochMetrics> h = r.history();
         double lastLoss = h.isEmpty() ? Double.NaN : h.get(h.size() - 1).trainLoss();
         say(c, String.format(Locale.ROOT, "done: train acc %.4f, test acc %.4f, %.1f s", r.finalTrainAcc(), r.testAcc(), r.seconds()));

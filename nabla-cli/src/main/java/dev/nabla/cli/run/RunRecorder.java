@@ -1,12 +1,13 @@
 package dev.nabla.cli.run;
 
 import dev.nabla.cli.plot.Charts;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.train.EpochMetrics;
+import dev.nabla.train.Splits;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainListener;
 import dev.nabla.train.TrainResult;
@@ -71,7 +72,8 @@ public final class RunRecorder implements TrainListener {
         Optimizer opt = Trainer.optimizer(model, c);
         RunRecorder recorder = new RunRecorder(folder, c, resume == null ? 0 : resume.seconds());
         TrainListener listener = progress == null ? recorder : both(recorder, progress);
-        TrainResult r = Trainer.fit(model, opt, data, c, listener, resume == null ? null : resume.state());
+        TrainResult r = Trainer.fit(model, opt, Splits.of(data.train(), data.validation(), data.test()), c, listener,
+                resume == null ? null : resume.state());
         TrainResult total = new TrainResult(r.config(), r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(),
                 r.testAcc(), recorder.secondsBefore + r.seconds(), r.status(), r.message());
         folder.writeHistory(total.history());

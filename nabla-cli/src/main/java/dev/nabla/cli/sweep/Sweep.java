@@ -5,7 +5,7 @@ import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.run.RunRecorder;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.kernel.Parallel;

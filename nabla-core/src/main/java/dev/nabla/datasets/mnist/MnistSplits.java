@@ -1,4 +1,6 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
+
+import dev.nabla.data.ImageSet;
 
 /**
  * The course's three sets: {@code train} and {@code validation} are the first and last part of the training

@@ -1,4 +1,4 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
 
 import java.nio.file.Path;
 import java.util.List;

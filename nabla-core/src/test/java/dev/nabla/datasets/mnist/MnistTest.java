@@ -1,5 +1,8 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
 
+import dev.nabla.data.TestFiles;
+import dev.nabla.data.IdxReader;
+import dev.nabla.data.ImageSet;
 import dev.nabla.InputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

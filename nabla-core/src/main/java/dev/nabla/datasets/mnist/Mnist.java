@@ -1,5 +1,7 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
 
+import dev.nabla.data.IdxReader;
+import dev.nabla.data.ImageSet;
 import dev.nabla.InputException;
 
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
 
+import dev.nabla.data.Tar;
+import dev.nabla.data.Streams;
 import dev.nabla.io.AtomicFiles;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,7 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
 
+import dev.nabla.data.TestFiles;
+import dev.nabla.data.ImageSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,7 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
 
+import dev.nabla.data.Streams;
+import dev.nabla.data.ImageSet;
 import dev.nabla.InputException;
 
 import java.io.IOException;
@@ -12,7 +14,7 @@ import java.util.zip.ZipException;
 
 /**
  * Reads images in the course's CSV form: one image per line, {@code label,p1,...,pN} with pixel values 0..255
- * (scaled to [0, 1] as value / 255, as {@link IdxReader} does). A header line (one whose first cell is not a
+ * (scaled to [0, 1] as value / 255, as {@link dev.nabla.data.IdxReader} does). A header line (one whose first cell is not a
  * number) is skipped; blank lines are ignored; spaces around values and Windows line ends are tolerated; the
  * file may be gzip-compressed. Errors name the file, the line, the column (1 is the label) and the value.
  */

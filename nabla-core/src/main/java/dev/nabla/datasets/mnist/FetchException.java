@@ -1,4 +1,4 @@
-package dev.nabla.data;
+package dev.nabla.datasets.mnist;
 
 /**
  * Data could not be fetched from any source. The message lists each source tried and why it failed, and what

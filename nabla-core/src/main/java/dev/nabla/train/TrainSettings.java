@@ -1,0 +1,106 @@
+package dev.nabla.train;
+
+import dev.nabla.optim.Schedule;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The settings of a training run, each declared once: {@code nabla train}'s options, the keys of nabla's YAML
+ * format, the echoed {@code config.yaml}, the table in docs/cli-train.md and {@link TrainConfig}'s checks all
+ * come from {@link #ALL}. A new setting is one more declaration here (and its use where the run is built).
+ */
+public final class TrainSettings {
+    private TrainSettings() {}
+
+    public static final List<String> MODELS = List.of("softmax", "twolayer", "mlp");
+    public static final List<String> ACTIVATIONS = List.of("relu", "sigmoid", "tanh");
+    public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
+    public static final List<String> INITS = List.of("numpy", "normal", "xavier", "kaiming");
+
+    public static final Setting<String> MODEL = new Setting<>("model", String.join("|", MODELS),
+            "model", "twolayer", "twolayer", "one of " + String.join(", ", MODELS), Setting.choice(MODELS),
+            c -> c.model().type());
+    public static final Setting<int[]> HIDDEN = new Setting<>("hidden", "N[,N...]",
+            "hidden layer sizes", null, "128; softmax: none", "one or more layer sizes >= 1, e.g. 128 or 256,128",
+            Setting.intList(1, 1 << 20),
+            c -> c.model().type().equals("softmax") ? null : c.model().hidden().clone());
+    public static final Setting<String> ACTIVATION = new Setting<>("activation", String.join("|", ACTIVATIONS),
+            "hidden activation", null, "twolayer: sigmoid, mlp: relu", "one of " + String.join(", ", ACTIVATIONS),
+            Setting.choice(ACTIVATIONS),
+            c -> c.model().type().equals("softmax") ? null : c.model().activation());
+    public static final Setting<Double> LR = new Setting<>("lr", "X",
+            "learning rate (the base rate of a schedule)", 0.1, "0.1", "a number > 0", Setting.real(x -> x > 0),
+            TrainConfig::lr);
+    public static final Setting<Double> REG = new Setting<>("reg", "X",
+            "L2 regularization of the weights", 0.001, "0.001", "a number >= 0", Setting.real(x -> x >= 0),
+            TrainConfig::reg);
+    public static final Setting<Integer> BATCH = new Setting<>("batch", "N",
+            "batch size", 64, "64", "an integer >= 1", Setting.intRange(1, Integer.MAX_VALUE),
+            TrainConfig::batchSize);
+    public static final Setting<Integer> EPOCHS = new Setting<>("epochs", "N",
+            "epochs", 10, "10", "an integer >= 1", Setting.intRange(1, 1_000_000),
+            TrainConfig::epochs);
+    public static final Setting<Double> MOMENTUM = new Setting<>("momentum", "X",
+            "SGD momentum", 0.0, "0", "a number in [0, 1)", Setting.real(x -> x >= 0 && x < 1),
+            TrainConfig::momentum);
+    public static final Setting<Boolean> NESTEROV = new Setting<>("nesterov", "true|false",
+            "Nesterov momentum (SGD, with momentum > 0)", false, "false", "true or false", Setting.bool(),
+            TrainConfig::nesterov);
+    public static final Setting<String> OPTIMIZER = new Setting<>("optimizer", String.join("|", OPTIMIZERS),
+            "optimizer", "sgd", "sgd", "one of " + String.join(", ", OPTIMIZERS), Setting.choice(OPTIMIZERS),
+            TrainConfig::optimizer);
+    public static final Setting<Schedule> SCHEDULE = new Setting<>("schedule", "constant|step:N:G|cosine",
+            "learning rate per epoch: constant, step:N:G (times G every N epochs), cosine[:MIN]",
+            Schedule.constant(), "constant", "constant, step:EVERY:GAMMA (e.g. step:10:0.5) or cosine[:MIN]", schedule(),
+            TrainConfig::schedule);
+    public static final Setting<Long> SEED = new Setting<>("seed", "N",
+            "seed of the initial weights and the shuffling", 1024L, "1024", "an integer",
+            Setting.integer(Long.MIN_VALUE, Long.MAX_VALUE),
+            TrainConfig::seed);
+    public static final Setting<String> INIT = new Setting<>("init", String.join("|", INITS),
+            "weight initialisation", "numpy", "numpy", "one of " + String.join(", ", INITS), Setting.choice(INITS),
+            c -> c.model().init());
+    public static final Setting<Integer> THREADS = new Setting<>("threads", "N",
+            "threads for the kernels; 0: all cores", 0, "0", "an integer >= 1, or 0 for all cores", Setting.intRange(0, 4096),
+            TrainConfig::threads);
+
+    /** Every setting, in the order the options, the YAML and the docs list them. */
+    public static final List<Setting<?>> ALL = List.of(MODEL, HIDDEN, ACTIVATION, LR, REG, BATCH, EPOCHS, MOMENTUM,
+            NESTEROV, OPTIMIZER, SCHEDULE, SEED, INIT, THREADS);
+
+    /** The keys of {@link #ALL}, in order. */
+    public static List<String> keys() {
+        return ALL.stream().map(Setting::key).toList();
+    }
+
+    /** The setting named {@code key}, or null. */
+    public static Setting<?> find(String key) {
+        for (Setting<?> s : ALL) if (s.key().equals(key)) return s;
+        return null;
+    }
+
+    /** {@link #ALL} as a Markdown table (key, option, value, default, meaning): docs/cli-train.md holds it. */
+    public static String markdownTable() {
+        return markdownTable(ALL);
+    }
+
+    /** {@code settings} as a Markdown table, one row each. */
+    public static String markdownTable(List<Setting<?>> settings) {
+        StringBuilder sb = new StringBuilder("| key | option | value | default | meaning |\n| --- | --- | --- | --- | --- |\n");
+        for (Setting<?> s : settings) {
+            sb.append("| `").append(s.key()).append("` | `").append(s.option()).append(' ').append(cell(s.label()))
+                    .append("` | ").append(cell(s.allowed())).append(" | ").append(cell(s.defaultText())).append(" | ")
+                    .append(cell(s.help())).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+
+    private static Function<Object, Schedule> schedule() {
+        return raw -> raw instanceof Schedule s ? s : raw instanceof String t ? Schedule.parse(t) : null;
+    }
+}
