@@ -3,7 +3,7 @@ package dev.nabla.cli.experiment.wann;
 import dev.nabla.InputException;
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.data.ImageSet;
-import dev.nabla.data.MnistSplits;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 
