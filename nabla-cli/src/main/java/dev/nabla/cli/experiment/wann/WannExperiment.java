@@ -65,14 +65,21 @@ public final class WannExperiment {
         Images test = Images.of(Downsample.square(data.test(), SIDE));
         long t0 = System.nanoTime(), cpu0 = cpuNanos();
         try (Search search = new Search(settings, SIDE * SIDE, data.train().classes(), threads)) {
-            Search.State state = resume ? restore(search) : search.start();
+            Map<String, Object> saved = resume ? readCheckpoint() : Map.of();
+            Search.State state = resume ? restore(search, saved) : search.start();
+            // the time of earlier sessions of a resumed run, so the totals describe the whole search
+            double secondsBefore = saved.get("seconds") instanceof Number n ? n.doubleValue() : 0;
+            double cpuBefore = saved.get("cpu_seconds") instanceof Number n ? n.doubleValue() : 0;
             log.printf(Locale.ROOT, "weight agnostic networks: population %d, %d generations, minibatch %d, weights %s, %d thread%s%s%n",
                     settings.population(), settings.generations(), settings.batch(), weightList(settings.weights()),
                     threads, threads == 1 ? "" : "s", resume ? ", resumed after generation " + state.done() : "");
             log.flush();
             while (state.done() < settings.generations()) {
                 state = search.step(state, train);
-                AtomicFiles.writeString(dir.resolve(CHECKPOINT), Json.write(search.checkpoint(state)));
+                Map<String, Object> checkpoint = search.checkpoint(state);
+                checkpoint.put("seconds", secondsBefore + (System.nanoTime() - t0) / 1e9);
+                checkpoint.put("cpu_seconds", cpuBefore + (cpuNanos() - cpu0) / 1e9);
+                AtomicFiles.writeString(dir.resolve(CHECKPOINT), Json.write(checkpoint));
                 Search.Generation g = state.history().get(state.history().size() - 1);
                 if (g.generation() == 1 || g.generation() % 25 == 0 || g.generation() == settings.generations()) {
                     log.printf(Locale.ROOT, "generation %d/%d  best mean acc %.4f (single weight %.4f)  %d connections, %d hidden  %.0f s%n",
@@ -82,7 +89,8 @@ public final class WannExperiment {
                 }
             }
             List<Candidate> front = finalists(search, state.population(), validation, test);
-            double seconds = (System.nanoTime() - t0) / 1e9, cpuSeconds = (cpuNanos() - cpu0) / 1e9;
+            double seconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
+            double cpuSeconds = cpuBefore + (cpuNanos() - cpu0) / 1e9;
             Report report = new Report(settings, threads, state.history(), front, seconds, cpuSeconds,
                     new int[]{data.train().count(), data.validation().count(), data.test().count()});
             write(report);
@@ -101,16 +109,21 @@ public final class WannExperiment {
         return -1;
     }
 
-    private Search.State restore(Search search) {
+    private Map<String, Object> readCheckpoint() {
         Path file = dir.resolve(CHECKPOINT);
         if (!Files.isRegularFile(file)) throw new InputException("--resume: no " + CHECKPOINT + " in " + dir);
         try {
-            Map<String, Object> m = Json.parseObject(Files.readString(file), file.toString());
-            return search.restore(m);
+            return Json.parseObject(Files.readString(file), file.toString());
         } catch (IOException e) {
             throw new InputException("--resume: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private Search.State restore(Search search, Map<String, Object> checkpoint) {
+        try {
+            return search.restore(checkpoint);
         } catch (IllegalArgumentException e) {
-            throw new InputException("--resume: " + file + ": " + e.getMessage());
+            throw new InputException("--resume: " + dir.resolve(CHECKPOINT) + ": " + e.getMessage());
         }
     }
 
