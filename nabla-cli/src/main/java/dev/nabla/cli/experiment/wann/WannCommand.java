@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla experiment wann}: weight agnostic neural networks (Gaier and Ha, 2019) on MNIST 16x16. */
 @Command(name = "wann", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Search network topologies whose weights all share one value (Gaier and Ha, 2019).",
         description = {
                 "Weight agnostic neural networks (Gaier and Ha, 2019): a search over network",
                 "topologies whose links all carry one shared weight. It starts from minimal",
