@@ -34,6 +34,8 @@ public final class SparkCluster implements Cluster {
     static JavaSparkContext context(String master, String appName) {
         SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.enabled", "false");
         if (master != null) conf.setMaster(master);
+        // the flags nabla runs with: the same kernels (SIMD where the driver has them) give the same bits everywhere
+        conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector -Xss8m");
         if (master != null && master.startsWith("spark://")) {
             conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
         }
