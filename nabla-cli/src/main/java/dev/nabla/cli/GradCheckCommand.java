@@ -7,6 +7,8 @@ import dev.nabla.autograd.Tensor;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.data.ImageSet;
 import dev.nabla.io.NamedArray;
+import dev.nabla.nn.CourseNames;
+import dev.nabla.nn.ModelFile;
 import dev.nabla.io.Npy;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
@@ -24,9 +26,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -37,6 +41,7 @@ import java.util.stream.IntStream;
  * both in float64, for the loss of a model on a batch of images.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Check a model's gradients against central differences.",
         description = {
                 "Check a model's gradients: the mean cross-entropy loss on a batch of training",
                 "images, in float64; each parameter's gradient from backpropagation against",
@@ -48,7 +53,8 @@ import java.util.stream.IntStream;
                 ""},
         footer = {"", "Examples:",
                 "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
-                "  nabla gradcheck --model softmax --save-grads grads/",
+                "  nabla gradcheck --model softmax --save-grads runs/grads",
+                "  nabla gradcheck --dtype float64 --inputs X.npy --labels y.npy",
                 "  nabla gradcheck --inputs X.npy --labels y.npy --max-entries 0",
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
 public final class GradCheckCommand implements Callable<Integer> {
@@ -84,7 +90,16 @@ public final class GradCheckCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "y.npy", description = "labels [N] for --inputs")
     Path labels;
 
-    @Option(names = "--save-grads", paramLabel = "DIR", description = "write each analytic gradient as DIR/<parameter>.npy (float32)")
+    @Option(names = "--classes", paramLabel = "N", defaultValue = "10",
+            description = "classes (model outputs) for --inputs; labels lie in [0, N) (default ${DEFAULT-VALUE})")
+    int classes;
+
+    @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
+            description = "precision of the analytic gradients (default float64); the differences are always float64")
+    String dtype;
+
+    @Option(names = "--save-grads", paramLabel = "DIR",
+            description = "write each analytic gradient as DIR/<parameter>.npy in --dtype, in the course's names and layout (W1 [in, out], b1, ...)")
     Path saveGrads;
 
     @Option(names = "--max-entries", paramLabel = "N", defaultValue = "200",
@@ -127,50 +142,49 @@ public final class GradCheckCommand implements Callable<Integer> {
         Batch b = inputs != null ? npyBatch() : mnistBatch(err);
         ModelSpec s = new ModelSpec(base.type(), b.features, base.hidden(), base.activation(), b.classes, base.init(),
                 base.seed());
-        Module m = Models.build(s).to(DType.F64);
+        DType dt = DTypeOption.parse(dtype, DType.F64);
+        Module m = Models.build(s).to(DType.F64); // the model the central differences evaluate
+        Module analytic = dt == DType.F64 ? m : Models.build(s).to(dt);
         NDArray x = NDArray.of(b.x, b.count, b.features).to(DType.F64);
 
-        // analytic gradients, float64
+        // analytic gradients, in --dtype
         double loss;
         try (var on = Grad.enabled()) {
-            m.zeroGrad();
-            Tensor l = Functional.crossEntropy(m.forward(Tensor.of(x)), b.y);
+            analytic.zeroGrad();
+            Tensor l = Functional.crossEntropy(analytic.forward(Tensor.of(x.to(dt))), b.y);
             loss = l.item();
             l.backward();
         }
         out.printf(Locale.ROOT, "gradcheck %s (init %s, seed %d) on %s%n", RunConfig.describeModel(s), s.init(),
                 s.seed(), b.what);
-        out.printf(Locale.ROOT, "loss %.9f (mean cross-entropy, float64)%n", loss);
+        out.printf(Locale.ROOT, "loss %.9f (mean cross-entropy, %s)%n", loss, DTypeOption.name(dt));
         out.printf(Locale.ROOT, "central differences with h = %s; an entry passes when |analytic - numerical| <= %s + %s * |numerical|%n",
                 num(eps), num(atol), num(rtol));
 
         List<ParamReport> reports = new ArrayList<>();
-        List<NDArray> grads = new ArrayList<>();
+        Map<String, NDArray> grads = new LinkedHashMap<>();
         Random rng = new Random(42);
-        for (Parameter p : m.parameters()) {
-            NDArray g = p.grad() == null ? NDArray.zeros(DType.F64, p.shape()) : p.grad().to(DType.F64).copy();
-            grads.add(g);
-            reports.add(check(m, x, b.y, p, g, rng));
-        }
+        Map<String, Parameter> checked = m.namedParameters();
+        analytic.namedParameters().forEach((name, p) -> {
+            NDArray g = p.grad() == null ? NDArray.zeros(dt, p.shape()) : p.grad().copy();
+            grads.put(name, g);
+            reports.add(check(m, x, b.y, name, checked.get(name), g.to(DType.F64), rng));
+        });
 
-        if (saveGrads != null) {
-            for (int i = 0; i < reports.size(); i++) {
-                NDArray g = grads.get(i);
-                Npy.write(saveGrads.resolve(reports.get(i).name() + ".npy"), new NamedArray(g.shape(), g.toFloatArray()));
-            }
-        }
+        Map<String, NDArray> saved = CourseNames.toCourse(analytic, grads);
+        if (saveGrads != null) saved.forEach((name, g) -> Npy.write(saveGrads.resolve(name + ".npy"), ModelFile.toStored(g)));
 
         printTable(out, reports);
         boolean passed = reports.stream().allMatch(ParamReport::passed);
-        if (saveGrads != null) out.println("gradients written to " + saveGrads + " (" + String.join(", ",
-                reports.stream().map(r -> r.name() + ".npy").toList()) + ")");
+        if (saveGrads != null) out.println("gradients written to " + saveGrads + " (" + DTypeOption.name(dt) + ": "
+                + String.join(", ", saved.keySet().stream().map(n -> n + ".npy").toList()) + ")");
         out.println(passed ? "gradcheck passed" : "gradcheck FAILED");
         out.flush();
         return passed ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 
     @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
-    private ParamReport check(Module m, NDArray x, int[] y, Parameter p, NDArray g, Random rng) {
+    private ParamReport check(Module m, NDArray x, int[] y, String name, Parameter p, NDArray g, Random rng) {
         NDArray w = p.value();
         int n = w.numel();
         int[] entries = entries(g, n, rng);
@@ -202,7 +216,7 @@ public final class GradCheckCommand implements Callable<Integer> {
                 }
             }
         }
-        return new ParamReport(p.name(), p.shape(), entries.length, maxAbs, maxRel, worst, aW, nW, ok);
+        return new ParamReport(name, p.shape(), entries.length, maxAbs, maxRel, worst, aW, nW, ok);
     }
 
     private static String num(double v) {
@@ -258,7 +272,7 @@ public final class GradCheckCommand implements Callable<Integer> {
     }
 
     private Batch npyBatch() {
-        NamedArray xa = Npy.readFloats(inputs);
+        NamedArray xa = Npy.readFiniteFloats(inputs);
         int[] ys = Npy.readInts(labels).data();
         int[] shape = xa.shape();
         if (shape.length < 2) {
@@ -271,10 +285,12 @@ public final class GradCheckCommand implements Callable<Integer> {
             throw new InputException("--labels " + labels + " has " + ys.length + " labels, --inputs " + inputs + " has "
                     + count + " rows");
         }
-        int classes = 10;
-        for (int v : ys) {
-            if (v < 0) throw new InputException("--labels " + labels + ": label " + v + " is negative");
-            classes = Math.max(classes, v + 1);
+        if (classes < 2) throw new InputException("--classes " + classes + " is not allowed: expected 2 or more");
+        for (int i = 0; i < ys.length; i++) {
+            if (ys[i] < 0 || ys[i] >= classes) {
+                throw new InputException("--labels " + labels + ": label " + ys[i] + " at index " + i + " is outside 0.."
+                        + (classes - 1) + " (--classes " + classes + ")");
+            }
         }
         int[] r = parseRange(range == null ? "0:" + count : range, count);
         float[] x = Arrays.copyOfRange(xa.data(), r[0] * features, r[1] * features);

@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
+import dev.nabla.cli.config.RunConfig;
 import dev.nabla.kernel.KernelProvider;
 import dev.nabla.kernel.Parallel;
 import picocli.CommandLine.Option;
@@ -21,7 +22,9 @@ public final class KernelOptions {
     /** Applies the options to the process-wide kernel settings. */
     public void apply() {
         if (threads != null) {
-            if (threads < 1) throw new InputException("--threads must be >= 1, got " + threads);
+            if (threads < 1 || threads > RunConfig.maxThreads()) {
+                throw new InputException("--threads " + threads + " is not allowed: expected " + RunConfig.threadsAllowed());
+            }
             Parallel.setThreads(threads);
         }
         if (noSimd) KernelProvider.useSimd(false);

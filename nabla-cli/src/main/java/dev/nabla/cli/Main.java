@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
+import dev.nabla.cli.experiment.RandomLabelsCommand;
 import dev.nabla.datasets.mnist.FetchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,6 +58,8 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        RandomLabelsCommand.describeOwnDefaults(
+                cl.getSubcommands().get("experiment").getSubcommands().get("random-labels").getCommandSpec());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             String where = cmd.getCommandSpec().qualifiedName();

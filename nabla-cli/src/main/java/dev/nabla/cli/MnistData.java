@@ -30,6 +30,11 @@ public final class MnistData {
         return Mnist.load(folder(dir, err));
     }
 
+    /** As {@link #load(Path, PrintWriter)}, with the last {@code validationFraction} of the training file validating. */
+    public static MnistSplits load(Path dir, double validationFraction, PrintWriter err) {
+        return Mnist.loadFraction(folder(dir, err), validationFraction);
+    }
+
     /** {@code dir} itself (which must exist), or the cache folder with the four files fetched into it. */
     public static Path folder(Path dir, PrintWriter err) {
         if (dir != null) {
@@ -49,9 +54,19 @@ public final class MnistData {
         private final boolean terminal = Progress.onTerminal();
         private String current;
         private long lastDraw;
+        private final java.util.Set<String> failed = new java.util.HashSet<>();
 
         FetchProgress(PrintWriter err) {
             this.err = err;
+        }
+
+        @Override
+        public void failed(String source, String file, String reason) {
+            if (!failed.add(source)) return; // later files fail for the same reason
+            if (terminal) err.println();
+            err.println("fetching MNIST: " + source + ": " + reason + "; trying the next source"
+                    + (source.startsWith("http") ? " (the last is npm, which needs npm)" : ""));
+            err.flush();
         }
 
         @Override

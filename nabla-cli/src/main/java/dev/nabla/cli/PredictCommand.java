@@ -4,7 +4,7 @@ import dev.nabla.InputException;
 import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
-import dev.nabla.cli.run.ModelFile;
+import dev.nabla.nn.ModelFile;
 import dev.nabla.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla predict}: the class a saved model gives each image, and the probabilities of all classes. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Classify images with a saved model.",
         description = {
                 "Classify images with a saved model. Each image is converted to grayscale,",
                 "inverted if it is mostly light (MNIST digits are white on black), padded to a",
@@ -48,9 +49,9 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ModelFile.Loaded m = ModelFile.load(modelFile);
-        int side = (int) Math.round(Math.sqrt(m.spec().inputSize()));
-        if (side * side != m.spec().inputSize()) {
-            throw new InputException(modelFile + " takes " + m.spec().inputSize()
+        int side = (int) Math.round(Math.sqrt(m.inputSize()));
+        if (side * side != m.inputSize()) {
+            throw new InputException(modelFile + " takes " + m.inputSize()
                     + " inputs, which is not a square image: predict works on square-image models");
         }
         // read every image first, so that a bad one stops the command before any output

@@ -2,6 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.config.RunConfig;
+import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.sweep.ParamSpec;
 import dev.nabla.cli.sweep.Sweep;
 import dev.nabla.cli.sweep.SweepPlan;
@@ -27,22 +28,26 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla sweep}: a grid or random search over any options of {@code train}, with a results table. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Train one model per combination of settings (a grid or a random search).",
         description = {
-                "Train one model per combination of --param values (a grid), or per random draw",
-                "(--random N), on top of the train options given; trials run side by side when",
-                "there are cores to spare. Writes a folder with sweep.json, one run folder per trial",
-                "(as train writes them), results.md/.csv/.json (the best trial by validation",
-                "accuracy marked) and overlay plots val_accuracy/val_loss (.png/.svg).",
+                "Train one model per combination of --param values (a grid), or per random",
+                "draw (--random N), on top of the train options given; trials run side by side",
+                "when there are cores to spare. Writes a folder with sweep.json, one run folder",
+                "per trial (as train writes them), results.md/.csv/.json (the best trial by",
+                "validation accuracy marked) and overlay plots val_accuracy/val_loss",
+                "(.png/.svg). A sweep locks its folder, and each trial's (run.lock).",
                 "",
-                "--param NAME=VALUES, NAME one of: model, hidden, activation, lr, reg, batch, epochs,",
-                "momentum, nesterov, optimizer, schedule, seed, init. VALUES: a list (lr=1,0.1,0.01; several",
-                "hidden layers as 256/128), or for --random a range: log:1e-3..1, uniform:0..0.9,",
-                "int:64..512.",
+                "--param NAME=VALUES, NAME one of: model, hidden, activation, lr, reg, batch,",
+                "epochs, momentum, nesterov, optimizer, schedule, seed, init. VALUES: a list",
+                "(lr=1,0.1,0.01; several hidden layers as 256/128), or for --random a range:",
+                "log:1e-3..1, uniform:0..0.9, int:64..512.",
                 ""},
         footer = {"", "Examples:",
                 "  nabla sweep --param lr=1,0.1,0.01,0.05",
-                "  nabla sweep --config examples/course-twolayer.yaml --param reg=0.1,0.01,0.001,0.0001,1",
-                "  nabla sweep --random 12 --param lr=log:0.01..1 --param batch=32,64,128 --epochs 30",
+                "  nabla sweep --config examples/course-twolayer.yaml \\",
+                "      --param reg=0.1,0.01,0.001,0.0001,1",
+                "  nabla sweep --random 12 --param lr=log:0.01..1 --param batch=32,64,128 \\",
+                "      --epochs 30",
                 "  nabla sweep --resume runs/sweep-20261123-101500",
                 "Exit codes: 0 done (diverged trials are recorded, not errors), 2 bad input."})
 public final class SweepCommand implements Callable<Integer> {
@@ -98,9 +103,11 @@ public final class SweepCommand implements Callable<Integer> {
         Sweep.Plan plan;
         RunConfig base;
         if (resume != null) {
-            if (!params.isEmpty() || random != null || !options.given().isEmpty() || options.config != null) {
+            if (!params.isEmpty() || random != null || !options.given().isEmpty() || options.config != null
+                    || options.valFraction() != null) {
                 throw new InputException("--resume " + resume + " finishes the sweep as it was planned in " + Sweep.PLAN
-                        + "; leave out --param, --random, --config and the train options (--data may be given)");
+                        + "; leave out --param, --random, --config, --val-fraction and the train options (--data may"
+                        + " be given)");
             }
             dir = resume;
             plan = readPlan(resume);
@@ -114,14 +121,27 @@ public final class SweepCommand implements Callable<Integer> {
             String threadsOption = options.given().get("threads"); // checked by runConfig() above
             int threads = threadsOption != null ? Integer.parseInt(threadsOption) : Math.max(1, cores / Math.min(p, trials.size()));
             Path dataDir = MnistData.folder(options.data, err).toAbsolutePath().normalize();
-            plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString());
+            plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString(),
+                    options.valFractionOrDefault());
             dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            if (Files.exists(dir.resolve(Sweep.PLAN))) {
-                throw new InputException("--out " + dir + " already holds a sweep; finish it with --resume " + dir + " or choose another folder");
-            }
         }
         Sweep sweep = new Sweep(dir, plan, base, err);
         sweep.configs(); // every trial's settings are checked before anything runs
+        sweep.checkTrialFolders();
+        try (RunLock lock = RunLock.acquire(dir, "nabla sweep")) {
+            if (lock.takenOverFrom() != null) {
+                err.println("note: taking over " + dir + " from " + lock.takenOverFrom() + ", which has ended");
+            }
+            if (resume == null && Files.exists(dir.resolve(Sweep.PLAN))) {
+                throw new InputException("--out " + dir + " already holds a sweep; finish it with --resume " + dir
+                        + " or choose another folder");
+            }
+            return sweep(sweep, dir, plan, base, stdout, err, cores);
+        }
+    }
+
+    private int sweep(Sweep sweep, Path dir, Sweep.Plan plan, RunConfig base, PrintWriter stdout, PrintWriter err,
+                      int cores) {
         for (String note : base.notes()) err.println(note);
         if (spark != null) {
             err.printf("sweep of %d trial%s into %s on Spark (%s), one task per trial%n", plan.trials().size(),
@@ -136,7 +156,7 @@ public final class SweepCommand implements Callable<Integer> {
 
         options.applyKernelChoice();
         Path dataDir = options.data != null ? options.data : plan.data() != null ? Path.of(plan.data()) : null;
-        MnistSplits data = MnistData.load(dataDir, err);
+        MnistSplits data = MnistData.load(dataDir, plan.validationFraction(), err);
         return finish(sweep, sweep.run(data, p), dir, stdout);
     }
 

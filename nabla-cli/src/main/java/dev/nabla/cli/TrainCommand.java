@@ -5,8 +5,11 @@ import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.Progress;
 import dev.nabla.cli.run.RunFolder;
+import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
+import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
+import dev.nabla.tensor.DType;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
 import dev.nabla.train.Warmup;
@@ -30,11 +33,13 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla train}: trains one model on MNIST and writes a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Train a model on MNIST and write its run folder.",
         description = {
                 "Train a model on MNIST (48,000 training, 12,000 validation and 10,000 test",
                 "images) and write a run folder: config.yaml, history.csv, results.json,",
                 "loss.png/.svg, accuracy.png/.svg, model.safetensors (the best epoch) and",
-                "checkpoint.safetensors + checkpoint.json, each rewritten whole after every epoch.",
+                "checkpoint.safetensors + checkpoint.json, each rewritten whole after every",
+                "epoch. A run locks its folder (run.lock names the process).",
                 "",
                 "With no options: the course's two-layer net (hidden 128, sigmoid), batch 64,",
                 "lr 0.1, reg 0.001, 10 epochs, seed 1024, numpy init. Options override the",
@@ -60,6 +65,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its last checkpoint (--epochs may raise the total)")
     Path resume;
 
+    @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
+            description = "precision of the weights and the computation (default float32; a resumed run keeps its own)")
+    String dtype;
+
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
 
@@ -69,49 +78,65 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter lines = json ? err : stdout;
 
-        RunConfig rc;
-        RunFolder.Checkpoint checkpoint = null;
-        Path dir;
-        if (resume != null) {
-            rc = resumeConfig();
-            dir = resume;
-        } else {
-            rc = options.runConfig();
-            dir = null;
-        }
+        options.valFraction(); // checked before anything runs
+        RunConfig rc = resume != null ? resumeConfig() : options.runConfig();
         TrainConfig cfg = rc.resolve();
-        if (resume != null) {
-            checkpoint = new RunFolder(resume).readCheckpoint();
+        if (options.data != null) MnistData.folder(options.data, err); // a missing --data folder, before the lock
+        Path dir = resume != null ? resume
+                : out != null ? out : RunFolder.defaultDir(Path.of("runs"), cfg.model().type(), LocalDateTime.now());
+        try (RunLock lock = RunLock.acquire(dir, "nabla train")) {
+            if (lock.takenOverFrom() != null) {
+                err.println("note: taking over " + dir + " from " + lock.takenOverFrom() + ", which has ended");
+            }
+            return train(rc, cfg, dir, stdout, err, lines);
+        }
+    }
+
+    private int train(RunConfig rc, TrainConfig cfg, Path dir, PrintWriter stdout, PrintWriter err, PrintWriter lines) {
+        RunFolder folder = new RunFolder(dir);
+        RunFolder.Checkpoint checkpoint = null;
+        if (resume != null && Files.isRegularFile(folder.file(RunFolder.CHECKPOINT))) {
+            checkpoint = folder.readCheckpoint();
             int done = checkpoint.state().epochsDone();
             if (done > cfg.epochs()) {
                 throw new InputException("--epochs " + cfg.epochs() + " is fewer than the " + done + " epochs " + resume
                         + " has done already; give --epochs " + done + " or more");
             }
-        } else {
-            dir = out != null ? out : RunFolder.defaultDir(Path.of("runs"), cfg.model().type(), LocalDateTime.now());
-            if (new RunFolder(dir).holdsRun()) {
-                throw new InputException("--out " + dir + " already holds a run (" + RunFolder.RESULTS
-                        + "); continue it with --resume " + dir + " or choose another folder");
-            }
+            folder.checkConfigMatches(checkpoint, cfg);
+        } else if (resume == null && folder.holdsRun()) {
+            throw new InputException("--out " + dir + " already holds a run (" + RunFolder.RESULTS
+                    + "); continue it with --resume " + dir + " or choose another folder");
         }
         for (String note : rc.notes()) err.println(note);
         err.flush();
 
         Charts.warmUp(); // while the data loads
         options.applyKernelChoice();
-        // a resumed run trains on the files it started with, unless --data says otherwise
-        Path dataArg = options.data != null || resume == null ? options.data : new RunFolder(resume).readDataSource();
+        // a resumed run trains on the files it started with, unless --data says otherwise, split as it was
+        RunFolder.DataSource recorded = resume != null ? folder.readDataSource() : null;
+        Path dataArg = options.data != null || recorded == null ? options.data : recorded.dir();
+        double fraction = options.valFractionOrDefault();
+        if (recorded != null && options.valFraction() != null && options.valFraction() != recorded.validationFraction()) {
+            throw new InputException("--val-fraction " + options.valFraction() + " cannot be changed when resuming " + dir
+                    + ", which validates on the last " + recorded.validationFraction() + " of its training file");
+        }
+        if (recorded != null) fraction = recorded.validationFraction();
         MnistSplits splits;
         Path dataDir;
         try (Warmup warm = Warmup.start(cfg)) { // the JIT compiles the training step while the data loads
             dataDir = MnistData.folder(dataArg, err);
-            splits = MnistData.load(dataDir, err);
+            splits = Mnist.loadFraction(dataDir, fraction);
         }
-        new RunFolder(dir).writeDataSource(dataDir);
+        folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction));
         if (checkpoint != null) {
             lines.println("resuming " + dir + " after epoch " + checkpoint.state().epochsDone() + " of " + cfg.epochs());
+        } else if (resume != null) {
+            lines.println("resuming " + dir + " from the start: no epoch had finished");
         }
-        TrainResult r = RunRecorder.runTraining(cfg, splits, dir, checkpoint, new Progress(err, lines, Progress.onTerminal()));
+        DType precision = DTypeOption.parse(dtype, checkpoint == null || checkpoint.state().weights().isEmpty() ? DType.F32
+                : checkpoint.state().weights().values().iterator().next().dtype());
+        TrainResult r = RunRecorder.runTraining(cfg, precision, splits, dir, checkpoint,
+                new Progress(err, lines, Progress.onTerminal()));
 
         if (json) {
             stdout.print(read(dir.resolve(RunFolder.RESULTS)));

@@ -1,7 +1,9 @@
 package dev.nabla.cli;
 
+import dev.nabla.InputException;
 import dev.nabla.cli.config.ConfigLoader;
 import dev.nabla.cli.config.RunConfig;
+import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.kernel.KernelProvider;
 import dev.nabla.train.Setting;
 import dev.nabla.train.TrainSettings;
@@ -38,9 +40,33 @@ public final class TrainOptions {
     @Option(names = "--data", paramLabel = "DIR", description = "folder with the MNIST files (default: the cache, fetched on first use)")
     Path data;
 
+    @Option(names = "--val-fraction", paramLabel = "F", description = "the last F of the training file validates, as in the course (default 0.2: 12,000 of MNIST's 60,000)")
+    String valFraction;
+
     /** The --data folder, or null for the cache. */
     public Path data() {
         return data;
+    }
+
+    /** The --val-fraction given (checked), or null when none was. */
+    public Double valFraction() {
+        if (valFraction == null) return null;
+        double f;
+        try {
+            f = Double.parseDouble(valFraction.strip());
+        } catch (NumberFormatException e) {
+            f = Double.NaN;
+        }
+        if (!(f >= 0 && f < 1)) {
+            throw new InputException("--val-fraction " + valFraction + " is not allowed: expected a number in [0, 1)");
+        }
+        return f;
+    }
+
+    /** The --val-fraction given, else the course's 0.2. */
+    public double valFractionOrDefault() {
+        Double f = valFraction();
+        return f != null ? f : Mnist.DEFAULT_VALIDATION_FRACTION;
     }
 
     /** The settings given on the command line, by config key (not --config/--data/--out/...). */

@@ -55,6 +55,20 @@ class AutodiffDemoCommandTest {
         assertTrue(text.startsWith("digraph") && text.contains("cluster_f1") && text.contains("cluster_f2") && text.contains("->"), text);
     }
 
+    @Test
+    void pointsOutsideTheDomainOfLnAreRefusedWithOneLine() {
+        TestData.Run r = TestData.nabla("autodiff-demo", "--w1", "-3", "--w2", "1");
+        assertEquals(2, r.exit());
+        assertEquals("nabla autodiff-demo: --w1 -3 --w2 1: f2 takes ln(w1 + w2), which is defined only for w1 + w2 > 0"
+                + " (here w1 + w2 = -2); choose w1 and w2 with a larger sum\n", r.err());
+        TestData.Run zero = TestData.nabla("autodiff-demo", "--w1", "0.5", "--w2", "-0.5");
+        assertEquals(2, zero.exit());
+        assertTrue(zero.err().contains("(here w1 + w2 = 0)"), zero.err());
+        TestData.Run step = TestData.nabla("autodiff-demo", "--step", "0");
+        assertEquals(2, step.exit());
+        assertEquals("nabla autodiff-demo: --step 0 is not allowed: expected a finite number > 0\n", step.err());
+    }
+
     private static String run(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -1,26 +1,23 @@
 package dev.nabla.cli;
 
 import dev.nabla.io.Json;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@code nabla bench train} and {@code nabla bench data} on the shared MNIST files. */
+/** {@code nabla bench train} and {@code nabla bench data} on the real MNIST files. */
 class BenchTrainAndDataTest {
 
     @Test
     void jsonGivesOneSamplePerTimedEpochAfterTheWarmUpOnesAndTheirMedian() {
         Map<String, Object> r = json(0, "bench", "train", "--model", "softmax", "--warmup", "2", "--epochs", "2", "--threads", "1",
-                "--data", mnist().toString(), "--json");
+                "--data", TestData.realMnist().toString(), "--json");
         assertEquals("nabla", r.get("impl"));
         assertEquals("softmax", r.get("model"));
         assertEquals(1.0, r.get("threads"));
@@ -36,7 +33,7 @@ class BenchTrainAndDataTest {
 
     @Test
     void trainsTheCourseModelAboveChanceAccuracy() {
-        Map<String, Object> r = json(0, "bench", "train", "--epochs", "1", "--data", mnist().toString(), "--json");
+        Map<String, Object> r = json(0, "bench", "train", "--epochs", "1", "--data", TestData.realMnist().toString(), "--json");
         assertEquals("twolayer", r.get("model"));
         // two epochs of the course's two-layer network: about 0.85 training accuracy; chance is 0.1
         assertTrue((Double) r.get("train_acc") > 0.5, r.toString());
@@ -45,7 +42,7 @@ class BenchTrainAndDataTest {
 
     @Test
     void dataReadsTheCourseSplitAndTimesEveryRead() {
-        Map<String, Object> r = json(0, "bench", "data", "--repeat", "1", "--data", mnist().toString(), "--json");
+        Map<String, Object> r = json(0, "bench", "data", "--repeat", "1", "--data", TestData.realMnist().toString(), "--json");
         assertEquals(48_000.0, r.get("train"));
         assertEquals(12_000.0, r.get("validation"));
         assertEquals(10_000.0, r.get("test"));
@@ -77,18 +74,6 @@ class BenchTrainAndDataTest {
     void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertEquals(2.5, BenchData.median(new double[] {4, 1, 3, 2}));
         assertEquals(3, BenchData.median(new double[] {5, 3, 1}));
-    }
-
-    /** The shared MNIST folder above the working directory: a test fails without it under CI=true, else skips. */
-    static Path mnist() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path d = p.resolve("shared").resolve("data").resolve("mnist");
-            if (Files.isDirectory(d)) return d;
-        }
-        String why = "MNIST not found: no shared/data/mnist in " + Path.of("").toAbsolutePath() + " or above it";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError(why + " (CI=true: it is required)");
-        Assumptions.abort(why);
-        return null;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.nabla.datasets.mnist.MnistFetcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -9,10 +9,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 class DataCommandTest {
 
@@ -32,19 +32,9 @@ class DataCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static Path sharedMnist() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path m = d.resolve("shared/data/mnist");
-            if (Files.isRegularFile(m.resolve("train-images-idx3-ubyte.gz"))) return m;
-        }
-        if ("true".equals(System.getenv("CI"))) fail("no shared/data/mnist folder (CI=true: it must be there)");
-        Assumptions.abort("no shared/data/mnist folder");
-        return null;
-    }
-
     @Test
     void fetchFromAFolderThenInfoDescribesTheData() {
-        Path mnist = sharedMnist();
+        Path mnist = TestData.realMnist();
         Path data = tmp.resolve("mnist");
         Run fetch = run("data", "fetch", "--data", data.toString(), "--from", mnist.toString());
         assertEquals(0, fetch.code(), fetch.err());
@@ -73,5 +63,32 @@ class DataCommandTest {
         Run info = run("data", "info", "--data", empty.toString());
         assertEquals(Main.EXIT_USAGE, info.code());
         assertTrue(info.err().contains(empty + ": no MNIST files found"), info.err());
+    }
+
+    @Test
+    void infoTakesTheFolderAsItsArgument() {
+        Path dir = TestData.synthetic();
+        Run info = run("data", "info", dir.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().startsWith("data in " + dir + " (idx files)"), info.out());
+        Run both = run("data", "info", dir.toString(), "--data", tmp.toString());
+        assertEquals(Main.EXIT_USAGE, both.code());
+        assertEquals("nabla data info: give the folder once: " + dir + " or --data " + tmp + "\n", both.err());
+    }
+
+    @Test
+    void aFetchNamesTheSourceThatFailedAndTheOneUsedInstead() {
+        Path mnist = TestData.realMnist();
+        StringWriter log = new StringWriter();
+        DataCommand.ProgressLine progress = new DataCommand.ProgressLine(new PrintWriter(log, true), false);
+        String closed = "http://127.0.0.1:9/mnist/"; // the discard port: nothing listens there
+        new MnistFetcher(tmp.resolve("d"), List.of(MnistFetcher.Source.mirror(closed), MnistFetcher.Source.folder(mnist)),
+                progress).ensure();
+        progress.finish();
+        List<String> lines = log.toString().lines().toList();
+        assertTrue(lines.get(0).startsWith("  " + closed + ": cannot connect ("), log.toString());
+        assertEquals("  " + closed + " could not be reached; using " + mnist + " instead", lines.get(1));
+        assertEquals(1, lines.stream().filter(l -> l.contains(closed + ":")).count(), "one line per failed source: " + log);
+        assertEquals("4 files from " + mnist, progress.summary());
     }
 }

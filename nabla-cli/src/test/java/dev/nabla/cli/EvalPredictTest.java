@@ -38,11 +38,32 @@ class EvalPredictTest {
     }
 
     @Test
+    void aFloat64RunSavesAFloat64ModelThatEvaluatesInEitherPrecision() {
+        Path run64 = tmp.resolve("run64");
+        TestData.Run r = nabla("train", "--data", TestData.synthetic().toString(), "--out", run64.toString(),
+                "--epochs", "1", "--hidden", "8", "--dtype", "float64");
+        assertEquals(0, r.exit(), r.err());
+        Path m64 = run64.resolve("model.safetensors");
+        for (dev.nabla.io.StoredArray a : dev.nabla.io.SafeTensors.readExact(m64).tensors().values()) {
+            assertEquals("F64", a.dtype());
+        }
+        TestData.Run e64 = nabla("eval", m64.toString(), "--data", TestData.synthetic().toString());
+        assertEquals(0, e64.exit(), e64.err());
+        assertTrue(e64.out().lines().findFirst().orElseThrow().endsWith("sigmoid, float64)"), e64.out());
+        TestData.Run e32 = nabla("eval", m64.toString(), "--data", TestData.synthetic().toString(), "--dtype", "float32");
+        assertEquals(0, e32.exit(), e32.err());
+        assertTrue(e32.out().lines().findFirst().orElseThrow().endsWith("sigmoid, float32)"), e32.out());
+        TestData.Run bad = nabla("eval", m64.toString(), "--data", TestData.synthetic().toString(), "--dtype", "float16");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--dtype float16 is not allowed: expected float32 or float64"), bad.err());
+    }
+
+    @Test
     void evalPrintsAccuracyLossPerClassAccuracyAndTheConfusionMatrix() {
         TestData.Run r = nabla("eval", model.toString(), "--data", TestData.synthetic().toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertEquals("model: " + model + " (twolayer 784-32-10 relu)", lines.get(0));
+        assertEquals("model: " + model + " (twolayer 784-32-10 relu, float32)", lines.get(0));
         assertEquals("test set: 500 images", lines.get(1));
         assertTrue(lines.get(2).matches("accuracy \\d\\.\\d{4}  loss \\d+\\.\\d{4}"), lines.get(2));
         int table = lines.indexOf("class  accuracy  images");

@@ -150,6 +150,22 @@ class SweepCommandTest {
         }).toList();
     }
 
+    @Test
+    void aSymlinkedTrialFolderIsRefused(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("sweep"), elsewhere = tmp.resolve("elsewhere");
+        Files.createDirectories(out);
+        Files.createDirectories(elsewhere);
+        Files.createSymbolicLink(out.resolve("trial-02"), elsewhere);
+        TestData.Run r = TestData.nabla("sweep", "--data", TestData.synthetic().toString(), "--out", out.toString(),
+                "--model", "softmax", "--epochs", "1", "--param", "lr=0.1,0.2");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("nabla sweep: " + out.resolve("trial-02") + " is a symbolic link (to " + elsewhere + "); a trial's"
+                + " files must stay inside the sweep folder: remove the link\n", r.err());
+        try (var files = Files.list(elsewhere)) {
+            assertEquals(0, files.count(), "a trial was written through the link");
+        }
+    }
+
     private static void deleteTree(Path p) throws Exception {
         if (!Files.exists(p)) return;
         try (var s = Files.walk(p)) {

@@ -83,6 +83,39 @@ class TrainInputErrorsTest {
     }
 
     @Test
+    void threadCountsAboveEightPerCoreAreRefusedInOptionsFilesAndSweeps() throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String allowed = "expected an integer from 1 to 8 per core, or 0 for all cores";
+        assertRejected(train("--threads", "100000"), "--threads 100000 is not allowed: " + allowed);
+        assertRejected(train("--threads", Integer.toString(8 * cores + 1)),
+                "--threads " + (8 * cores + 1) + " is not allowed: " + allowed);
+        Path f = config("lr: 0.1\nthreads: 100000\n");
+        assertRejected(train("--config", f.toString()), f + ": threads = 100000 is not allowed: " + allowed);
+
+        TestData.Run sweep = nabla("sweep", "--config", f.toString(), "--param", "lr=0.1,0.2", "--out",
+                dir.resolve("sweep").toString(), "--data", dir.toString());
+        assertEquals(2, sweep.exit(), sweep.err());
+        assertEquals("nabla sweep: " + f + ": threads = 100000 is not allowed: " + allowed + "\n", sweep.err());
+
+        // a sweep's plan file, edited, is checked when the sweep resumes
+        Path plan = dir.resolve("planned").resolve("sweep.json");
+        Files.createDirectories(plan.getParent());
+        Files.writeString(plan, "{\"command\": \"nabla sweep\", \"base\": {}, \"trials\": [{\"lr\": \"0.1\"}],"
+                + " \"threads_per_trial\": 100000, \"data\": null}");
+        TestData.Run resumed = nabla("sweep", "--resume", plan.getParent().toString());
+        assertEquals(2, resumed.exit(), resumed.err());
+        assertEquals("nabla sweep: " + plan + ": threads_per_trial = 100000 is not allowed: expected an integer"
+                + " from 1 to " + 8 * cores + " (8 per core, " + cores + " core" + (cores == 1 ? "" : "s") + ")\n",
+                resumed.err());
+    }
+
+    @Test
+    void aMissingDataFolderIsRefusedBeforeTheRunFolderIsMade() {
+        assertRejected(train("--epochs", "1"), "--data " + dir.resolve("no-data-needed")
+                + ": no such folder (expected the MNIST idx or CSV files)");
+    }
+
+    @Test
     void unknownKeysAreNamedWithTheAllowedOnes() throws IOException {
         Path f = config("Train:\n  learnig_rate: 0.1\n");
         assertRejected(train("--config", f.toString()), f + ": unknown key 'Train.learnig_rate' (allowed:"

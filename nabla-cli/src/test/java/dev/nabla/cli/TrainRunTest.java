@@ -1,7 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.cli.config.ConfigLoader;
-import dev.nabla.cli.run.ModelFile;
+import dev.nabla.nn.ModelFile;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.io.Json;
 import dev.nabla.io.SafeTensors;
@@ -106,7 +106,7 @@ class TrainRunTest {
         ModelFile.Loaded m = ModelFile.load(out.resolve("model.safetensors"));
         assertEquals("twolayer", m.spec().type());
         assertArrayEquals(new int[]{16}, m.spec().hidden());
-        assertEquals(List.of("W1", "b1", "W2", "b2"), m.model().parameters().stream().map(p -> p.name()).toList());
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(m.model().namedParameters().keySet()));
 
         RunFolder.Checkpoint ck = new RunFolder(out).readCheckpoint();
         assertEquals(2, ck.state().epochsDone());
@@ -179,12 +179,38 @@ class TrainRunTest {
     }
 
     @Test
+    void theValidationFractionSplitsTheTrainingFileAndStaysWithTheRun() throws IOException {
+        // 800 synthetic training images: by default 640 train (10 batches of 64), with 0.5 400 (7 batches)
+        TestData.Run course = train(tmp.resolve("course"), "--epochs", "1", "--model", "softmax");
+        assertEquals(0, course.exit(), course.err());
+        assertTrue(course.out().contains(": 1 epoch of 10 batches"), course.out());
+        Path out = tmp.resolve("half");
+        TestData.Run half = train(out, "--epochs", "1", "--model", "softmax", "--val-fraction", "0.5");
+        assertEquals(0, half.exit(), half.err());
+        assertTrue(half.out().contains(" of 7 batches"), half.out());
+        assertEquals(List.of(TestData.synthetic().toAbsolutePath().normalize().toString(), "validation fraction: 0.5"),
+                Files.readAllLines(out.resolve(RunFolder.DATA_SOURCE)));
+
+        TestData.Run resumed = nabla("train", "--resume", out.toString(), "--epochs", "2");
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.out().contains(" of 7 batches"), "a resumed run keeps its split: " + resumed.out());
+        TestData.Run changed = nabla("train", "--resume", out.toString(), "--epochs", "3", "--val-fraction", "0.2");
+        assertEquals(2, changed.exit(), changed.err());
+        assertEquals("nabla train: --val-fraction 0.2 cannot be changed when resuming " + out
+                + ", which validates on the last 0.5 of its training file\n", changed.err());
+        TestData.Run bad = train(tmp.resolve("bad"), "--val-fraction", "1");
+        assertEquals(2, bad.exit());
+        assertEquals("nabla train: --val-fraction 1 is not allowed: expected a number in [0, 1)\n", bad.err());
+        assertFalse(Files.exists(tmp.resolve("bad")), "nothing is written before the input is checked");
+    }
+
+    @Test
     void aDivergedRunExitsOneAndKeepsItsFiles() throws IOException {
         Path out = tmp.resolve("run");
         TestData.Run r = train(out, "--epochs", "3", "--lr", "1e30", "--hidden", "8");
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("diverged"), r.err());
-        assertTrue(r.err().contains("smaller learning rate"), r.err());
+        assertTrue(r.err().contains("(learning rate 1e+30); try a smaller learning rate, e.g. 1e+29"), r.err());
         Map<String, Object> res = json(out.resolve("results.json"));
         assertEquals("diverged", res.get("status"));
         assertTrue(Files.isRegularFile(out.resolve("config.yaml")));

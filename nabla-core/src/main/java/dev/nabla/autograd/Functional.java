@@ -38,22 +38,25 @@ public final class Functional {
         return logSoftmax(logits, 1).gather(1, labels, labels.length, 1).mean().neg();
     }
 
-    /** x W + b: x [N, in], W [in, out], b [out] (or null) -> [N, out]; one fused op. */
+    /**
+     * x W^T + b, PyTorch's {@code F.linear}: x [N, in], W [out, in], b [out] (or null) -> [N, out]; one fused op
+     * that reads W transposed without copying it.
+     */
     public static Tensor linear(Tensor x, Tensor w, Tensor b) {
-        if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(0)) {
+        if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1)) {
             throw new IllegalArgumentException("linear: input " + Shape.str(x.shape()) + " does not match weight "
-                    + Shape.str(w.shape()) + " (expected input [N, " + (w.rank() == 2 ? w.dim(0) : "?") + "])");
+                    + Shape.str(w.shape()) + " [out, in] (expected input [N, " + (w.rank() == 2 ? w.dim(1) : "?") + "])");
         }
-        if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(1))) {
+        if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(0))) {
             throw new IllegalArgumentException("linear: bias " + Shape.str(b.shape()) + " does not match weight "
-                    + Shape.str(w.shape()) + " (expected [" + w.dim(1) + "])");
+                    + Shape.str(w.shape()) + " [out, in] (expected [" + w.dim(0) + "])");
         }
         return b == null ? Tensor.apply(new Primitives.Linear(), x, w) : Tensor.apply(new Primitives.Linear(), x, w, b);
     }
 
-    /** The same as {@link #linear}, composed from matmul and a broadcasting add: the fused op's reference. */
+    /** The same as {@link #linear}, composed from matmul, transpose and a broadcasting add: the fused op's reference. */
     public static Tensor linearComposed(Tensor x, Tensor w, Tensor b) {
-        Tensor y = x.matmul(w);
+        Tensor y = x.matmul(w.transpose(0, 1));
         return b == null ? y : y.add(b);
     }
 }

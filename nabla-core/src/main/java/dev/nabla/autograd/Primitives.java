@@ -459,9 +459,10 @@ final class Primitives {
     // ---------------------------------------------------------------- fused
 
     /**
-     * x W + b in one op: x [N, in], W [in, out], b [out] (optional) -> [N, out]. Fused because the bias add and its
-     * backward (column sums of the upstream gradient) then cost one pass each instead of a broadcasting op and a
-     * reduction; tested against the composed {@code x.matmul(W).add(b)}.
+     * x W^T + b in one op, in PyTorch's layout: x [N, in], W [out, in], b [out] (optional) -> [N, out]. The
+     * products read W through a transposed view, so the kernel takes it without a copy. Fused because the bias add
+     * and its backward (column sums of the upstream gradient) then cost one pass each instead of a broadcasting op
+     * and a reduction; tested against the composed {@code x.matmul(W.t()).add(b)}.
      */
     static final class Linear extends Function {
         private NDArray x, w;
@@ -473,7 +474,7 @@ final class Primitives {
             x = in[0];
             w = in[1];
             hasBias = in.length > 2;
-            NDArray y = x.matmul(w);
+            NDArray y = x.matmul(w.t());
             if (hasBias) y.addRowInPlace(in[2]);
             return y;
         }
@@ -485,16 +486,16 @@ final class Primitives {
         @Override
         protected NDArray[] backward(NDArray g, boolean[] need, NDArray[] into) {
             NDArray[] out = new NDArray[hasBias ? 3 : 2];
-            if (need[0]) out[0] = g.matmul(w.t(), into[0]);
-            if (need[1]) out[1] = x.t().matmul(g, into[1]);
+            if (need[0]) out[0] = g.matmul(w, into[0]);          // gx = g W: [N, out] x [out, in]
+            if (need[1]) out[1] = g.t().matmul(x, into[1]);      // gW = g^T x: [out, N] x [N, in]
             if (hasBias && need[2]) out[2] = g.sum(false, 0);
             return out;
         }
 
         protected NDArray jvp(NDArray[] t) {
-            NDArray r = NDArray.zeros(DType.promote(x.dtype(), w.dtype()), x.dim(0), w.dim(1));
-            if (t[0] != null) r = r.add(t[0].matmul(w));
-            if (t[1] != null) r = r.add(x.matmul(t[1]));
+            NDArray r = NDArray.zeros(DType.promote(x.dtype(), w.dtype()), x.dim(0), w.dim(0));
+            if (t[0] != null) r = r.add(t[0].matmul(w.t()));
+            if (t[1] != null) r = r.add(x.matmul(t[1].t()));
             if (hasBias && t[2] != null) r.addRowInPlace(t[2]);
             return r;
         }

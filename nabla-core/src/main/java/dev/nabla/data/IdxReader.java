@@ -1,6 +1,7 @@
 package dev.nabla.data;
 
 import dev.nabla.InputException;
+import dev.nabla.io.MemoryBudget;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -113,6 +114,11 @@ public final class IdxReader {
                     throw new InputException(file + ": invalid image dimensions " + Integer.toUnsignedString(count)
                             + " x " + Integer.toUnsignedString(rows) + " x " + Integer.toUnsignedString(cols));
                 }
+                // the header's sizes against the file and the heap, before the pixels' array exists
+                long pixels = (long) count * rows * cols;
+                Streams.checkHolds(file, 16 + pixels, IdxReader.what(count, rows, cols));
+                MemoryBudget.require(file + ": the header declares " + count + " images of " + rows + "x" + cols,
+                        4 * pixels);
                 return new ImageFile(file, in, count, rows, cols);
             } catch (ZipException e) {
                 closeQuietly(in);
@@ -161,13 +167,17 @@ public final class IdxReader {
         }
 
         private String what() {
-            return "16 header bytes and " + count + " images of " + rows + "x" + cols;
+            return IdxReader.what(count, rows, cols);
         }
 
         @Override
         public void close() {
             closeQuietly(in);
         }
+    }
+
+    private static String what(int count, int rows, int cols) {
+        return "16 header bytes and " + count + " images of " + rows + "x" + cols;
     }
 
     private static void closeQuietly(InputStream in) {
@@ -296,6 +306,9 @@ public final class IdxReader {
             if (count < 0) {
                 throw new InputException(file + ": invalid label count " + Integer.toUnsignedString(count));
             }
+            Streams.checkHolds(file, 8L + count, "8 header bytes and " + count + " labels");
+            // the bytes read, then one int each
+            MemoryBudget.require(file + ": the header declares " + count + " labels", 5L * count);
             byte[] raw;
             try {
                 raw = in.readNBytes(count);

@@ -7,6 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -48,6 +51,54 @@ public final class Streams {
             throw new InputException(file + ": no such file");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deflate compresses at most about 1032:1, so a gzip file of n bytes holds at most this many times n. */
+    static final long MAX_DEFLATE_RATIO = 1032;
+
+    /**
+     * Checks, before a reader allocates for them, that {@code file} can hold the {@code declared} bytes of content
+     * its header announces ({@code what} says what they are): a raw file must have that many; a gzip file's
+     * trailer records its content's length (mod 2^32, for a file compressed as one gzip member, as gzip writes
+     * it), and no gzip file holds more than {@link #MAX_DEFLATE_RATIO} times its length. A file longer than
+     * declared passes here: readers report the trailing data once they have read what was declared.
+     *
+     * @throws InputException naming the file, the declared length and what the file can hold
+     */
+    static void checkHolds(Path file, long declared, String what) {
+        long size;
+        boolean gzip;
+        long trailer = -1;
+        try (FileChannel ch = FileChannel.open(file)) {
+            size = ch.size();
+            ByteBuffer head = ByteBuffer.allocate(2);
+            ch.read(head, 0);
+            gzip = isGzip(head.array());
+            if (gzip && size >= 18) {
+                ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                while (tail.hasRemaining() && ch.read(tail, size - 4 + tail.position()) > 0) {
+                    // read the 4 bytes of ISIZE
+                }
+                trailer = tail.getInt(0) & 0xffffffffL;
+            }
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String expected = file + ": expected " + declared + " bytes (" + what + ")";
+        if (!gzip) {
+            if (size < declared) throw new InputException(expected + ", found " + size + ": the file is truncated");
+            return;
+        }
+        if (declared / MAX_DEFLATE_RATIO > size) {
+            throw new InputException(expected + ", but a gzip file of " + size + " bytes holds at most "
+                    + size * MAX_DEFLATE_RATIO + ": the file is truncated or its header is wrong");
+        }
+        if (trailer >= 0 && declared < (1L << 32) && trailer < declared) {
+            throw new InputException(expected + ", but its gzip trailer records " + trailer
+                    + ": the file is truncated");
         }
     }
 

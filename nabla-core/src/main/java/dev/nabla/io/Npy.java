@@ -7,17 +7,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * numpy's {@code .npy} format: writes float32 arrays (version 1.0, {@code '<f4'}, C order) and reads arrays of
- * dtype {@code f4}, {@code f8}, {@code u1}, {@code i4} and {@code i8} (either byte order) as floats or ints.
+ * numpy's {@code .npy} format: writes float32 and float64 arrays (version 1.0, {@code '<f4'} or {@code '<f8'},
+ * C order) and reads arrays of dtype {@code f4}, {@code f8}, {@code u1}, {@code i4} and {@code i8} (either byte
+ * order) as floats, doubles or ints.
  * Fortran-order arrays are read and returned in C order.
  *
  * <p>Layout: {@code \x93NUMPY}, major and minor version bytes, a little-endian header length (2 bytes in version
@@ -57,27 +59,24 @@ public final class Npy {
         write(file, new NamedArray(shape, data));
     }
 
-    /** Writes {@code array} as a C-order {@code <f4} array, atomically. */
-    public static void write(Path file, NamedArray array) {
-        byte[] header = header(array.shape());
+    /** Writes {@code array} as a C-order array, atomically: {@code <f4} for float32, {@code <f8} for float64. */
+    public static void write(Path file, StoredArray array) {
+        byte[] header = header(array.shape(), array instanceof Float64Array ? "<f8" : "<f4");
         AtomicFiles.write(file, out -> {
             DataOutputStream d = new DataOutputStream(out);
             d.write(header);
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            float[] a = array.data();
-            for (int i = 0; i < a.length; ) {
-                int n = Math.min(buf.capacity() / 4, a.length - i);
-                buf.clear();
-                buf.asFloatBuffer().put(a, i, n);
-                d.write(buf.array(), 0, n * 4);
-                i += n;
-            }
+            SafeTensors.writeData(d, ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN), array);
             d.flush();
         });
     }
 
-    /** Magic, version 1.0, length and the dict, padded so that the data starts at a multiple of 64 as numpy does. */
+    /** The header of a float32 array; see {@link #header(int[], String)}. */
     static byte[] header(int[] shape) {
+        return header(shape, "<f4");
+    }
+
+    /** Magic, version 1.0, length and the dict, padded so that the data starts at a multiple of 64 as numpy does. */
+    static byte[] header(int[] shape, String descr) {
         StringBuilder s = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) {
             if (i > 0) s.append(", ");
@@ -85,7 +84,7 @@ public final class Npy {
         }
         if (shape.length == 1) s.append(',');
         s.append(')');
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + s + ", }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + s + ", }";
         int total = MAGIC.length + 2 + 2 + dict.length() + 1;
         int padded = (total + 63) / 64 * 64;
         StringBuilder h = new StringBuilder(dict);
@@ -131,6 +130,31 @@ public final class Npy {
     }
 
     /**
+     * Reads a {@code .npy} array of floats ({@code f4} or {@code f8}) as float64, exactly.
+     *
+     * @throws InputException for integer dtypes, and as {@link #readFloats}
+     */
+    public static Float64Array readDoubles(Path file) {
+        Raw r = readRaw(file);
+        double[] out = new double[r.count];
+        switch (r.kind) {
+            case "f8" -> r.data.asDoubleBuffer().get(out);
+            case "f4" -> {
+                var d = r.data.asFloatBuffer();
+                for (int i = 0; i < out.length; i++) out[i] = d.get(i);
+            }
+            default -> throw new InputException(file + ": dtype " + r.descr + " holds integers; expected floats (<f4 or <f8)");
+        }
+        if (r.fortran) {
+            double[] c = new double[out.length];
+            int[] map = fortranIndexOfC(r.shape, out.length);
+            for (int i = 0; i < c.length; i++) c[i] = out[map[i]];
+            out = c;
+        }
+        return new Float64Array(r.shape, out);
+    }
+
+    /**
      * Reads a {@code .npy} array of integers ({@code u1}, {@code i4}, or {@code i8} whose values fit an int),
      * e.g. labels.
      *
@@ -163,40 +187,65 @@ public final class Npy {
         return new IntArray(r.shape, r.fortran ? toCOrder(out, r.shape) : out);
     }
 
+    /**
+     * Reads a {@code .npy} array as {@link #readFloats} does and refuses NaN and infinities, for inputs a model
+     * computes with.
+     *
+     * @throws InputException naming the file and the index of the first value that is not finite
+     */
+    public static NamedArray readFiniteFloats(Path file) {
+        NamedArray a = readFloats(file);
+        int bad = NamedArray.firstNonFinite(a.data());
+        if (bad >= 0) {
+            throw new InputException(file + ": value " + a.data()[bad] + " at index " + NamedArray.index(a.shape(), bad)
+                    + " (flat index " + bad + ") is not finite; inputs must be finite numbers");
+        }
+        return a;
+    }
+
     private record Raw(String descr, String kind, boolean fortran, int[] shape, int count, ByteBuffer data) {
     }
 
+    /** Reads the header first and checks the shape against the file's length and the heap, then the data. */
     private static Raw readRaw(Path file) {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readRaw(file, ch);
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": no such file");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        if (all.length < 10 || !Arrays.equals(all, 0, 6, MAGIC, 0, 6)) {
+    }
+
+    private static Raw readRaw(Path file, FileChannel ch) throws IOException {
+        long fileSize = ch.size();
+        byte[] lead = read(ch, 0, (int) Math.min(12, fileSize));
+        if (lead.length < 10 || !Arrays.equals(lead, 0, 6, MAGIC, 0, 6)) {
             throw new InputException(file + ": not a .npy file (it does not start with \\x93NUMPY)");
         }
-        ByteBuffer bb = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-        int major = all[6];
+        ByteBuffer bb = ByteBuffer.wrap(lead).order(ByteOrder.LITTLE_ENDIAN);
+        int major = lead[6];
         int start;
         long headerLen;
         if (major == 1) {
             headerLen = bb.getShort(8) & 0xffff;
             start = 10;
         } else if (major == 2 || major == 3) {
-            if (all.length < 12) throw new InputException(file + ": the .npy header is truncated");
+            if (lead.length < 12) throw new InputException(file + ": the .npy header is truncated");
             headerLen = bb.getInt(8) & 0xffffffffL;
             start = 12;
         } else {
-            throw new InputException(file + ": .npy format version " + major + "." + all[7]
+            throw new InputException(file + ": .npy format version " + major + "." + lead[7]
                     + " is not supported (expected 1.0, 2.0 or 3.0)");
         }
-        if (start + headerLen > all.length) {
+        if (start + headerLen > fileSize) {
             throw new InputException(file + ": the .npy header (" + headerLen + " bytes) is truncated");
         }
-        String header = new String(all, start, (int) headerLen,
+        if (headerLen > MAX_HEADER) {
+            throw new InputException(file + ": the .npy header declares " + headerLen + " bytes; a header of a"
+                    + " few hundred bytes is expected (at most " + MAX_HEADER + ")");
+        }
+        String header = new String(read(ch, start, (int) headerLen),
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
 
         Matcher m = DESCR.matcher(header);
@@ -246,7 +295,7 @@ public final class Npy {
 
         long dataStart = start + headerLen;
         long need = count * size;
-        long have = all.length - dataStart;
+        long have = fileSize - dataStart;
         if (have < need) {
             throw new InputException(file + ": shape " + Arrays.toString(shape) + " of " + descr + " needs " + need
                     + " bytes of data, found " + have + ": the file is truncated");
@@ -255,8 +304,25 @@ public final class Npy {
             throw new InputException(file + ": shape " + Arrays.toString(shape) + " of " + descr + " needs " + need
                     + " bytes of data, found " + have + " (trailing bytes)");
         }
-        ByteBuffer data = ByteBuffer.wrap(all, (int) dataStart, (int) need).slice().order(order);
+        // the raw bytes and the array they become (a copy more when reordering Fortran order)
+        MemoryBudget.require(file + ": the header declares shape " + Arrays.toString(shape) + " of " + descr,
+                MemoryBudget.sum(file + ": shape " + Arrays.toString(shape), need, (fortran ? 12 : 4) * count));
+        ByteBuffer data = ByteBuffer.wrap(read(ch, dataStart, (int) need)).order(order);
         return new Raw(descr, kind, fortran, shape, (int) count, data);
+    }
+
+    /** Headers hold a short dict; numpy itself refuses longer ones by default. */
+    private static final int MAX_HEADER = 1 << 16;
+
+    private static byte[] read(FileChannel ch, long position, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        long p = position;
+        while (b.hasRemaining()) {
+            int r = ch.read(b, p);
+            if (r < 0) throw new IOException("unexpected end of file at byte " + p);
+            p += r;
+        }
+        return b.array();
     }
 
     private static InputException unsupported(Path file, String descr) {

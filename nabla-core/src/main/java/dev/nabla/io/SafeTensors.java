@@ -27,8 +27,9 @@ import java.util.Map;
  * tensor name to {@code {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}} (offsets relative to the
  * start of the data) and may hold {@code "__metadata__"}, a map of strings to strings.
  *
- * <p>nabla writes F32 only; it reads F32, F64, F16 and BF16 (converted to float). Tensors keep their order: the
- * order of the map when writing, the order of the header when reading.
+ * <p>nabla writes F32 ({@link NamedArray}) and F64 ({@link Float64Array}); {@link #read} gives every tensor as
+ * float (F32, F64, F16, BF16), {@link #readExact} keeps F64 as F64. Tensors keep their order: the order of the map
+ * when writing, the order of the header when reading.
  */
 public final class SafeTensors {
 
@@ -40,54 +41,76 @@ public final class SafeTensors {
     public record Contents(LinkedHashMap<String, NamedArray> tensors, Map<String, String> metadata) {
     }
 
+    /** What {@link #readExact} gives: F64 tensors as {@link Float64Array}, the others as {@link NamedArray}. */
+    public record ExactContents(LinkedHashMap<String, StoredArray> tensors, Map<String, String> metadata) {
+    }
+
     private SafeTensors() {
     }
 
     /** Writes {@code tensors} (F32) with no metadata; see {@link #write(Path, Map, Map)}. */
-    public static void write(Path file, Map<String, NamedArray> tensors) {
+    public static void write(Path file, Map<String, ? extends StoredArray> tensors) {
         write(file, tensors, Map.of());
     }
 
     /**
-     * Writes {@code tensors} as F32 in map order, with {@code metadata} in the header, atomically (a temporary
-     * file renamed over {@code file}).
+     * Writes {@code tensors} (each F32 or F64, as its type says) in map order, with {@code metadata} in the header,
+     * atomically (a temporary file renamed over {@code file}).
      *
      * @throws IllegalArgumentException for an empty name or the reserved name {@value #METADATA_KEY}
      */
-    public static void write(Path file, Map<String, NamedArray> tensors, Map<String, String> metadata) {
+    public static void write(Path file, Map<String, ? extends StoredArray> tensors, Map<String, String> metadata) {
         byte[] header = header(tensors, metadata);
         AtomicFiles.write(file, out -> {
             DataOutputStream dout = new DataOutputStream(out);
             dout.writeLong(Long.reverseBytes(header.length));
             dout.write(header);
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (NamedArray a : tensors.values()) {
-                float[] d = a.data();
-                for (int i = 0; i < d.length; ) {
-                    int n = Math.min(buf.capacity() / 4, d.length - i);
-                    buf.clear();
-                    buf.asFloatBuffer().put(d, i, n);
-                    dout.write(buf.array(), 0, n * 4);
-                    i += n;
-                }
-            }
+            for (StoredArray a : tensors.values()) writeData(dout, buf, a);
             dout.flush();
         });
     }
 
+    /** The raw little-endian values of {@code a}, through {@code buf}. */
+    static void writeData(DataOutputStream out, ByteBuffer buf, StoredArray a) throws IOException {
+        switch (a) {
+            case NamedArray f -> {
+                float[] d = f.data();
+                for (int i = 0; i < d.length; ) {
+                    int n = Math.min(buf.capacity() / 4, d.length - i);
+                    buf.clear();
+                    buf.asFloatBuffer().put(d, i, n);
+                    out.write(buf.array(), 0, n * 4);
+                    i += n;
+                }
+            }
+            case Float64Array f -> {
+                double[] d = f.data();
+                for (int i = 0; i < d.length; ) {
+                    int n = Math.min(buf.capacity() / 8, d.length - i);
+                    buf.clear();
+                    buf.asDoubleBuffer().put(d, i, n);
+                    out.write(buf.array(), 0, n * 8);
+                    i += n;
+                }
+            }
+        }
+    }
+
     /** The padded header bytes for {@code tensors} laid out one after another in map order. */
-    static byte[] header(Map<String, NamedArray> tensors, Map<String, String> metadata) {
+    static byte[] header(Map<String, ? extends StoredArray> tensors, Map<String, String> metadata) {
         Map<String, Object> h = new LinkedHashMap<>();
         if (!metadata.isEmpty()) h.put(METADATA_KEY, new LinkedHashMap<>(metadata));
         long offset = 0;
-        for (Map.Entry<String, NamedArray> e : tensors.entrySet()) {
+        for (Map.Entry<String, ? extends StoredArray> e : tensors.entrySet()) {
             String name = e.getKey();
             if (name.isEmpty() || name.equals(METADATA_KEY)) {
                 throw new IllegalArgumentException("invalid tensor name \"" + name + "\"");
             }
-            long bytes = 4L * e.getValue().data().length;
+            StoredArray a = e.getValue();
+            long bytes = a instanceof Float64Array d ? 8L * d.data().length : 4L * ((NamedArray) a).data().length;
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("dtype", "F32");
+            t.put("dtype", a.dtype());
             t.put("shape", e.getValue().shape());
             t.put("data_offsets", new long[] {offset, offset + bytes});
             h.put(name, t);
@@ -112,6 +135,25 @@ public final class SafeTensors {
      * @throws InputException naming the file (and tensor) for a missing, truncated or malformed file
      */
     public static Contents read(Path file) {
+        ExactContents c = readExact(file);
+        LinkedHashMap<String, NamedArray> tensors = new LinkedHashMap<>();
+        c.tensors().forEach((k, a) -> tensors.put(k, a instanceof Float64Array d ? toFloat(d) : (NamedArray) a));
+        return new Contents(tensors, c.metadata());
+    }
+
+    private static NamedArray toFloat(Float64Array d) {
+        float[] f = new float[d.data().length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) d.data()[i];
+        return new NamedArray(d.shape(), f);
+    }
+
+    /**
+     * Reads a safetensors file as {@link #read} does, but keeps F64 tensors in float64 ({@link Float64Array});
+     * F16 and BF16 are widened to float32.
+     *
+     * @throws InputException as {@link #read}
+     */
+    public static ExactContents readExact(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -141,15 +183,31 @@ public final class SafeTensors {
                 }
             }
             checkCoverage(file, entries, dataLen);
+            // the tensors lie within the file; the floats they become, and the bytes of the largest one while it
+            // is decoded, must fit the heap too
+            long floats = 0;
+            long largest = 0;
+            for (Entry en : entries) {
+                floats += en.count;
+                largest = Math.max(largest, en.end - en.begin);
+            }
+            MemoryBudget.require(file + ": the header declares " + entries.size() + " tensors of " + floats
+                    + " values in all", 4 * floats + largest);
 
-            LinkedHashMap<String, NamedArray> tensors = new LinkedHashMap<>();
+            LinkedHashMap<String, StoredArray> tensors = new LinkedHashMap<>();
             for (Entry en : entries) {
                 ByteBuffer b = ByteBuffer.allocate((int) (en.end - en.begin)).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, b, dataStart + en.begin);
                 b.flip();
-                tensors.put(en.name, new NamedArray(en.shape, decode(b, en.dtype, (int) en.count)));
+                if (en.dtype.equals("F64")) {
+                    double[] d = new double[(int) en.count];
+                    b.asDoubleBuffer().get(d);
+                    tensors.put(en.name, new Float64Array(en.shape, d));
+                } else {
+                    tensors.put(en.name, new NamedArray(en.shape, decode(b, en.dtype, (int) en.count)));
+                }
             }
-            return new Contents(tensors, metadata);
+            return new ExactContents(tensors, metadata);
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": no such file");
         } catch (IOException e) {
@@ -193,7 +251,10 @@ public final class SafeTensors {
             if (d < 0 || d > Integer.MAX_VALUE) throw bad(file, where + ": invalid dimension " + d + " in shape");
             shape[i] = (int) d;
             count *= d;
-            if (count > Integer.MAX_VALUE) throw bad(file, where + ": shape " + shapeList + " is too large for a Java array");
+            if (count > Integer.MAX_VALUE) {
+                throw bad(file, where + ": shape " + shapeList.stream().map(x -> integer(file, where, x)).toList()
+                        + " is too large for a Java array");
+            }
         }
         if (!(m.get("data_offsets") instanceof List<?> off) || off.size() != 2) {
             throw bad(file, where + ": \"data_offsets\" must be [begin, end]");
@@ -244,10 +305,6 @@ public final class SafeTensors {
         float[] out = new float[count];
         switch (dtype) {
             case "F32" -> b.asFloatBuffer().get(out);
-            case "F64" -> {
-                var d = b.asDoubleBuffer();
-                for (int i = 0; i < count; i++) out[i] = (float) d.get(i);
-            }
             case "F16" -> {
                 var s = b.asShortBuffer();
                 for (int i = 0; i < count; i++) out[i] = Float.float16ToFloat(s.get(i));

@@ -9,7 +9,8 @@ import java.util.Random;
 
 /**
  * How weight matrices are drawn; biases always start at 0. One {@code Init} serves a whole model: each
- * {@link #weight} call draws the next matrix, [in, out] in row-major order.
+ * {@link #weight} call draws the next matrix, [in, out] in row-major order, as the course's numpy code draws it
+ * ({@link Linear} stores its transpose, [out, in]).
  * <ul>
  *   <li>{@code numpy}: {@code 0.001 * NumpyRandom(seed).randn(in, out)}, re-seeded before each matrix, exactly
  *       as the course's starter code does

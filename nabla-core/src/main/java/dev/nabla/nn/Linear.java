@@ -7,21 +7,28 @@ import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.tensor.Shape;
 
-import java.util.List;
-
 /**
- * A fully connected layer, in the course's layout: {@code y = x W + b}.
+ * A fully connected layer in PyTorch's layout: {@code y = x W^T + b}.
  * <ul>
  *   <li>x: [N, in] -> y: [N, out]</li>
- *   <li>W: [in, out], drawn by an {@link Init} (default: the course's 0.001 x N(0, 1)); decays under L2</li>
- *   <li>b: [out], zeros; never decays (absent when {@code bias} is false)</li>
+ *   <li>{@code weight} W: [out, in], drawn by an {@link Init} (default: the course's 0.001 x N(0, 1)). An
+ *       {@code Init} draws the course's [in, out] matrix and the layer stores its transpose, so every initial
+ *       value sits where the course's numpy code puts it.</li>
+ *   <li>{@code bias} b: [out], zeros (absent when {@code bias} is false)</li>
  * </ul>
+ * The product reads W through a transposed view ({@link Functional#linear}), so neither the forward nor the
+ * backward pass copies it; the results are the bits the [in, out] layout gave.
  */
 public final class Linear extends Module {
     private final int in;
     private final int out;
     private final Parameter weight;
     private final Parameter bias;
+
+    /** A layer with a bias whose weights are drawn by {@code Init.normal(0)} (0.001 x N(0, 1)). */
+    public Linear(int in, int out) {
+        this(in, out, true);
+    }
 
     /** A layer whose weights are drawn by {@code Init.normal(0)} (0.001 x N(0, 1)). */
     public Linear(int in, int out, boolean bias) {
@@ -35,8 +42,13 @@ public final class Linear extends Module {
         }
         this.in = in;
         this.out = out;
-        this.weight = new Parameter("W", init.weight(in, out), true);
-        this.bias = bias ? new Parameter("b", NDArray.zeros(DType.F32, out), false) : null;
+        this.weight = registerParameter("weight", new Parameter(drawn(init, in, out)));
+        this.bias = bias ? registerParameter("bias", new Parameter(NDArray.zeros(DType.F32, out))) : null;
+    }
+
+    /** The next [in, out] matrix of {@code init}, transposed into a contiguous [out, in] one. */
+    private static NDArray drawn(Init init, int in, int out) {
+        return init.weight(in, out).t().contiguous();
     }
 
     public int in() {
@@ -47,7 +59,7 @@ public final class Linear extends Module {
         return out;
     }
 
-    /** W: [in, out]. */
+    /** W: [out, in]. */
     public Parameter weight() {
         return weight;
     }
@@ -59,11 +71,11 @@ public final class Linear extends Module {
 
     /** Draws new weights with {@code init} and zeroes the bias. */
     public void resetParameters(Init init) {
-        weight.value().assign(init.weight(in, out));
+        weight.value().assign(drawn(init, in, out));
         if (bias != null) bias.value().fill(0);
     }
 
-    /** x: [N, in] -> x W + b: [N, out]. */
+    /** x: [N, in] -> x W^T + b: [N, out]. */
     @Override
     public Tensor forward(Tensor x) {
         if (x.rank() != 2 || x.dim(1) != in) {
@@ -83,11 +95,6 @@ public final class Linear extends Module {
 
     private String mismatch(int[] shape) {
         return "input " + Shape.str(shape) + " does not match in=" + in;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 
     @Override

@@ -54,6 +54,15 @@ public record ModelSpec(String type, int inputSize, int[] hidden, String activat
         return new ModelSpec(type, inputSize, hidden, activation, classes, i, s);
     }
 
+    /** A short description: {@code twolayer 784-128-10 sigmoid}. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder(type).append(' ').append(inputSize);
+        for (int h : hidden) sb.append('-').append(h);
+        sb.append('-').append(classes);
+        if (!"softmax".equals(type) && activation != null) sb.append(' ').append(activation);
+        return sb.toString();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelSpec m && Objects.equals(type, m.type) && inputSize == m.inputSize

@@ -18,7 +18,8 @@ public final class Models {
 
     /**
      * The model {@code spec} describes, weights drawn by {@code Init.of(spec.init(), spec.seed())} in layer
-     * order, parameters named W1, b1, W2, b2, ... Its output is the logits that
+     * order, parameters named {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, ... ({@link CourseNames} maps
+     * them to the course's W1, b1, W2, ...). Its output is the logits that
      * {@code Functional.crossEntropy} turns into the loss.
      * <ul>
      *   <li>{@code softmax}: Linear(in -> classes, no bias) -> ReLU (the course's softmax regression feeds the
@@ -38,6 +39,7 @@ public final class Models {
         for (int h : hidden) {
             if (h <= 0) throw new InputException("model: hidden sizes must be positive, got " + Arrays.toString(hidden));
         }
+        ModelSize.requireMemory(spec);
         Init init = Init.of(spec.init(), spec.seed());
         List<Module> layers = new ArrayList<>();
         switch (type) {

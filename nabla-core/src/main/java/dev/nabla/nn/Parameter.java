@@ -7,34 +7,17 @@ import dev.nabla.tensor.Shape;
 import java.util.Arrays;
 
 /**
- * A trainable array owned by a module: a leaf {@link Tensor} that requires a gradient, with a name and whether
- * L2 regularisation (weight decay) applies to it.
- *
- * <p>Names follow the course: a model numbers the layers that own parameters, so the first {@link Linear}
- * holds {@code W1} and {@code b1}, the second {@code W2} and {@code b2} (see {@link Sequential}). Only weight
- * matrices decay; biases never do.
+ * A trainable array owned by a module: a leaf {@link Tensor} that requires a gradient. Its name is where the
+ * owning module registers it ({@link Module#registerParameter}); the full dotted name ({@code fc1.weight}) comes
+ * from {@link Module#namedParameters()}. Whether weight decay applies is a property of the optimizer's parameter
+ * group, not of the parameter.
  */
 public final class Parameter {
-    private final String baseName;
-    private String name;
-    private final boolean decays;
     private Tensor tensor;
 
-    /**
-     * @param name   the name before a model numbers it, e.g. {@code "W"} or {@code "b"}
-     * @param value  the initial value (the parameter keeps this array and updates it in place)
-     * @param decays whether L2 regularisation applies (weight matrices: yes; biases: no)
-     */
-    public Parameter(String name, NDArray value, boolean decays) {
-        this.baseName = name;
-        this.name = name;
-        this.decays = decays;
-        this.tensor = Tensor.variable(value).named(name);
-    }
-
-    /** The name, e.g. {@code W1}; unique within a model built by {@link Models} or {@link Sequential}. */
-    public String name() {
-        return name;
+    /** @param value the initial value (the parameter keeps this array and updates it in place) */
+    public Parameter(NDArray value) {
+        this.tensor = Tensor.variable(value);
     }
 
     /** The leaf tensor the module computes with; its {@link Tensor#grad()} holds the gradient after backward. */
@@ -52,11 +35,6 @@ public final class Parameter {
         return tensor.grad();
     }
 
-    /** Whether L2 regularisation applies: true for weight matrices, false for biases. */
-    public boolean decays() {
-        return decays;
-    }
-
     public int[] shape() {
         return tensor.shape();
     }
@@ -71,24 +49,14 @@ public final class Parameter {
      */
     public void bind(Tensor t) {
         if (!Arrays.equals(t.shape(), tensor.shape())) {
-            throw new IllegalArgumentException("bind: parameter " + name + " has shape " + Shape.str(tensor.shape())
-                    + ", got a tensor of shape " + Shape.str(t.shape()));
+            throw new IllegalArgumentException("bind: a parameter of shape " + Shape.str(tensor.shape())
+                    + " cannot take a tensor of shape " + Shape.str(t.shape()));
         }
         tensor = t;
     }
 
-    /** The name given at construction, before numbering ({@code W}, {@code b}). */
-    String baseName() {
-        return baseName;
-    }
-
-    void rename(String newName) {
-        name = newName;
-        tensor.named(newName);
-    }
-
     @Override
     public String toString() {
-        return name + Shape.str(shape()) + (decays ? "" : " (no decay)");
+        return "Parameter" + Shape.str(shape()) + " " + tensor.value().dtype();
     }
 }

@@ -2,16 +2,13 @@ package dev.nabla.nn;
 
 import dev.nabla.autograd.Tensor;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * Layers applied one after another: {@code forward(x) = layers[n-1](... layers[0](x))}.
- *
- * <p>The constructor names the parameters the course's way: the layers that own parameters are numbered
- * 1, 2, ... (depth first, through nested {@code Sequential}s), and each parameter gets its base name plus that
- * number: the first {@link Linear} holds {@code W1}, {@code b1}, the second {@code W2}, {@code b2}.
+ * Layers applied one after another: {@code forward(x) = layers[n-1](... layers[0](x))}. The layers are its
+ * children {@code 0}, {@code 1}, ..., so the parameters of a two-layer network are {@code 0.weight},
+ * {@code 0.bias}, {@code 2.weight}, {@code 2.bias} (layer 1 is the activation), as in PyTorch's
+ * {@code nn.Sequential}.
  *
  * <p>Before each layer runs, the shape reaching it is checked, so a wrong input size fails with the layer and
  * its index: {@code Linear(in=784, out=128, bias=true) at layer 0: input [64, 100] does not match in=784}.
@@ -21,24 +18,11 @@ public final class Sequential extends Module {
 
     public Sequential(Module... layers) {
         this.layers = List.of(layers);
-        int k = 0;
-        for (Module leaf : leaves(this.layers, new ArrayList<>())) {
-            List<Parameter> ps = leaf.parameters();
-            if (ps.isEmpty()) continue;
-            k++;
-            for (Parameter p : ps) p.rename(p.baseName() + k);
-        }
-    }
-
-    private static List<Module> leaves(List<Module> modules, List<Module> out) {
-        for (Module m : modules) {
-            if (m instanceof Sequential s) leaves(s.layers, out);
-            else out.add(m);
-        }
-        return out;
+        for (int i = 0; i < layers.length; i++) register(String.valueOf(i), layers[i]);
     }
 
     /** The layers, in order. */
+    @Override
     public List<Module> layers() {
         return layers;
     }
@@ -66,13 +50,6 @@ public final class Sequential extends Module {
         int[] s = inputShape;
         for (int i = 0; i < layers.size(); i++) s = checkedOutputShape(layers.get(i), i, s);
         return s;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        List<Parameter> out = new ArrayList<>();
-        for (Module m : layers) out.addAll(m.parameters());
-        return Collections.unmodifiableList(out);
     }
 
     /** Multi-line: one layer per line with its index. */

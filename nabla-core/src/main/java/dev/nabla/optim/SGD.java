@@ -14,8 +14,8 @@ import java.util.Map;
  * Stochastic gradient descent with optional momentum (heavy ball or Nesterov) and the course's L2 term.
  *
  * <pre>
- * for each parameter W with a gradient:
- *     g = grad + reg * W            if W decays (weight matrices), else g = grad
+ * for each parameter W with a gradient, in a group with weight decay wd:
+ *     g = grad + wd * W
  *     if momentum == 0:
  *         W = W - lr * g
  *     else:
@@ -25,61 +25,47 @@ import java.util.Map;
  * </pre>
  *
  * The L2 term is added to the gradient before the update, as the course's optimizer does
- * ({@code gradients[k] += reg * weights[k]}), i.e. it is the gradient of {@code reg/2 * ||W||^2}; biases never
- * decay. float32 parameters are updated in float32 arithmetic, float64 ones in float64. The course's configuration
- * files carry a momentum its SGD ignores; a trainer honouring that passes {@code momentum = 0}.
+ * ({@code gradients[k] += reg * weights[k]}), i.e. it is the gradient of {@code wd/2 * ||W||^2}; the course
+ * decays the weight matrices only, which {@link ParamGroup#decayMatricesOnly} expresses. float32 parameters are
+ * updated in float32 arithmetic, float64 ones in float64. The course's configuration files carry a momentum its
+ * SGD ignores; a trainer honouring that passes {@code momentum = 0}.
  */
-public final class SGD implements Optimizer {
-    private static final String[] BUFFERS = {"momentum"};
+public final class SGD extends Optimizer {
     /** Elements per thread below which a parameter is updated on the calling thread alone. */
     private static final int UPDATE_GRAIN = 1 << 15;
 
-    private final List<Parameter> params;
-    private double lr;
     private final double momentum;
     private final boolean nesterov;
-    private final double reg;
-    private final NDArray[][] velocity; // [1][param]: the momentum buffer v, created at a parameter's first step
-    private long step;
 
     /**
-     * @param lr       learning rate, > 0
-     * @param momentum in [0, 1); 0 for plain SGD
-     * @param nesterov Nesterov momentum (needs momentum > 0)
-     * @param reg      L2 strength, >= 0; applies to parameters that {@link Parameter#decays()}
+     * @param groups      the parameter groups (e.g. {@link ParamGroup#decayMatricesOnly})
+     * @param lr          learning rate, > 0
+     * @param momentum    in [0, 1); 0 for plain SGD
+     * @param nesterov    Nesterov momentum (needs momentum > 0)
+     * @param weightDecay L2 strength of groups without their own, >= 0
      * @throws InputException naming the value that is out of range
      */
-    public SGD(List<Parameter> params, double lr, double momentum, boolean nesterov, double reg) {
-        this.params = List.copyOf(params);
-        this.lr = OptimizerState.checkLr(lr);
+    public SGD(List<ParamGroup> groups, double lr, double momentum, boolean nesterov, double weightDecay) {
+        super(groups, lr, weightDecay, "momentum");
         if (!(momentum >= 0 && momentum < 1)) throw new InputException("momentum must be in [0, 1), got " + momentum);
         if (nesterov && momentum == 0) throw new InputException("nesterov needs a momentum > 0, got momentum " + momentum);
-        if (!(reg >= 0) || Double.isInfinite(reg)) throw new InputException("reg (L2 strength) must be >= 0, got " + reg);
         this.momentum = momentum;
         this.nesterov = nesterov;
-        this.reg = reg;
-        this.velocity = new NDArray[1][this.params.size()];
     }
 
-    /** Plain SGD with the course's L2 term: {@code W -= lr * (grad + reg * W)}. */
-    public SGD(List<Parameter> params, double lr, double reg) {
-        this(params, lr, 0, false, reg);
+    /** One group of {@code params} (e.g. {@code model.namedParameters()}). */
+    public SGD(Map<String, Parameter> params, double lr, double momentum, boolean nesterov, double weightDecay) {
+        this(List.of(ParamGroup.of(params)), lr, momentum, nesterov, weightDecay);
     }
 
     @Override
-    public void step() {
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            NDArray g = OptimizerState.gradOf(p);
-            if (g == null) continue;
-            NDArray v = null;
-            if (momentum != 0) {
-                if (velocity[0][i] == null) velocity[0][i] = NDArray.zeros(p.value().dtype(), p.shape());
-                v = velocity[0][i];
-            }
-            update(p.value(), g, v, lr, momentum, nesterov, p.decays() ? reg : 0);
+    protected void update(NDArray w, NDArray g, NDArray[] state, double lr, double weightDecay) {
+        NDArray v = null;
+        if (momentum != 0) {
+            if (state[0] == null) state[0] = NDArray.zeros(w.dtype(), w.shape());
+            v = state[0];
         }
-        step++;
+        update(w, g, v, lr, momentum, nesterov, weightDecay);
     }
 
     /**
@@ -145,36 +131,6 @@ public final class SGD implements Optimizer {
         }
     }
 
-    @Override
-    public List<Parameter> parameters() {
-        return params;
-    }
-
-    @Override
-    public Map<String, NDArray> state() {
-        return OptimizerState.state(step, params, BUFFERS, velocity);
-    }
-
-    @Override
-    public void loadState(Map<String, NDArray> state) {
-        step = OptimizerState.load(state, params, BUFFERS, velocity);
-    }
-
-    /** The number of {@link #step()} calls so far. */
-    public long steps() {
-        return step;
-    }
-
-    @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        this.lr = OptimizerState.checkLr(lr);
-    }
-
     public double momentum() {
         return momentum;
     }
@@ -183,12 +139,9 @@ public final class SGD implements Optimizer {
         return nesterov;
     }
 
-    public double reg() {
-        return reg;
-    }
-
     @Override
     public String toString() {
-        return "SGD(lr=" + lr + ", momentum=" + momentum + ", nesterov=" + nesterov + ", reg=" + reg + ")";
+        return "SGD(lr=" + learningRate() + ", momentum=" + momentum + ", nesterov=" + nesterov + ", weightDecay="
+                + weightDecay() + ", groups=" + paramGroups().size() + ")";
     }
 }

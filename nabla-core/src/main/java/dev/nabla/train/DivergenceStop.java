@@ -26,7 +26,16 @@ public final class DivergenceStop implements TrainListener {
                 t.batchesPerEpoch(), fmt(lr), fmt(lr / 10));
     }
 
-    private static String fmt(double v) {
-        return String.format("%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
+    /** Six significant digits without trailing zeros: 0.1, 1e+30, 2.5e-07 (the exponent keeps its digits). */
+    static String fmt(double v) {
+        if (!Double.isFinite(v)) return Double.toString(v);
+        double a = Math.abs(v);
+        if (a == 0 || (a >= 1e-4 && a < 1e6)) {
+            return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+        }
+        String s = String.format(java.util.Locale.ROOT, "%.5e", v); // 1.00000e+30
+        int e = s.indexOf('e');
+        String mantissa = s.substring(0, e).replaceAll("0+$", "").replaceAll("\\.$", "");
+        return mantissa + s.substring(e);
     }
 }

@@ -61,9 +61,28 @@ public final class TrainSettings {
     public static final Setting<String> INIT = new Setting<>("init", String.join("|", INITS),
             "weight initialisation", "numpy", "numpy", "one of " + String.join(", ", INITS), Setting.choice(INITS),
             c -> c.model().init());
+    /**
+     * More threads than this many per core only add switching and memory (each thread keeps its own buffers);
+     * a count like 100000 is a typo, refused before any thread starts.
+     */
+    public static final int MAX_THREADS_PER_CORE = 8;
+
+    /** The largest thread count allowed on this machine: {@value #MAX_THREADS_PER_CORE} per core. */
+    public static int maxThreads() {
+        return MAX_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
+    }
+
     public static final Setting<Integer> THREADS = new Setting<>("threads", "N",
-            "threads for the kernels; 0: all cores", 0, "0", "an integer >= 1, or 0 for all cores", Setting.intRange(0, 4096),
-            TrainConfig::threads);
+            "threads for the kernels; 0: all cores", 0, "0", "an integer from 1 to " + MAX_THREADS_PER_CORE
+            + " per core, or 0 for all cores", threadCount(), TrainConfig::threads);
+
+    private static Function<Object, Integer> threadCount() {
+        Function<Object, Integer> any = Setting.intRange(0, Integer.MAX_VALUE);
+        return raw -> {
+            Integer n = any.apply(raw);
+            return n != null && n <= maxThreads() ? n : null;
+        };
+    }
 
     /** Every setting, in the order the options, the YAML and the docs list them. */
     public static final List<Setting<?>> ALL = List.of(MODEL, HIDDEN, ACTIVATION, LR, REG, BATCH, EPOCHS, MOMENTUM,

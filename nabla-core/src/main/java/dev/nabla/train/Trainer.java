@@ -11,7 +11,9 @@ import dev.nabla.metrics.Metric;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Parameter;
 import dev.nabla.optim.Adam;
+import dev.nabla.optim.AdamW;
 import dev.nabla.optim.Optimizer;
+import dev.nabla.optim.ParamGroup;
 import dev.nabla.optim.SGD;
 import dev.nabla.tensor.NDArray;
 
@@ -42,7 +44,7 @@ import java.util.Map;
  * metric is set), else the first with the lowest validation loss; without validation data, the last epoch.
  *
  * <pre>{@code
- * Trainer t = new Trainer(model, new SGD(model.parameters(), 0.1, 0.9, false, 0), new MSELoss())
+ * Trainer t = new Trainer(model, new SGD(model.namedParameters(), 0.1, 0.9, false, 0), new MSELoss())
  *         .listen(new EarlyStopping(3));
  * TrainResult r = t.fit(new DataLoader(train, 32, true, 1), new DataLoader(val, 256, false, 0), 50);
  * }</pre>
@@ -245,13 +247,15 @@ public final class Trainer {
 
     /**
      * The optimizer {@code config} names, over {@code model}'s parameters: {@code sgd} (momentum, Nesterov,
-     * L2 = reg), {@code adam} or {@code adamw} (betas 0.9, 0.999, eps 1e-8, weight decay = reg).
+     * L2 = reg), {@code adam} or {@code adamw} (betas 0.9, 0.999, eps 1e-8, weight decay = reg); the decay
+     * applies to the weight matrices only ({@link ParamGroup#decayMatricesOnly}), as in the course.
      */
     public static Optimizer optimizer(Module model, TrainConfig config) {
         return switch (config.optimizer()) {
-            case "sgd" -> new SGD(model.parameters(), config.lr(), config.momentum(), config.nesterov(), config.reg());
-            case "adam" -> new Adam(model.parameters(), config.lr(), 0.9, 0.999, 1e-8, config.reg());
-            case "adamw" -> Adam.adamW(model.parameters(), config.lr(), 0.9, 0.999, 1e-8, config.reg());
+            case "sgd" -> new SGD(ParamGroup.decayMatricesOnly(model), config.lr(), config.momentum(), config.nesterov(),
+                    config.reg());
+            case "adam" -> new Adam(ParamGroup.decayMatricesOnly(model), config.lr(), 0.9, 0.999, 1e-8, config.reg());
+            case "adamw" -> new AdamW(ParamGroup.decayMatricesOnly(model), config.lr(), 0.9, 0.999, 1e-8, config.reg());
             default -> throw new InputException("optimizer: unknown '" + config.optimizer() + "' (expected one of: "
                     + TrainConfig.OPTIMIZERS + ")");
         };

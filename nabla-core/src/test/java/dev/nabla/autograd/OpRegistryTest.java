@@ -101,12 +101,12 @@ class OpRegistryTest {
         cases.add(c("softmax", x -> Functional.softmax(x[0], -1), Domain.ANY, s(3, 7)));
         cases.add(c("cross_entropy fused", x -> Functional.crossEntropy(x[0], labels), Domain.ANY, s(7, 5)));
         cases.add(c("cross_entropy composed", x -> Functional.crossEntropyComposed(x[0], labels), Domain.ANY, s(7, 5)));
-        cases.add(c("linear", x -> Functional.linear(x[0], x[1], x[2]), Domain.ANY, s(5, 4), s(4, 3), s(3)));
-        cases.add(c("linear without bias", x -> Functional.linear(x[0], x[1], null), Domain.ANY, s(1, 7), s(7, 13)));
-        cases.add(c("linear composed", x -> Functional.linearComposed(x[0], x[1], x[2]), Domain.ANY, s(5, 4), s(4, 3), s(3)));
+        cases.add(c("linear", x -> Functional.linear(x[0], x[1], x[2]), Domain.ANY, s(5, 4), s(3, 4), s(3)));
+        cases.add(c("linear without bias", x -> Functional.linear(x[0], x[1], null), Domain.ANY, s(1, 7), s(13, 7)));
+        cases.add(c("linear composed", x -> Functional.linearComposed(x[0], x[1], x[2]), Domain.ANY, s(5, 4), s(3, 4), s(3)));
         cases.add(c("two-layer net", x -> Functional.crossEntropy(
                 Functional.linear(Functional.linear(x[0], x[1], x[2]).sigmoid(), x[3], x[4]), labels),
-                Domain.ANY, s(7, 6), s(6, 4), s(4), s(4, 5), s(5)));
+                Domain.ANY, s(7, 6), s(4, 6), s(4), s(5, 4), s(5)));
         return cases.stream();
     }
 

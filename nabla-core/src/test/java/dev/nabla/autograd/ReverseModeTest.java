@@ -116,7 +116,7 @@ class ReverseModeTest {
     @Test
     void fusedLinearEqualsComposedValueAndGradients() {
         java.util.Random r = new java.util.Random(5);
-        NDArray x = NDArray.randn(r, DType.F32, 9, 13), w = NDArray.randn(r, DType.F32, 13, 7), b = NDArray.randn(r, DType.F32, 7);
+        NDArray x = NDArray.randn(r, DType.F32, 9, 13), w = NDArray.randn(r, DType.F32, 7, 13), b = NDArray.randn(r, DType.F32, 7);
         Tensor[] fused = {Tensor.variable(x), Tensor.variable(w), Tensor.variable(b)};
         Tensor[] composed = {Tensor.variable(x), Tensor.variable(w), Tensor.variable(b)};
         Tensor yf = Functional.linear(fused[0], fused[1], fused[2]), yc = Functional.linearComposed(composed[0], composed[1], composed[2]);
@@ -167,7 +167,7 @@ class ReverseModeTest {
         assertEquals(2 * (1 - 3), r.tangent().item(), 1e-12);
     }
 
-    /** x [4, 6], w [6, 3], b [3]; loss = sum(sigmoid(x w + b) * c) for a fixed c, so every gradient is dense. */
+    /** x [4, 6], w [3, 6], b [3]; loss = sum(sigmoid(x w^T + b) * c) for a fixed c, so every gradient is dense. */
     private static Tensor linearLoss(NDArray x, Tensor w, Tensor b) {
         NDArray c = NDArray.randn(new java.util.Random(9), DType.F32, 4, 3);
         return Functional.linear(Tensor.of(x), w, b).sigmoid().mul(Tensor.of(c)).sum();
@@ -177,7 +177,7 @@ class ReverseModeTest {
     void releasedGradientStorageReceivesTheNextGradientWithTheSameValues() {
         java.util.Random r = new java.util.Random(21);
         NDArray x1 = NDArray.randn(r, DType.F32, 4, 6), x2 = NDArray.randn(r, DType.F32, 4, 6);
-        NDArray w0 = NDArray.randn(r, DType.F32, 6, 3), b0 = NDArray.randn(r, DType.F32, 3);
+        NDArray w0 = NDArray.randn(r, DType.F32, 3, 6), b0 = NDArray.randn(r, DType.F32, 3);
         Tensor w = Tensor.variable(w0.copy()), b = Tensor.variable(b0.copy());
         linearLoss(x1, w, b).backward();
         Object storage = w.grad().storageIdentity();
@@ -197,7 +197,7 @@ class ReverseModeTest {
     void zeroGradNeverOverwritesAGradientTheCallerStillHolds() {
         java.util.Random r = new java.util.Random(22);
         NDArray x1 = NDArray.randn(r, DType.F32, 4, 6), x2 = NDArray.randn(r, DType.F32, 4, 6);
-        Tensor w = Tensor.variable(NDArray.randn(r, DType.F32, 6, 3)), b = Tensor.variable(NDArray.randn(r, DType.F32, 3));
+        Tensor w = Tensor.variable(NDArray.randn(r, DType.F32, 3, 6)), b = Tensor.variable(NDArray.randn(r, DType.F32, 3));
         linearLoss(x1, w, b).backward();
         NDArray first = w.grad();
         double[] kept = first.toDoubleArray();

@@ -1,9 +1,16 @@
 package dev.nabla.data;
 
 import dev.nabla.InputException;
+import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistFiles;
+import dev.nabla.datasets.mnist.TestMnist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -14,6 +21,7 @@ import static dev.nabla.data.TestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public class IdxReaderTest {
 
@@ -60,16 +68,65 @@ public class IdxReaderTest {
         assertMessage(raw + ": expected 7856 bytes (16 header bytes and 10 images of 28x28), found 1016: the file is truncated",
                 () -> IdxReader.readImages(raw));
         Path gz = write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(Arrays.copyOf(images, 16 + 1000)));
-        assertMessage(gz + ": expected 7856 bytes (16 header bytes and 10 images of 28x28), found 1016: the file is truncated",
-                () -> IdxReader.readImages(gz));
+        // the gzip trailer records the content's length: refused before any pixel is read
+        assertMessage(gz + ": expected 7856 bytes (16 header bytes and 10 images of 28x28), but its gzip trailer records"
+                + " 1016: the file is truncated", () -> IdxReader.readImages(gz));
     }
 
     @Test
     void largeTruncatedFileIsReportedByTheOverlappedPathToo() {
-        byte[] images = idxImages(6000, 28, 28);
-        Path gz = write(dir.resolve("cut.gz"), gzip(Arrays.copyOf(images, 4_500_016)));
-        assertMessage(gz + ": expected 4704016 bytes (16 header bytes and 6000 images of 28x28), found 4500016: the file is truncated",
-                () -> IdxReader.readImages(gz));
+        // a cut-off stream whose last 4 bytes happen to look like the right length gets past the trailer check
+        byte[] gz = gzip(idxImages(6000, 28, 28));
+        byte[] cut = Arrays.copyOf(gz, gz.length * 3 / 4);
+        ByteBuffer.wrap(cut, cut.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(4_704_016);
+        Path f = write(dir.resolve("cut.gz"), cut);
+        InputException e = assertThrows(InputException.class, () -> IdxReader.readImages(f));
+        assertTrue(e.getMessage().startsWith(f + ": expected 4704016 bytes (16 header bytes and 6000 images of 28x28),"
+                + " found "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(": the file is truncated"), e.getMessage());
+    }
+
+    @Test
+    void aTinyGzipFileClaimingMillionsOfImagesIsRefusedBeforeAnyAllocation() {
+        // 33 bytes: the gzip of a 16-byte header that declares 2.7 million images of 28x28 (2.1 GB of pixels)
+        byte[] header = ByteBuffer.allocate(16).putInt(0x803).putInt(2_700_000).putInt(28).putInt(28).array();
+        byte[] gz = gzip(header);
+        Path f = write(dir.resolve("bomb.gz"), gz);
+        assertTrue(gz.length < 40, "gzip of the header has " + gz.length + " bytes");
+        assertMessage(f + ": expected 2116800016 bytes (16 header bytes and 2700000 images of 28x28), but a gzip file of "
+                + gz.length + " bytes holds at most " + gz.length * 1032 + ": the file is truncated or its header is wrong",
+                () -> IdxReader.readImages(f));
+        // with a trailer forged to match, the header is still more than deflate can expand the file to
+        ByteBuffer.wrap(gz, gz.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(16 + 2_700_000 * 784);
+        write(f, gz);
+        assertThrows(InputException.class, () -> IdxReader.readImages(f));
+    }
+
+    @Test
+    void aRawFileShorterThanItsHeaderDeclaresIsRefusedBeforeReading() {
+        byte[] header = ByteBuffer.allocate(16).putInt(0x803).putInt(2_700_000).putInt(28).putInt(28).array();
+        Path f = write(dir.resolve("bomb"), header);
+        assertMessage(f + ": expected 2116800016 bytes (16 header bytes and 2700000 images of 28x28), found 16: the file"
+                + " is truncated", () -> IdxReader.readImages(f));
+        Path labels = write(dir.resolve("labels"), ByteBuffer.allocate(8).putInt(0x801).putInt(2_000_000_000).array());
+        assertMessage(labels + ": expected 2000000008 bytes (8 header bytes and 2000000000 labels), found 8: the file is"
+                + " truncated", () -> IdxReader.readLabels(labels));
+    }
+
+    @Test
+    void imagesBeyondTheHeapAreRefusedWithWhatTheyNeedAndWhatIsAvailable() throws IOException {
+        // a sparse file as long as its header declares: it would pass every length check, but not the heap's
+        long images = Runtime.getRuntime().maxMemory() / 784 / 4 + 1000;
+        Path f = dir.resolve("huge-images");
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(ByteBuffer.allocate(16).putInt(0x803).putInt((int) images).putInt(28).putInt(28).array());
+            raf.setLength(16 + images * 784);
+        }
+        InputException e = assertThrows(InputException.class, () -> IdxReader.readImages(f));
+        assertTrue(e.getMessage().startsWith(f + ": the header declares " + images + " images of 28x28, which would need "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(" of memory; ") && e.getMessage().contains(" is available (Java heap limit "),
+                e.getMessage());
     }
 
     @Test
@@ -148,9 +205,9 @@ public class IdxReaderTest {
 
     @Test
     void readsTheRealMnistFiles() {
-        Path m = TestFiles.sharedMnist();
-        ImageSet train = IdxReader.read(m.resolve("train-images-idx3-ubyte.gz"), m.resolve("train-labels-idx1-ubyte.gz"));
-        ImageSet test = IdxReader.read(m.resolve("t10k-images-idx3-ubyte.gz"), m.resolve("t10k-labels-idx1-ubyte.gz"));
+        MnistFiles m = Mnist.find(TestMnist.folder());
+        ImageSet train = IdxReader.read(m.trainImages(), m.trainLabels());
+        ImageSet test = IdxReader.read(m.testImages(), m.testLabels());
         assertEquals(60_000, train.count());
         assertEquals(10_000, test.count());
         assertEquals(28, train.rows());

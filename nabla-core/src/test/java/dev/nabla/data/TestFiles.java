@@ -1,7 +1,5 @@
 package dev.nabla.data;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,9 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-/** Small idx, gzip and tar files made by the tests, and the shared MNIST folder. */
+/** Small idx, gzip and tar files made by the tests. */
 public final class TestFiles {
 
     private TestFiles() {
@@ -99,21 +95,5 @@ public final class TestFiles {
     private static void put(byte[] h, int at, String s) {
         byte[] b = s.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(b, 0, h, at, b.length);
-    }
-
-    /**
-     * The shared MNIST folder ({@code shared/data/mnist} beside the repository, found by walking up from the
-     * working folder). Missing: the test fails under CI=true and is skipped otherwise.
-     */
-    public static Path sharedMnist() {
-        Path d = Path.of("").toAbsolutePath();
-        for (; d != null; d = d.getParent()) {
-            Path m = d.resolve("shared/data/mnist");
-            if (Files.isRegularFile(m.resolve("train-images-idx3-ubyte.gz"))) return m;
-        }
-        String msg = "no shared/data/mnist folder above " + Path.of("").toAbsolutePath();
-        if ("true".equals(System.getenv("CI"))) fail(msg + " (CI=true: the MNIST files must be there)");
-        Assumptions.abort(msg);
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,39 @@ class NpyTest {
             assertArrayEquals(shape, back.shape());
             assertArrayEquals(data, back.data());
         }
+    }
+
+    @Test
+    void nonFiniteInputsAreRefusedNamingTheFileAndTheIndex() {
+        Path f = dir.resolve("x.npy");
+        Npy.write(f, new int[] {2, 3}, new float[] {0, 1, 2, 3, Float.NaN, 5});
+        assertEquals(6, Npy.readFloats(f).data().length, "the plain reader keeps every value");
+        assertEquals(f + ": value NaN at index [1, 1] (flat index 4) is not finite; inputs must be finite numbers",
+                assertThrows(InputException.class, () -> Npy.readFiniteFloats(f)).getMessage());
+        Npy.write(f, new int[] {3}, new float[] {0, Float.NEGATIVE_INFINITY, 1});
+        assertEquals(f + ": value -Infinity at index [1] (flat index 1) is not finite; inputs must be finite numbers",
+                assertThrows(InputException.class, () -> Npy.readFiniteFloats(f)).getMessage());
+    }
+
+    @Test
+    void declaredSizesAreCheckedAgainstTheFileAndTheHeapBeforeReading() throws IOException {
+        // a header of 4 GB in a 12-byte file
+        Path f = dir.resolve("h.npy");
+        Files.write(f, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xf0, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+        assertEquals(f + ": the .npy header (4294967280 bytes) is truncated",
+                assertThrows(InputException.class, () -> Npy.readFloats(f)).getMessage());
+
+        // a sparse file as long as its header declares, its values beyond the heap
+        long count = Runtime.getRuntime().maxMemory() / 8 + (1 << 20);
+        Path big = dir.resolve("big.npy");
+        byte[] header = Npy.header(new int[] {(int) count});
+        try (RandomAccessFile raf = new RandomAccessFile(big.toFile(), "rw")) {
+            raf.write(header);
+            raf.setLength(header.length + 4 * count);
+        }
+        String m = assertThrows(InputException.class, () -> Npy.readFloats(big)).getMessage();
+        assertTrue(m.startsWith(big + ": the header declares shape [" + count + "] of <f4, which would need "), m);
+        assertTrue(m.contains(" is available (Java heap limit "), m);
     }
 
     @Test

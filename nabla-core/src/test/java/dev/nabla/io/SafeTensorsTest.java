@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -124,6 +125,26 @@ class SafeTensorsTest {
                 .contains("invalid JSON at line 1, column 7"));
         assertEquals(dir.resolve("none") + ": no such file",
                 assertThrows(InputException.class, () -> SafeTensors.read(dir.resolve("none"))).getMessage());
+    }
+
+    @Test
+    void shapesBeyondTheFileOrTheHeapAreRefusedBeforeAllocating() throws IOException {
+        byte[] four = new byte[4];
+        assertError("tensor 'w': shape [2147483647, 2147483647] is too large for a Java array",
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647],\"data_offsets\":[0,4]}}", four);
+        assertError("tensor 'w': data_offsets [0, 4000000000] reach past the end of the data (4 bytes): the file is truncated",
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[1000000000],\"data_offsets\":[0,4000000000]}}", four);
+
+        // a sparse file as long as its header says: its tensor as floats, and its bytes, exceed the heap
+        long count = Runtime.getRuntime().maxMemory() / 8 + (1 << 20);
+        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[" + count + "],\"data_offsets\":[0," + 4 * count + "]}}";
+        Path f = write("huge.safetensors", header, new byte[0]);
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(raf.length() + 4 * count);
+        }
+        String m = assertThrows(InputException.class, () -> SafeTensors.read(f)).getMessage();
+        assertTrue(m.startsWith(f + ": the header declares 1 tensors of " + count + " values in all, which would need "), m);
+        assertTrue(m.contains(" is available (Java heap limit "), m);
     }
 
     @Test

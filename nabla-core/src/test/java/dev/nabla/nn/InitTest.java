@@ -13,7 +13,8 @@ class InitTest {
         // numpy: np.random.seed(1024); 0.001 * np.random.randn(784, 128)[0, :3]
         //        = 0.001 * [2.12444863, 0.25264613, 1.45417876]
         Sequential m = Models.build(ModelSpec.courseTwoLayer());
-        NDArray w1 = m.parameters().get(0).value(), w2 = m.parameters().get(2).value();
+        // the course's [in, out] layout: Linear keeps the transpose, so the same value sits at W^T[i, j]
+        NDArray w1 = m.parameters().get(0).value().t(), w2 = m.parameters().get(2).value().t();
         double[] expected = {0.001 * 2.12444863, 0.001 * 0.25264613, 0.001 * 1.45417876};
         for (int j = 0; j < 3; j++) {
             float e = (float) expected[j], ulp = Math.ulp(e); // weights are float32: equal to within one ulp
@@ -21,7 +22,7 @@ class InitTest {
             assertEquals(e, (float) w2.get(0, j), ulp, "W2[0, " + j + "] (re-seeded: same leading values)");
         }
         // row-major draw: W2 [128, 10] starts with the same 1280 values as W1's first 1280 (rows 0..9 of [784, 128])
-        assertEquals(w1.getFlat(1279), w2.getFlat(1279));
+        assertEquals(w1.get(9, 127), w2.get(127, 9));
         assertEquals(w1.get(1, 0), w2.get(12, 8), "W1[1,0] is draw 128, W2[12,8] is draw 12*10+8 = 128");
     }
 
@@ -36,9 +37,10 @@ class InitTest {
     @Test
     void biasesStartAtZero() {
         Sequential m = Models.build(ModelSpec.courseTwoLayer());
-        for (Parameter p : m.parameters()) {
-            if (!p.decays()) assertEquals(0.0, p.value().abs().max(false).item(), p.name());
-        }
+        m.namedParameters().forEach((name, p) -> {
+            if (name.endsWith("bias")) assertEquals(0.0, p.value().abs().max(false).item(), name);
+        });
+        assertEquals(2, m.namedParameters().keySet().stream().filter(n -> n.endsWith("bias")).count());
     }
 
     @Test

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ModelsTest {
 
     private static List<String> names(Module m) {
-        return m.parameters().stream().map(Parameter::name).toList();
+        return List.copyOf(m.namedParameters().keySet());
     }
 
     @Test
@@ -24,9 +24,9 @@ class ModelsTest {
         assertEquals("Linear(in=784, out=128, bias=true)", m.get(0).toString());
         assertInstanceOf(Sigmoid.class, m.get(1));
         assertEquals("Linear(in=128, out=10, bias=true)", m.get(2).toString());
-        assertEquals(List.of("W1", "b1", "W2", "b2"), names(m));
-        assertEquals(List.of(true, false, true, false), m.parameters().stream().map(Parameter::decays).toList());
-        assertArrayEquals(new int[] {784, 128}, m.parameters().get(0).shape());
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), names(m));
+        assertEquals(Map.of("W1", "0.weight", "b1", "0.bias", "W2", "2.weight", "b2", "2.bias"), CourseNames.of(m));
+        assertArrayEquals(new int[] {128, 784}, m.parameters().get(0).shape(), "PyTorch's layout: [out, in]");
         assertArrayEquals(new int[] {128}, m.parameters().get(1).shape());
         assertEquals(784 * 128 + 128 + 128 * 10 + 10, m.parameterCount());
     }
@@ -36,7 +36,7 @@ class ModelsTest {
         Sequential m = Models.build(ModelSpec.courseSoftmax().withHidden(128));
         assertEquals("Linear(in=784, out=10, bias=false)", m.get(0).toString());
         assertInstanceOf(ReLU.class, m.get(1));
-        assertEquals(List.of("W1"), names(m), "hidden sizes are ignored by softmax");
+        assertEquals(List.of("0.weight"), names(m), "hidden sizes are ignored by softmax");
     }
 
     @Test
@@ -50,7 +50,7 @@ class ModelsTest {
                   (3): Tanh()
                   (4): Linear(in=8, out=3, bias=true)
                 )""", m.toString());
-        assertEquals(List.of("W1", "b1", "W2", "b2", "W3", "b3"), names(m));
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"), names(m));
         assertInstanceOf(ReLU.class, Models.build(new ModelSpec("mlp", 4, new int[] {3}, null, 2, "xavier", 1)).get(1),
                 "mlp defaults to relu");
         assertInstanceOf(Sigmoid.class, Models.build(new ModelSpec("twolayer", 4, new int[] {3}, null, 2, "xavier", 1)).get(1),
@@ -103,7 +103,7 @@ class ModelsTest {
         NDArray y = lin.forward(Tensor.of(x)).value();
         NDArray w = lin.weight().value();
         for (int j = 0; j < 2; j++) {
-            double expect = w.get(0, j) + 2 * w.get(1, j) + 3 * w.get(2, j) + (j == 0 ? 1 : -1);
+            double expect = w.get(j, 0) + 2 * w.get(j, 1) + 3 * w.get(j, 2) + (j == 0 ? 1 : -1); // W: [out, in]
             assertEquals(expect, y.get(0, j), 1e-6);
         }
     }
@@ -113,23 +113,23 @@ class ModelsTest {
         Sequential a = Models.build(ModelSpec.courseTwoLayer());
         Sequential b = Models.build(ModelSpec.courseTwoLayer().withInit("normal", 3));
         Map<String, NDArray> w = a.weights();
-        assertEquals(List.of("W1", "b1", "W2", "b2"), List.copyOf(w.keySet()));
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(w.keySet()));
         b.loadWeights(w);
         for (int i = 0; i < 4; i++) {
             assertArrayEquals(a.parameters().get(i).value().toFloatArray(), b.parameters().get(i).value().toFloatArray());
         }
-        w.get("W1").fill(5);
+        w.get("0.weight").fill(5);
         assertNotEquals(5.0, a.parameters().get(0).value().getFlat(0), "weights() returns copies");
 
         Map<String, NDArray> missing = new java.util.LinkedHashMap<>(w);
-        missing.remove("b2");
-        assertMessage(() -> b.loadWeights(missing), "b2", "missing");
+        missing.remove("2.bias");
+        assertMessage(() -> b.loadWeights(missing), "2.bias", "missing");
         Map<String, NDArray> wrong = new java.util.LinkedHashMap<>(w);
-        wrong.put("W2", NDArray.zeros(10, 128));
-        assertMessage(() -> b.loadWeights(wrong), "W2", "[10, 128]", "[128, 10]");
+        wrong.put("2.weight", NDArray.zeros(128, 10));
+        assertMessage(() -> b.loadWeights(wrong), "2.weight", "[128, 10]", "[10, 128]");
         Map<String, NDArray> extra = new java.util.LinkedHashMap<>(w);
-        extra.put("W3", NDArray.zeros(1));
-        assertMessage(() -> b.loadWeights(extra), "W3");
+        extra.put("4.weight", NDArray.zeros(1));
+        assertMessage(() -> b.loadWeights(extra), "4.weight", "unexpected");
     }
 
     @Test
@@ -137,15 +137,17 @@ class ModelsTest {
         Sequential m = Models.build(ModelSpec.courseTwoLayer());
         float w = (float) m.parameters().get(0).value().getFlat(5);
         m.to(DType.F64);
-        for (Parameter p : m.parameters()) assertEquals(DType.F64, p.value().dtype(), p.name());
+        m.namedParameters().forEach((name, p) -> assertEquals(DType.F64, p.value().dtype(), name));
         assertEquals(w, m.parameters().get(0).value().getFlat(5), 0);
         assertEquals(DType.F64, m.forward(Tensor.zeros(DType.F64, 2, 784)).dtype());
     }
 
     @Test
-    void nestedSequentialsNumberParametersAcrossTheWholeModel() {
+    void nestedSequentialsJoinNamesWithDotsAndTheCourseNamesCountLinearLayersAcrossTheWholeModel() {
         Sequential inner = new Sequential(new Linear(4, 3, true), new ReLU());
         Sequential outer = new Sequential(inner, new Linear(3, 2, false));
-        assertEquals(List.of("W1", "b1", "W2"), names(outer));
+        assertEquals(List.of("0.0.weight", "0.0.bias", "1.weight"), names(outer));
+        assertEquals(List.of("", "0", "0.0", "0.1", "1"), List.copyOf(outer.namedModules().keySet()));
+        assertEquals(Map.of("W1", "0.0.weight", "b1", "0.0.bias", "W2", "1.weight"), CourseNames.of(outer));
     }
 }

@@ -14,17 +14,22 @@ import static org.junit.jupiter.api.Assertions.*;
  * The update rules against hand arithmetic. Values are chosen so that every intermediate result is a short
  * binary fraction, hence exact in float32: the expected numbers must match bit for bit.
  *
- * <p>Setup: W = [1, -2] (decays), b = [0.5] (does not), gradients gW = [0.5, 0.25], gb = [1] at every step,
- * lr = 0.5, reg = 0.25.
+ * <p>Setup: W = [1, -2] (in a group with weight decay), b = [0.5] (in a group without), gradients
+ * gW = [0.5, 0.25], gb = [1] at every step, lr = 0.5, weight decay 0.25.
  */
 class SGDTest {
     private Parameter w;
     private Parameter b;
 
-    private List<Parameter> params() {
-        w = new Parameter("W1", NDArray.of(new float[] {1f, -2f}, 2), true);
-        b = new Parameter("b1", NDArray.of(new float[] {0.5f}, 1), false);
-        return List.of(w, b);
+    /** W in a group with the optimizer's weight decay, b in a group without. */
+    private List<ParamGroup> params() {
+        w = new Parameter(NDArray.of(new float[] {1f, -2f}, 2));
+        b = new Parameter(NDArray.of(new float[] {0.5f}, 1));
+        return List.of(ParamGroup.of(Map.of("W1", w)), ParamGroup.of(Map.of("b1", b)).withWeightDecay(0));
+    }
+
+    private static Map<String, Parameter> one(Parameter p) {
+        return Map.of("W1", p);
     }
 
     private void setGrads() {
@@ -33,7 +38,7 @@ class SGDTest {
     }
 
     private void assertValues(Parameter p, float... expected) {
-        assertArrayEquals(expected, p.value().toFloatArray(), 0f, p.name());
+        assertArrayEquals(expected, p.value().toFloatArray(), 0f, p == w ? "W1" : "b1");
     }
 
     @Test
@@ -86,8 +91,8 @@ class SGDTest {
 
     @Test
     void float64ParametersFollowTheSameRule() {
-        Parameter p = new Parameter("W1", NDArray.of(new double[] {1, -2}, 2), true);
-        SGD opt = new SGD(List.of(p), 0.5, 0.25);
+        Parameter p = new Parameter(NDArray.of(new double[] {1, -2}, 2));
+        SGD opt = new SGD(one(p), 0.5, 0, false, 0.25);
         p.tensor().setGrad(NDArray.of(new double[] {0.5, 0.25}, 2));
         opt.step();
         assertArrayEquals(new double[] {0.625, -1.875}, p.value().toDoubleArray(), 0);
@@ -96,8 +101,8 @@ class SGDTest {
     @Test
     void aParameterThatIsAViewIntoALargerArrayIsUpdatedInPlaceWithoutTouchingItsNeighbours() {
         NDArray big = NDArray.of(new float[] {9f, 1f, -2f, 9f}, 4);
-        Parameter p = new Parameter("W1", big.slice(0, 1, 3), true);
-        SGD opt = new SGD(List.of(p), 0.5, 0.5, true, 0.25);
+        Parameter p = new Parameter(big.slice(0, 1, 3));
+        SGD opt = new SGD(one(p), 0.5, 0.5, true, 0.25);
         for (int step = 0; step < 2; step++) {
             NDArray g = NDArray.of(new float[] {7f, 0.5f, 0.25f}, 3).slice(0, 1, 3); // a gradient view as well
             p.tensor().setGrad(g);
@@ -118,7 +123,7 @@ class SGDTest {
 
     @Test
     void zeroGradClearsEveryGradient() {
-        SGD opt = new SGD(params(), 0.5, 0.25);
+        SGD opt = new SGD(params(), 0.5, 0, false, 0.25);
         setGrads();
         opt.zeroGrad();
         assertNull(w.grad());
@@ -157,16 +162,29 @@ class SGDTest {
 
     @Test
     void hyperparametersOutOfRangeAreRejectedNamingTheValue() {
-        List<Parameter> ps = params();
+        List<ParamGroup> ps = params();
         assertMessage(() -> new SGD(ps, 0, 0, false, 0), "learning rate", "0.0");
         assertMessage(() -> new SGD(ps, -0.1, 0, false, 0), "-0.1");
         assertMessage(() -> new SGD(ps, Double.NaN, 0, false, 0), "NaN");
         assertMessage(() -> new SGD(ps, 0.1, 1.0, false, 0), "momentum", "1.0");
         assertMessage(() -> new SGD(ps, 0.1, -0.5, false, 0), "momentum", "-0.5");
         assertMessage(() -> new SGD(ps, 0.1, 0, true, 0), "nesterov");
-        assertMessage(() -> new SGD(ps, 0.1, 0, false, -1e-3), "reg", "-0.001");
+        assertMessage(() -> new SGD(ps, 0.1, 0, false, -1e-3), "weight decay", "-0.001");
+        assertMessage(() -> new SGD(List.of(ParamGroup.of(Map.of("a", w)), ParamGroup.of(Map.of("b", w))), 0.1, 0, false, 0),
+                "'b'", "given twice", "'a'");
         SGD ok = new SGD(ps, 0.1, 0.9, true, 0);
         assertMessage(() -> ok.setLearningRate(0), "learning rate");
+    }
+
+    @Test
+    void aGroupsOwnLearningRateIsScaledWithTheOptimizersRate() {
+        List<ParamGroup> groups = params();
+        SGD opt = new SGD(List.of(groups.get(0), groups.get(1).withLr(0.25)), 0.5, 0, false, 0.25);
+        opt.setLearningRate(0.25); // a schedule halves the rate: the bias group's 0.25 becomes 0.125
+        setGrads();
+        opt.step();
+        assertValues(w, 0.8125f, -1.9375f); // W - 0.25 * [0.75, -0.25]
+        assertValues(b, 0.375f);            // 0.5 - 0.125 * 1
     }
 
     static void assertMessage(Runnable r, String... parts) {
@@ -187,8 +205,8 @@ class SGDTest {
         dev.nabla.kernel.Parallel.setThreads(2);
         try {
             for (double momentum : new double[] {0, 0.5}) {
-                Parameter p = new Parameter("W1", NDArray.of(w0.clone(), n), true);
-                SGD opt = new SGD(List.of(p), 0.1, momentum, false, 0.001);
+                Parameter p = new Parameter(NDArray.of(w0.clone(), n));
+                SGD opt = new SGD(one(p), 0.1, momentum, false, 0.001);
                 p.tensor().setGrad(NDArray.of(g.clone(), n));
                 opt.step();
                 float[] got = p.value().toFloatArray();

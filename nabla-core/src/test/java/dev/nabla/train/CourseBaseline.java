@@ -2,6 +2,7 @@ package dev.nabla.train;
 
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
+import dev.nabla.datasets.mnist.TestMnist;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
@@ -23,7 +24,7 @@ public final class CourseBaseline {
         if (args.length > 1) cfg = cfg.withEpochs(Integer.parseInt(args[1]));
         if (args.length > 2) cfg = cfg.withLr(Double.parseDouble(args[2]));
         if (args.length > 3) cfg = cfg.withThreads(Integer.parseInt(args[3]));
-        Path dir = MnistData.find().orElseThrow(() -> new IllegalStateException("no shared/data/mnist above " + Path.of("").toAbsolutePath()));
+        Path dir = TestMnist.folder();
         long t0 = System.nanoTime();
         MnistSplits data = Mnist.load(dir);
         System.out.printf("loaded %s in %.2f s%n", dir, (System.nanoTime() - t0) / 1e9);

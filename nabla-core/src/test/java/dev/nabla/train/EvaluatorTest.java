@@ -13,7 +13,7 @@ class EvaluatorTest {
     /** A linear model whose logits are (x0, x1, -5 (x0 + x1)): class 2 is never predicted for inputs >= 0. */
     private static Linear model() {
         Linear m = new Linear(2, 3, false, Init.normal(0));
-        m.weight().value().assign(NDArray.of(new float[] {1, 0, -5, 0, 1, -5}, 2, 3));
+        m.weight().value().assign(NDArray.of(new float[] {1, 0, 0, 1, -5, -5}, 3, 2)); // [out, in]
         return m;
     }
 

@@ -41,7 +41,7 @@ class GeneralTrainerTest {
     @Test
     void aLinearModelLearnsASyntheticRegressionWithMse() {
         Module model = linear(2, 1);
-        Trainer t = new Trainer(model, new SGD(model.parameters(), 0.05, 0.9, false, 0), new MSELoss());
+        Trainer t = new Trainer(model, new SGD(model.namedParameters(), 0.05, 0.9, false, 0), new MSELoss());
         TrainResult r = t.fit(new DataLoader(regression(512, 1), 32, true, 3), new DataLoader(regression(128, 2), 64, false, 0), 20);
         assertEquals(TrainResult.OK, r.status());
         assertEquals(20, r.history().size());
@@ -74,7 +74,7 @@ class GeneralTrainerTest {
     @Test
     void aBinaryTaskLearnsWithBceOnLogitsAndReportsBinaryAccuracy() {
         Module model = linear(2, 1);
-        Trainer t = new Trainer(model, new SGD(model.parameters(), 0.1, 0, false, 0), new BCEWithLogitsLoss())
+        Trainer t = new Trainer(model, new SGD(model.namedParameters(), 0.1, 0, false, 0), new BCEWithLogitsLoss())
                 .accuracy(new Accuracy());
         TrainResult r = t.fit(new DataLoader(blobs(400, 1), 16, true, 5), new DataLoader(blobs(200, 2), 50, false, 0), 5);
         EpochMetrics last = r.history().get(4);
@@ -87,7 +87,7 @@ class GeneralTrainerTest {
     void earlyStoppingEndsTheRunAfterPatienceEpochsWithoutImprovement() {
         Module model = linear(2, 1);
         // nothing beats the first epoch by 1e9: the run stops after 1 + 2 epochs
-        Trainer t = new Trainer(model, new SGD(model.parameters(), 0.05, 0, false, 0), new MSELoss())
+        Trainer t = new Trainer(model, new SGD(model.namedParameters(), 0.05, 0, false, 0), new MSELoss())
                 .listen(new EarlyStopping(2, 1e9));
         TrainResult r = t.fit(new DataLoader(regression(64, 1), 16, true, 3), new DataLoader(regression(32, 2), 32, false, 0), 10);
         assertEquals(TrainResult.OK, r.status());
@@ -112,7 +112,7 @@ class GeneralTrainerTest {
         int[] labels = {0, 1, 1, 0, 1};
         Dataset data = Dataset.ofLabels(NDArray.of(new float[] {1, 0, 0, 1, 0, 2, 3, 0, 0, 1}, 5, 2), labels);
         Module model = linear(2, 2);
-        Trainer t = new Trainer(model, new SGD(model.parameters(), 0.1, 0, false, 0), new CrossEntropyLoss()).listen(rec);
+        Trainer t = new Trainer(model, new SGD(model.namedParameters(), 0.1, 0, false, 0), new CrossEntropyLoss()).listen(rec);
         // drop-last: 5 samples in batches of 2 are 2 batches
         TrainResult r = t.fit(new DataLoader(data, 2, true, true, 1), new DataLoader(data, 5, false, 0), 2);
         assertEquals(List.of("start 2x2", "epoch 1", "loss 1", "batch 1", "loss 2", "batch 2", "validated 1", "end 1 best state 1",
@@ -123,7 +123,7 @@ class GeneralTrainerTest {
         events.clear();
         Module frozen = linear(2, 2);
         var before = frozen.weights();
-        Trainer stopping = new Trainer(frozen, new SGD(frozen.parameters(), 0.1, 0, false, 0), new CrossEntropyLoss())
+        Trainer stopping = new Trainer(frozen, new SGD(frozen.namedParameters(), 0.1, 0, false, 0), new CrossEntropyLoss())
                 .listen(new TrainListener() {
                     @Override public void onLoss(Trainer tr, int epoch, int batch, double loss) { tr.stop(TrainResult.DIVERGED, "stop here"); }
                 }, rec);

@@ -2,18 +2,19 @@ package dev.nabla.train;
 
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
+import dev.nabla.datasets.mnist.TestMnist;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Training on the real MNIST (skipped with a reason when the data set is absent, failing under CI=true). */
+/** Training on the real MNIST (found or fetched by {@link TestMnist}). */
 class TrainerMnistTest {
 
     @Test
     void oneEpochOfTheCourseTwoLayerNetReachesOver70PercentValidationAccuracy() {
-        MnistSplits sets = Mnist.load(MnistData.require());
+        MnistSplits sets = Mnist.load(TestMnist.folder());
         Splits data = Splits.of(sets.train(), sets.validation(), sets.test());
         assertEquals(48_000, sets.train().count());
         assertEquals(12_000, sets.validation().count());

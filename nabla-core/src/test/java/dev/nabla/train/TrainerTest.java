@@ -118,7 +118,7 @@ class TrainerTest {
         Map<String, NDArray> b = run(cfg, null, null).model().weights();
         assertSameBits(a, b);
         Map<String, NDArray> c = run(cfg.withSeed(1025), null, null).model().weights();
-        assertFalse(Arrays.equals(a.get("W1").toFloatArray(), c.get("W1").toFloatArray()), "another shuffle seed, other weights");
+        assertFalse(Arrays.equals(a.get("0.weight").toFloatArray(), c.get("0.weight").toFloatArray()), "another shuffle seed, other weights");
     }
 
     /** Two epochs in one go, and one epoch then a resume from its state, end with the same bits. */
@@ -251,5 +251,18 @@ class TrainerTest {
         assertEquals("sgd", d.optimizer());
         assertEquals(1024, d.seed());
         assertEquals(1024, d.model().seed());
+    }
+
+    @Test
+    void theDivergenceMessageWritesLearningRatesWithWholeExponents() {
+        assertEquals("1e+30", DivergenceStop.fmt(1e30));
+        assertEquals("1e+29", DivergenceStop.fmt(1e29));
+        assertEquals("2.5e-07", DivergenceStop.fmt(2.5e-7));
+        assertEquals("1e+10", DivergenceStop.fmt(1e10));
+        assertEquals("0.1", DivergenceStop.fmt(0.1));
+        assertEquals("0.01", DivergenceStop.fmt(0.01));
+        assertEquals("1000", DivergenceStop.fmt(1000));
+        assertEquals("123457", DivergenceStop.fmt(123456.7));
+        assertEquals("1.5e+06", DivergenceStop.fmt(1.5e6));
     }
 }

@@ -41,8 +41,8 @@ record TrialTask(int index, String planJson, Map<String, byte[]> runFolder) impl
             Sweep.Plan plan = Sweep.Plan.read(scratch);
             useTaskCpus();
             PrintWriter log = new PrintWriter(System.err, true);
-            MnistSplits data = DATA.computeIfAbsent(String.valueOf(plan.data()),
-                    d -> MnistData.load(plan.data() == null ? null : Path.of(plan.data()), log));
+            MnistSplits data = DATA.computeIfAbsent(plan.data() + " " + plan.validationFraction(),
+                    d -> MnistData.load(plan.data() == null ? null : Path.of(plan.data()), plan.validationFraction(), log));
             new Sweep(scratch, plan, Sweep.baseConfig(plan), log).runTrial(index, data);
             return new Outcome(index, RunFiles.read(trialDir), null, seconds(start), host);
         } catch (IOException e) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +48,39 @@ public final class ConfigLoader {
             List.of("batch_size", "learning_rate", "reg", "epochs", "momentum", "debug");
     private static final List<String> COURSE_MODEL_ORDER = List.of("type", "hidden_size");
 
+    /** Bounds for a config: its length, how deep it nests, how many aliases it uses, how many values it expands to. */
+    static final int MAX_CHARS = 1 << 20;
+    static final int MAX_DEPTH = 20;
+    static final int MAX_ALIASES = 20;
+    static final int MAX_VALUES = 10_000;
+
     private ConfigLoader() {
+    }
+
+    /**
+     * Refuses a document that expands to more than {@link #MAX_VALUES} values: aliases share one object, so a
+     * few lines below SnakeYAML's alias limit can stand for billions of values, which a message printing the
+     * value (or any walk over it) would expand. The count stops at the bound, so this takes no longer than that.
+     */
+    static void checkExpandedSize(Object doc, String source) {
+        ArrayDeque<Object> todo = new ArrayDeque<>();
+        todo.push(doc == null ? "" : doc);
+        long values = 0;
+        while (!todo.isEmpty()) {
+            Object v = todo.pop();
+            if (++values > MAX_VALUES) {
+                throw new InputException(source + ": the YAML expands to more than " + MAX_VALUES
+                        + " values (through its aliases); a config has a few dozen");
+            }
+            if (v instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    todo.push(e.getKey() == null ? "" : e.getKey());
+                    todo.push(e.getValue() == null ? "" : e.getValue());
+                }
+            } else if (v instanceof List<?> l) {
+                for (Object o : l) todo.push(o == null ? "" : o);
+            }
+        }
     }
 
     /** Reads {@code file} on top of the defaults. */
@@ -63,6 +96,11 @@ public final class ConfigLoader {
     public static RunConfig load(RunConfig base, Path file) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_CHARS) {
+                throw new InputException(file + ": a config file of " + size + " bytes; configs are at most "
+                        + MAX_CHARS + " bytes (a few hundred is usual)");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new InputException("config file not found: " + file);
@@ -78,7 +116,11 @@ public final class ConfigLoader {
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
+            options.setCodePointLimit(MAX_CHARS);
+            options.setNestingDepthLimit(MAX_DEPTH);
+            options.setMaxAliasesForCollections(MAX_ALIASES);
             doc = new Yaml(new SafeConstructor(options)).load(text);
+            checkExpandedSize(doc, source);
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark();
             String where = m == null ? "" : " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);

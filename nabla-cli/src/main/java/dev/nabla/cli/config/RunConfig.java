@@ -32,6 +32,18 @@ public final class RunConfig {
     /** nabla's configuration keys, in the order they are written: those of {@link TrainSettings#ALL}. */
     public static final List<String> KEYS = TrainSettings.keys();
 
+    /** The largest thread count allowed on this machine ({@link TrainSettings#maxThreads()}). */
+    public static int maxThreads() {
+        return TrainSettings.maxThreads();
+    }
+
+    /** What a thread count may be, for messages: "an integer from 1 to 16 (8 per core, 2 cores)". */
+    public static String threadsAllowed() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return "an integer from 1 to " + maxThreads() + " (" + TrainSettings.MAX_THREADS_PER_CORE + " per core, " + cores + " core"
+                + (cores == 1 ? "" : "s") + ")";
+    }
+
     // MNIST's shape; the training code adapts the model to the data it is given
     static final int INPUT_SIZE = 784;
     static final int CLASSES = 10;
@@ -223,11 +235,7 @@ public final class RunConfig {
 
     /** A short description of a model, e.g. {@code twolayer 784-128-10 sigmoid}. */
     public static String describeModel(ModelSpec s) {
-        StringBuilder sb = new StringBuilder(s.type()).append(' ').append(s.inputSize());
-        for (int h : s.hidden()) sb.append('-').append(h);
-        sb.append('-').append(s.classes());
-        if (!s.type().equals("softmax") && s.activation() != null) sb.append(' ').append(s.activation());
-        return sb.toString();
+        return s.summary();
     }
 
     /** A one-line description, e.g. {@code twolayer 784-128-10 sigmoid, sgd lr=0.1 reg=0.001 batch=64}. */

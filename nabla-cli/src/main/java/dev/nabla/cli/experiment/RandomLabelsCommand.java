@@ -8,6 +8,7 @@ import dev.nabla.cli.config.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -17,20 +18,25 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code nabla experiment random-labels}: the randomization test of Zhang et al. (2017) on MNIST. */
 @Command(name = "random-labels", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Fit random labels: the randomization test of Zhang et al. (2017).",
         description = {
                 "The central experiment of \"Understanding deep learning requires rethinking",
-                "generalization\" (Zhang et al., 2017): an MLP trained on true labels, on labels",
-                "randomized for a fraction p of the examples, on shuffled pixels (one permutation",
-                "for all images), on random pixels (a permutation per image) and on Gaussian noise.",
-                "It plots the training loss per epoch of each and the test accuracy against p, and",
-                "reports whether the network fits random labels while test accuracy falls to chance.",
+                "generalization\" (Zhang et al., 2017): an MLP trained on true labels, on",
+                "labels randomized for a fraction p of the examples, on shuffled pixels (one",
+                "permutation for all images), on random pixels (a permutation per image) and on",
+                "Gaussian noise.",
+                "It plots the training loss per epoch of each and the test accuracy against p,",
+                "and reports whether the network fits random labels while test accuracy falls",
+                "to chance.",
                 "",
-                "Defaults: 5,000 training images, mlp 512-512 relu, adam lr 0.001 decaying along",
-                "a cosine, batch 128, 60 epochs, no weight decay; any train option overrides them.",
+                "Defaults: 5,000 training images, mlp 512-512 relu with kaiming init, adam lr",
+                "0.001 decaying along a cosine, batch 128, 60 epochs, no weight decay; any train",
+                "option overrides them (the options below show these defaults).",
                 ""},
         footer = {"", "Examples:",
                 "  nabla experiment random-labels",
@@ -77,6 +83,37 @@ public final class RandomLabelsCommand implements Callable<Integer> {
                 .with("init", "kaiming", "random-labels default");
     }
 
+    /**
+     * Rewrites the shared train options' descriptions in this command's help so that they state this command's
+     * defaults ({@link #defaults()}: mlp, 60 epochs, ...) instead of {@code nabla train}'s.
+     */
+    public static void describeOwnDefaults(CommandSpec spec) {
+        Map<String, Object> d = RunConfig.toMap(defaults().resolve());
+        List<OptionSpec> all = new ArrayList<>(spec.options());
+        for (OptionSpec o : all) spec.remove(o);
+        for (OptionSpec o : all) {
+            Object v = d.get(o.longestName().substring(2));
+            if (v == null || o.longestName().equals("--threads") || o.longestName().equals("--seed")) {
+                spec.addOption(o);
+                continue;
+            }
+            String text = String.join(" ", o.description())
+                    .replaceAll("\\s*\\((default [^)]*|twolayer: [^)]*)\\)", "")
+                    .replace("constant (default)", "constant");
+            spec.addOption(OptionSpec.builder(o).description(text + " (default " + show(v) + ")").build());
+        }
+    }
+
+    private static String show(Object v) {
+        if (v instanceof int[] a) {
+            StringBuilder sb = new StringBuilder();
+            for (int x : a) sb.append(sb.length() > 0 ? "," : "").append(x);
+            return sb.toString();
+        }
+        if (v instanceof Double x) return RunConfig.number(x).replaceAll("\\.0$", "");
+        return String.valueOf(v);
+    }
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -96,7 +133,7 @@ public final class RandomLabelsCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "random-labels-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         options.applyKernelChoice();
-        var data = MnistData.load(options.data(), err);
+        var data = MnistData.load(options.data(), options.valFractionOrDefault(), err);
         if (trainSize > data.train().count()) {
             throw new InputException("--train-size " + trainSize + " exceeds the " + data.train().count() + " training images");
         }

@@ -8,14 +8,19 @@ import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.SafeTensors;
+import dev.nabla.nn.ModelFile;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainState;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -23,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The files of one training run, all in one folder, each written whole (temporary name, then rename):
@@ -38,9 +45,15 @@ import java.util.Map;
  * </ul>
  *
  * <p>The checkpoint's tensors are stored as {@code weights.NAME}, {@code best.NAME} and {@code optimizer.KEY}; its
- * metadata key {@value #STATE_KEY} holds the rest of the state as JSON (epochs done, history, best epoch), the
- * same text as {@value #CHECKPOINT_JSON}. The safetensors file is the one read back, so the two files can never
- * disagree about which epoch a tensor belongs to.
+ * metadata key {@value #STATE_KEY} holds the rest of the state as JSON (epochs done, history, best epoch, the
+ * config it was trained with and the SHA-256 of the {@value #MODEL} that belongs to it), the same text as
+ * {@value #CHECKPOINT_JSON}. The safetensors file is the one read back, so the two files can never disagree
+ * about which epoch a tensor belongs to.
+ *
+ * <p>Consistency across files: after an epoch the model is written first, then the checkpoint (the commit
+ * point), then history, charts and results. Whatever a crash leaves half done is repaired from the checkpoint
+ * on resume ({@link #repair}): a model file that is missing or is not the one the checkpoint names is rewritten
+ * from the checkpoint's best weights, and the other files are rewritten by the resumed run.
  */
 public final class RunFolder {
 
@@ -50,7 +63,7 @@ public final class RunFolder {
     public static final String MODEL = "model.safetensors";
     public static final String CHECKPOINT = "checkpoint.safetensors";
     public static final String CHECKPOINT_JSON = "checkpoint.json";
-    /** Where the run's data came from, so that --resume trains on the same files. */
+    /** Where the run's data came from and how it was split, so that --resume trains on the same images. */
     public static final String DATA_SOURCE = "data-source.txt";
     public static final String LOSS_CHART = "loss";
     public static final String ACCURACY_CHART = "accuracy";
@@ -58,6 +71,12 @@ public final class RunFolder {
 
     static final List<String> HISTORY_COLUMNS =
             List.of("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "train_seconds", "eval_seconds");
+
+    /**
+     * Told the name of every file just before it is written (charts by their base name). Tests set it to throw,
+     * which simulates a crash or a full disk between any two files; null in normal use.
+     */
+    static volatile Consumer<String> beforeWrite;
 
     private final Path dir;
 
@@ -88,26 +107,48 @@ public final class RunFolder {
 
     // ---------------------------------------------------------------- data source
 
-    /** Records the (absolute) folder the run's data was read from. */
-    public void writeDataSource(Path dataDir) {
-        AtomicFiles.writeString(file(DATA_SOURCE), dataDir.toAbsolutePath().normalize() + "\n");
+    /** The folder a run's data was read from and the fraction of its training file that validates. */
+    public record DataSource(Path dir, double validationFraction) {
     }
 
-    /** The folder recorded by {@link #writeDataSource}, or null when the run has none recorded. */
-    public Path readDataSource() {
+    private static final String FRACTION_PREFIX = "validation fraction: ";
+
+    /** Records the (absolute) folder the run's data was read from and its validation fraction. */
+    public void writeDataSource(DataSource source) {
+        writing(DATA_SOURCE);
+        AtomicFiles.writeString(file(DATA_SOURCE), source.dir().toAbsolutePath().normalize() + "\n" + FRACTION_PREFIX
+                + RunConfig.number(source.validationFraction()).replaceAll("\\.0$", "") + "\n");
+    }
+
+    /**
+     * What {@link #writeDataSource} recorded, or null when the run has nothing recorded; a record from before
+     * the fraction was recorded has the course's 0.2.
+     */
+    public DataSource readDataSource() {
         Path f = file(DATA_SOURCE);
         if (!Files.isRegularFile(f)) return null;
         try {
-            String text = Files.readString(f).strip();
-            return text.isEmpty() ? null : Path.of(text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + f, e);
+            List<String> lines = Files.readAllLines(f);
+            if (lines.isEmpty() || lines.get(0).isBlank()) return null;
+            double fraction = dev.nabla.datasets.mnist.Mnist.DEFAULT_VALIDATION_FRACTION;
+            for (String l : lines.subList(1, lines.size())) {
+                if (!l.startsWith(FRACTION_PREFIX)) continue;
+                try {
+                    fraction = Double.parseDouble(l.substring(FRACTION_PREFIX.length()).strip());
+                } catch (NumberFormatException e) {
+                    throw new InputException(f + ": '" + l + "' is not a validation fraction (expected a number in [0, 1))");
+                }
+            }
+            return new DataSource(Path.of(lines.get(0).strip()), fraction);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
         }
     }
 
     // ---------------------------------------------------------------- config
 
     public void writeConfig(TrainConfig cfg) {
+        writing(CONFIG);
         AtomicFiles.writeString(file(CONFIG), RunConfig.toYaml(cfg));
     }
 
@@ -129,6 +170,7 @@ public final class RunFolder {
                     .append(m.valLoss()).append(',').append(m.valAcc()).append(',')
                     .append(m.trainSeconds()).append(',').append(m.evalSeconds()).append('\n');
         }
+        writing(HISTORY);
         AtomicFiles.writeString(file(HISTORY), sb.toString());
     }
 
@@ -155,6 +197,7 @@ public final class RunFolder {
     }
 
     public void writeResults(Results r) {
+        writing(RESULTS);
         AtomicFiles.writeString(file(RESULTS), Json.pretty(r.toMap(dir)));
     }
 
@@ -170,25 +213,36 @@ public final class RunFolder {
             va[i] = m.valAcc();
         }
         String what = RunConfig.describe(cfg);
+        writing(LOSS_CHART);
         Charts.lines("Loss: " + what, "epoch", "cross-entropy loss",
                 Charts.pair("training", tl, "validation", vl), file(LOSS_CHART));
+        writing(ACCURACY_CHART);
         Charts.lines("Accuracy: " + what, "epoch", "accuracy",
                 Charts.pair("training", ta, "validation", va), file(ACCURACY_CHART));
     }
 
     // ---------------------------------------------------------------- model and checkpoint
 
-    /** Writes the best weights with the spec (and, for information, the config and epoch) as metadata. */
-    public void writeModel(TrainConfig cfg, Map<String, NDArray> weights, int epoch, double valAcc) {
+    /**
+     * Writes the best weights with the spec (and, for information, the config and epoch) as metadata.
+     *
+     * @return the SHA-256 of the file written, for the checkpoint to name it
+     */
+    public String writeModel(TrainConfig cfg, Map<String, NDArray> weights, int epoch, double valAcc) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("nabla.config", Json.write(RunConfig.toMap(cfg)));
         meta.put("nabla.epoch", Integer.toString(epoch));
         meta.put("nabla.val_acc", Double.toString(valAcc));
+        writing(MODEL);
         ModelFile.save(file(MODEL), cfg.model(), weights, meta);
+        return sha256(file(MODEL));
     }
 
-    /** Writes {@code state} as {@value #CHECKPOINT} and then {@value #CHECKPOINT_JSON}. */
-    public void writeCheckpoint(TrainState state, double secondsSoFar) {
+    /**
+     * Writes {@code state} as {@value #CHECKPOINT} and then {@value #CHECKPOINT_JSON}, naming the config it was
+     * trained with and the model file that holds its best weights (by SHA-256; null when there is none yet).
+     */
+    public void writeCheckpoint(TrainState state, double secondsSoFar, TrainConfig cfg, String modelSha256) {
         Map<String, NamedArray> tensors = new LinkedHashMap<>();
         Map<String, Object> f64 = new LinkedHashMap<>();
         put(tensors, f64, "weights.", state.weights());
@@ -199,13 +253,117 @@ public final class RunFolder {
         json.put("best_epoch", state.bestEpoch());
         json.put("best_val_acc", state.bestValAcc());
         json.put("seconds", secondsSoFar);
+        json.put("config", RunConfig.toMap(cfg));
+        json.put("model_sha256", modelSha256);
         json.put("history", historyToList(state.history()));
         json.put("tensors", new ArrayList<>(tensors.keySet()));
         // float64 arrays (if the optimizer keeps any) go into the JSON, whose numbers round-trip exactly
         json.put("float64", f64);
         String text = Json.pretty(json);
+        writing(CHECKPOINT);
         SafeTensors.write(file(CHECKPOINT), tensors, Map.of("format", "nabla-checkpoint", STATE_KEY, text));
+        writing(CHECKPOINT_JSON);
         AtomicFiles.writeString(file(CHECKPOINT_JSON), text);
+    }
+
+    /**
+     * Makes the folder agree with {@code ck} after a crash: the model file is rewritten from the checkpoint's
+     * best weights when it is missing or is not the one the checkpoint names (a crash between the two files, or
+     * a full disk). History, charts and results are rewritten by the resumed run itself.
+     *
+     * @return the SHA-256 of the model file that now belongs to the checkpoint (null when it has no best weights)
+     */
+    public String repair(Checkpoint ck, TrainConfig cfg) {
+        TrainState st = ck.state();
+        if (st.bestWeights() == null || st.bestEpoch() == 0) {
+            deleteModel();
+            return null;
+        }
+        Path model = file(MODEL);
+        if (ck.modelSha256() != null && Files.isRegularFile(model) && ck.modelSha256().equals(sha256(model))) {
+            return ck.modelSha256();
+        }
+        return writeModel(cfg, st.bestWeights(), st.bestEpoch(), st.bestValAcc());
+    }
+
+    /**
+     * Removes a model file no checkpoint names: one left by an attempt that crashed before its first
+     * checkpoint, which a fresh start must not leave beside its own results.
+     */
+    public void deleteModel() {
+        try {
+            Files.deleteIfExists(file(MODEL));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file(MODEL), e);
+        }
+    }
+
+    /**
+     * The config keys whose values differ between {@code cfg} and the config {@code ck} was trained with, apart
+     * from those a resume may change ({@code epochs}, {@code threads}); empty when they match or the checkpoint
+     * records no config (one written before checkpoints named it).
+     */
+    public static List<String> configDifferences(Checkpoint ck, TrainConfig cfg) {
+        List<String> out = new ArrayList<>();
+        if (ck.config() == null) return out;
+        // through JSON text, so that both sides hold the same types (lists and doubles)
+        Map<String, Object> now = Json.parseObject(Json.write(RunConfig.toMap(cfg)), "config");
+        Map<String, Object> then = ck.config();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
+        keys.addAll(then.keySet());
+        for (String k : keys) {
+            if (k.equals("epochs") || k.equals("threads")) continue;
+            if (!Objects.equals(now.get(k), then.get(k))) {
+                out.add(k + " (" + CONFIG + ": " + show(now.get(k)) + ", checkpoint: " + show(then.get(k)) + ")");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Refuses to resume from {@code ck} with {@code cfg} when they differ in more than epochs and threads (the
+     * run would continue one run's weights under another's settings).
+     *
+     * @throws InputException naming each differing key with both values
+     */
+    public void checkConfigMatches(Checkpoint ck, TrainConfig cfg) {
+        List<String> diff = configDifferences(ck, cfg);
+        if (!diff.isEmpty()) {
+            throw new InputException(dir + ": " + CONFIG + " no longer matches the config its " + CHECKPOINT
+                    + " was trained with, in " + String.join("; ", diff) + "; restore " + CONFIG
+                    + " or start a new run");
+        }
+    }
+
+    private static String show(Object v) {
+        if (v == null) return "not set";
+        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString(d.longValue());
+        if (v instanceof List<?> l) {
+            List<String> parts = new ArrayList<>();
+            for (Object o : l) parts.add(show(o));
+            return String.join(",", parts);
+        }
+        return String.valueOf(v);
+    }
+
+    /** The SHA-256 of a file, as lowercase hex. */
+    static String sha256(Path f) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] d = md.digest(Files.readAllBytes(f));
+            StringBuilder sb = new StringBuilder(64);
+            for (byte b : d) sb.append(String.format("%02x", b));
+            return sb.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
+    }
+
+    private static void writing(String name) {
+        Consumer<String> hook = beforeWrite;
+        if (hook != null) hook.accept(name);
     }
 
     private static void put(Map<String, NamedArray> tensors, Map<String, Object> f64, String prefix,
@@ -223,8 +381,12 @@ public final class RunFolder {
         });
     }
 
-    /** A checkpoint read back: the state to resume from and the seconds the run had taken. */
-    public record Checkpoint(TrainState state, double seconds) {
+    /**
+     * A checkpoint read back: the state to resume from, the seconds the run had taken, the config it was
+     * trained with (as JSON values; null for a checkpoint that does not record it) and the SHA-256 of its model
+     * file (null when unknown).
+     */
+    public record Checkpoint(TrainState state, double seconds, Map<String, Object> config, String modelSha256) {
     }
 
     /**
@@ -251,7 +413,11 @@ public final class RunFolder {
             TrainState st = new TrainState(intOf(json.get("epochs_done")), weights, best, opt,
                     historyFromList((List<?>) json.get("history")), intOf(json.get("best_epoch")),
                     doubleOf(json.get("best_val_acc")));
-            return new Checkpoint(st, doubleOf(json.getOrDefault("seconds", 0.0)));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = (Map<String, Object>) json.get("config");
+            Object sha = json.get("model_sha256");
+            return new Checkpoint(st, doubleOf(json.getOrDefault("seconds", 0.0)), config,
+                    sha == null ? null : sha.toString());
         } catch (ClassCastException | NullPointerException e) {
             throw new InputException(f + ": the checkpoint's state is incomplete or malformed (" + e.getMessage() + ")");
         }

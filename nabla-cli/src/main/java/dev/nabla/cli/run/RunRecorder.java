@@ -4,6 +4,7 @@ import dev.nabla.cli.plot.Charts;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
+import dev.nabla.tensor.DType;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.train.EpochMetrics;
@@ -19,8 +20,9 @@ import java.util.List;
 
 /**
  * Runs a training and keeps its {@link RunFolder} up to date: after every epoch, before the next one starts,
- * the checkpoint, the best model, the history and {@code results.json} (status {@code running}) are
- * rewritten whole, so a killed run loses at most the epoch in flight. The charts are redrawn after the first
+ * the best model (when the epoch is a new best), the checkpoint that names it, the history and
+ * {@code results.json} (status {@code running}) are rewritten whole, in that order, so a killed run loses at
+ * most the epoch in flight and a resume repairs whatever the crash left half done ({@link RunFolder#repair}). The charts are redrawn after the first
  * epoch, then at most every {@link #CHART_INTERVAL_NANOS} (they lag a short epoch or two behind), and always
  * at the end. When the run ends, {@code results.json}
  * gets the test accuracy and the final status.
@@ -40,6 +42,7 @@ public final class RunRecorder implements TrainListener {
      * always when it ends.
      */
     static final long CHART_INTERVAL_NANOS = 2_000_000_000L;
+    private String modelSha256; // the model file the next checkpoint names
     private int chartEpochs; // epochs in the charts last drawn (0: none yet)
     private long chartNanos; // when they were drawn
 
@@ -64,13 +67,22 @@ public final class RunRecorder implements TrainListener {
      */
     public static TrainResult runTraining(TrainConfig cfg, MnistSplits data, Path outDir,
                                           RunFolder.Checkpoint resume, TrainListener progress) {
+        return runTraining(cfg, DType.F32, data, outDir, resume, progress);
+    }
+
+    /** {@link #runTraining(TrainConfig, MnistSplits, Path, RunFolder.Checkpoint, TrainListener)} with the model in {@code dtype}. */
+    public static TrainResult runTraining(TrainConfig cfg, DType dtype, MnistSplits data, Path outDir,
+                                          RunFolder.Checkpoint resume, TrainListener progress) {
         Charts.warmUp();
         TrainConfig c = fitToData(cfg, data);
         RunFolder folder = new RunFolder(outDir);
+        if (resume != null) folder.checkConfigMatches(resume, c);
         folder.writeConfig(c);
-        Module model = Models.build(c.model());
+        Module model = Models.build(c.model()).to(dtype);
         Optimizer opt = Trainer.optimizer(model, c);
         RunRecorder recorder = new RunRecorder(folder, c, resume == null ? 0 : resume.seconds());
+        if (resume != null) recorder.modelSha256 = folder.repair(resume, c);
+        else folder.deleteModel();
         TrainListener listener = progress == null ? recorder : both(recorder, progress);
         TrainResult r = Trainer.fit(model, opt, Splits.of(data.train(), data.validation(), data.test()), c, listener,
                 resume == null ? null : resume.state());
@@ -100,8 +112,9 @@ public final class RunRecorder implements TrainListener {
     @Override
     public void onEpoch(EpochMetrics m, boolean newBest, TrainState state) {
         double seconds = secondsBefore + (System.nanoTime() - startNanos) / 1e9;
-        folder.writeCheckpoint(state, seconds);
-        if (newBest) folder.writeModel(cfg, state.bestWeights(), state.bestEpoch(), state.bestValAcc());
+        // the model first: the checkpoint names it, and a crash between the two is repaired from the checkpoint
+        if (newBest) modelSha256 = folder.writeModel(cfg, state.bestWeights(), state.bestEpoch(), state.bestValAcc());
+        folder.writeCheckpoint(state, seconds, cfg, modelSha256);
         List<EpochMetrics> h = state.history();
         folder.writeHistory(h);
         long now = System.nanoTime();

@@ -4,7 +4,9 @@ import dev.nabla.InputException;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.RunFolder;
+import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
+import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
@@ -48,7 +50,7 @@ public final class Sweep {
      * sweep runs the same bits.
      */
     public record Plan(Map<String, String> base, List<Map<String, String>> trials, int threadsPerTrial, String command,
-                       String data) {
+                       String data, double validationFraction) {
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -59,6 +61,7 @@ public final class Sweep {
             m.put("trials", t);
             m.put("threads_per_trial", threadsPerTrial);
             m.put("data", data);
+            m.put("val_fraction", validationFraction);
             return m;
         }
 
@@ -72,8 +75,18 @@ public final class Sweep {
                 List<Map<String, String>> trials = new ArrayList<>();
                 for (Object o : (List<Object>) m.get("trials")) trials.add(strings((Map<String, Object>) o));
                 int threads = ((Number) m.get("threads_per_trial")).intValue();
+                if (threads < 1 || threads > RunConfig.maxThreads()) {
+                    throw new InputException(f + ": threads_per_trial = " + threads + " is not allowed: expected "
+                            + RunConfig.threadsAllowed());
+                }
                 Object data = m.get("data");
-                return new Plan(base, trials, threads, String.valueOf(m.get("command")), data == null ? null : data.toString());
+                // a plan from before the fraction was recorded: the course's split
+                double fraction = ((Number) m.getOrDefault("val_fraction", Mnist.DEFAULT_VALIDATION_FRACTION)).doubleValue();
+                if (!(fraction >= 0 && fraction < 1)) {
+                    throw new InputException(f + ": val_fraction = " + fraction + " is not allowed: expected a number in [0, 1)");
+                }
+                return new Plan(base, trials, threads, String.valueOf(m.get("command")), data == null ? null : data.toString(),
+                        fraction);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + f, e);
             } catch (ClassCastException | NullPointerException e) {
@@ -117,6 +130,31 @@ public final class Sweep {
         return out;
     }
 
+    /**
+     * Refuses trial folders that are symbolic links (or not folders): a trial's files must stay inside the
+     * sweep folder, not land wherever a link points.
+     *
+     * @throws InputException naming the first such trial folder and its target
+     */
+    public void checkTrialFolders() {
+        for (int i = 1; i <= plan.trials().size(); i++) {
+            Path t = dir.resolve(trialName(i));
+            if (Files.isSymbolicLink(t)) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(t).toString();
+                } catch (IOException e) {
+                    target = "?";
+                }
+                throw new InputException(t + " is a symbolic link (to " + target + "); a trial's files must stay"
+                        + " inside the sweep folder: remove the link");
+            }
+            if (Files.exists(t) && !Files.isDirectory(t)) {
+                throw new InputException(t + " is a file, not a trial folder: move it out of the sweep folder");
+            }
+        }
+    }
+
     public static String trialName(int index) {
         return String.format(Locale.ROOT, "trial-%02d", index);
     }
@@ -138,6 +176,7 @@ public final class Sweep {
     /** Runs the unfinished trials with {@code executor} and returns every trial's result in plan order. */
     public List<TrialResult> run(TrialExecutor executor) {
         int n = configs().size();
+        checkTrialFolders();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -222,6 +261,12 @@ public final class Sweep {
 
     private TrialResult runTrial(int index, TrainConfig cfg, MnistSplits data) {
         Path trialDir = dir.resolve(trialName(index));
+        try (RunLock lock = RunLock.acquire(trialDir, "a trial of nabla sweep")) {
+            return runTrial(index, cfg, data, trialDir);
+        }
+    }
+
+    private TrialResult runTrial(int index, TrainConfig cfg, MnistSplits data, Path trialDir) {
         RunFolder folder = new RunFolder(trialDir);
         RunFolder.Checkpoint resume = null;
         if (Files.isRegularFile(folder.file(RunFolder.CHECKPOINT))) {
@@ -242,7 +287,7 @@ public final class Sweep {
             }
         };
         say(index, "starting: " + label);
-        if (plan.data() != null) folder.writeDataSource(Path.of(plan.data()));
+        if (plan.data() != null) folder.writeDataSource(new RunFolder.DataSource(Path.of(plan.data()), plan.validationFraction()));
         TrainResult r = RunRecorder.runTraining(cfg, data, trialDir, resume, progress);
         say(index, String.format(Locale.ROOT, "%s: best val acc %.4f (epoch %d), test acc %.4f, %.1f s",
                 r.status(), r.bestValAcc(), r.bestEpoch(), r.testAcc(), r.seconds()));

@@ -4,16 +4,19 @@ import dev.nabla.data.IdxReader;
 import dev.nabla.data.ImageSet;
 import dev.nabla.InputException;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Loads MNIST (or any data set with MNIST's layout, such as Fashion-MNIST) from a folder and splits it the way
- * the course does: the first 48,000 training images train, the last 12,000 validate, the 10,000 test images
- * test.
+ * the course does: the first 80% of the training file trains, the last 20% validates (48,000 and 12,000 images
+ * for MNIST), the test file tests.
  *
  * <p>Recognised files, in order of preference: the idx files under their usual names
  * ({@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte},
@@ -22,8 +25,8 @@ import java.util.List;
  */
 public final class Mnist {
 
-    /** The course's validation size: the last 12,000 of the 60,000 training images. */
-    public static final int DEFAULT_VALIDATION = 12_000;
+    /** The course's validation fraction: the last 20% of the training file (12,000 of MNIST's 60,000). */
+    public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
 
     private static final String[] IDX_STEMS = {
             "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
@@ -31,9 +34,39 @@ public final class Mnist {
     private Mnist() {
     }
 
-    /** Loads the folder's training and test files and splits off the last 12,000 training images to validate. */
+    /** Loads the folder's training and test files and splits off the last 20% of the training images to validate. */
     public static MnistSplits load(Path dir) {
-        return load(dir, DEFAULT_VALIDATION);
+        return loadFraction(dir, DEFAULT_VALIDATION_FRACTION);
+    }
+
+    /**
+     * Loads the folder's training and test files and splits off the last {@code fraction} of the training
+     * images to validate ({@link #validationSize}).
+     *
+     * @throws InputException as {@link #load(Path, int)} does, or when {@code fraction} is not in [0, 1)
+     */
+    public static MnistSplits loadFraction(Path dir, double fraction) {
+        checkFraction(fraction);
+        return load(dir, n -> validationSize(n, fraction));
+    }
+
+    /**
+     * How many of {@code n} training images validate with {@code fraction}: those left after the first
+     * floor(n (1 - fraction)), as the course's {@code int(len(x) * 0.8)} splits (computed in decimal, so that
+     * 0.2 of 60,000 is exactly 12,000).
+     *
+     * @throws InputException when {@code fraction} is not in [0, 1)
+     */
+    public static int validationSize(int n, double fraction) {
+        checkFraction(fraction);
+        BigDecimal train = BigDecimal.ONE.subtract(BigDecimal.valueOf(fraction)).multiply(BigDecimal.valueOf(n));
+        return n - train.setScale(0, RoundingMode.FLOOR).intValueExact();
+    }
+
+    private static void checkFraction(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new InputException("validation fraction " + fraction + " is not allowed: expected a number in [0, 1)");
+        }
     }
 
     /**
@@ -43,12 +76,17 @@ public final class Mnist {
      *                        a file is bad, or when {@code validation} is not below the training count
      */
     public static MnistSplits load(Path dir, int validation) {
+        return load(dir, n -> validation);
+    }
+
+    // validationFor: the training file's image count -> the validation size
+    private static MnistSplits load(Path dir, IntUnaryOperator validationFor) {
         MnistFiles f = find(dir);
         if (f.csv()) {
             ImageSet train = CsvReader.read(f.trainImages());
             ImageSet test = CsvReader.read(f.testImages());
             checkSameSize(dir, train, test);
-            return split(train, test, validation);
+            return split(train, test, validationFor.applyAsInt(train.count()));
         }
         // the training images go straight into two arrays: slicing a 188 MB array afterwards would double the
         // memory traffic of loading
@@ -59,6 +97,7 @@ public final class Mnist {
             if (images.count != labels.length) {
                 throw IdxReader.countMismatch(f.trainImages(), images.count, f.trainLabels(), labels.length);
             }
+            int validation = validationFor.applyAsInt(images.count);
             checkValidation(validation, images.count);
             int cut = images.count - validation;
             float[] head = images.read(cut);

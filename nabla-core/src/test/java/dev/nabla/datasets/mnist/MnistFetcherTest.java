@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -151,6 +154,31 @@ class MnistFetcherTest {
         Files.write(b, damaged);
         f.ensure();
         assertEquals(4, source.calls.size());
+        assertArrayEquals(B, Files.readAllBytes(b));
+    }
+
+    @Test
+    void aFileChangedInPlaceWithItsTimeRestoredIsVerifiedAgainAndFetched() throws IOException {
+        Path to = tmp.resolve("cache");
+        Fixed source = new Fixed(Map.of("a-idx1-ubyte", A, "b-idx3-ubyte", B));
+        MnistFetcher f = new MnistFetcher(to, List.of(source), MnistFetcher.Progress.NONE, expected());
+        f.ensure();
+        Path b = to.resolve("b-idx3-ubyte");
+        Object key = Files.readAttributes(b, BasicFileAttributes.class).fileKey();
+        FileTime time = Files.getLastModifiedTime(b);
+
+        // one byte altered in place (same file, same size), the modification time put back
+        try (RandomAccessFile raf = new RandomAccessFile(b.toFile(), "rw")) {
+            raf.seek(1234);
+            raf.write(B[1234] ^ 0x40);
+        }
+        Files.setLastModifiedTime(b, time);
+        assertEquals(key, Files.readAttributes(b, BasicFileAttributes.class).fileKey());
+        assertEquals(time, Files.getLastModifiedTime(b));
+
+        f.ensure();
+        assertEquals(List.of("a-idx1-ubyte", "b-idx3-ubyte", "b-idx3-ubyte"), source.calls,
+                "the altered file is hashed, found damaged and fetched again");
         assertArrayEquals(B, Files.readAllBytes(b));
     }
 
@@ -296,7 +324,7 @@ class MnistFetcherTest {
 
     @Test
     void fetchesTheRealMnistFromALocalFolder() throws IOException {
-        Path shared = TestFiles.sharedMnist();
+        Path shared = TestMnist.folder();
         Path to = tmp.resolve("mnist");
         MnistFetcher f = new MnistFetcher(to, List.of(MnistFetcher.Source.folder(shared)), MnistFetcher.Progress.NONE);
         f.ensure();

@@ -56,6 +56,25 @@ class MnistTest {
     }
 
     @Test
+    void theDefaultSplitIsTheCoursesEightyTwenty() {
+        smallIdx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                "t10k-labels-idx1-ubyte.gz", true);
+        MnistSplits s = Mnist.load(dir); // 20 training images: 16 train, the last 4 validate
+        assertEquals(16, s.train().count());
+        assertEquals(4, s.validation().count());
+        assertEquals(Mnist.load(dir, 4), s);
+        MnistSplits half = Mnist.loadFraction(dir, 0.5);
+        assertEquals(10, half.train().count());
+        assertEquals(Mnist.load(dir, 10), half);
+        assertEquals(12_000, Mnist.validationSize(60_000, 0.2), "MNIST keeps the course's 48,000 / 12,000");
+        assertEquals(3, Mnist.validationSize(10, 0.3), "int(10 * 0.7) in decimal is 7, not 7.000000000000001");
+        assertEquals(201, Mnist.validationSize(1001, 0.2), "int(1001 * 0.8) = 800 train");
+        assertEquals(0, Mnist.validationSize(5, 0));
+        assertThrows(InputException.class, () -> Mnist.validationSize(10, 1));
+        assertThrows(InputException.class, () -> Mnist.loadFraction(dir, -0.1));
+    }
+
+    @Test
     void findsDottedNamesAndRawFiles() {
         smallIdx("train-images.idx3-ubyte", "train-labels.idx1-ubyte", "t10k-images.idx3-ubyte",
                 "t10k-labels.idx1-ubyte", false);
@@ -139,7 +158,7 @@ class MnistTest {
 
     @Test
     void loadsTheCourseSplitOfTheRealMnist() {
-        Path m = TestFiles.sharedMnist();
+        Path m = TestMnist.folder();
         MnistSplits s = Mnist.load(m);
         assertEquals(48_000, s.train().count());
         assertEquals(12_000, s.validation().count());
@@ -148,7 +167,8 @@ class MnistTest {
         assertEquals(48_000 * 784, s.train().pixels().length);
         assertArrayEquals(new int[] {5, 0, 4, 1, 9}, Arrays.copyOf(s.train().labels(), 5));
         // the labels of training images 48000..48004 start the validation set
-        ImageSet all = IdxReader.read(m.resolve("train-images-idx3-ubyte.gz"), m.resolve("train-labels-idx1-ubyte.gz"));
+        MnistFiles files = Mnist.find(m);
+        ImageSet all = IdxReader.read(files.trainImages(), files.trainLabels());
         assertArrayEquals(Arrays.copyOfRange(all.labels(), 48_000, 60_000), s.validation().labels());
         assertArrayEquals(Arrays.copyOfRange(all.pixels(), 48_000 * 784, 60_000 * 784), s.validation().pixels());
         int[] counts = new int[10];

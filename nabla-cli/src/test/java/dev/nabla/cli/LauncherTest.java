@@ -1,0 +1,108 @@
+package dev.nabla.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@code ./nabla} launcher rebuilds only when a source changed: the script runs in a copy of the project's
+ * layout with a stand-in {@code mvn} that records being called.
+ */
+class LauncherTest {
+
+    @TempDir
+    Path tmp;
+
+    private static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("nabla")) && Files.isRegularFile(p.resolve("pom.xml"))) return p;
+        }
+        throw new AssertionError("no ./nabla launcher above " + Path.of("").toAbsolutePath());
+    }
+
+    private Path project;
+    private Path marker;
+
+    private void layout() throws IOException {
+        project = tmp.resolve("project");
+        Files.createDirectories(project.resolve("nabla-cli/src/main/java/dev"));
+        Files.createDirectories(project.resolve("nabla-cli/target/generated-sources/annotations"));
+        Files.copy(repoRoot().resolve("nabla"), project.resolve("nabla"));
+        Files.writeString(project.resolve("pom.xml"), "<project/>");
+        Files.writeString(project.resolve("nabla-cli/pom.xml"), "<project/>");
+        Files.writeString(project.resolve("nabla-cli/src/main/java/dev/A.java"), "class A {}");
+        Path old = project.resolve("nabla-cli/target/.nabla-built");
+        Files.writeString(old, "");
+        FileTime past = FileTime.from(Instant.now().minusSeconds(3600));
+        for (Path p : new Path[]{project.resolve("pom.xml"), project.resolve("nabla-cli/pom.xml"),
+                project.resolve("nabla-cli/src/main/java/dev/A.java")}) {
+            Files.setLastModifiedTime(p, past);
+        }
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(60)));
+        marker = tmp.resolve("mvn-was-called");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\ntouch '" + marker + "'\nexit 1\n");
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private String launch() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", project.resolve("nabla").toString(), "--version")
+                .redirectErrorStream(true);
+        pb.environment().put("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+        return out;
+    }
+
+    @Test
+    void generatedSourcesUnderTargetDoNotTriggerARebuild() throws Exception {
+        layout();
+        // what a test build leaves: generated sources newer than the stamp
+        Files.writeString(project.resolve("nabla-cli/target/generated-sources/annotations/Gen.java"), "class Gen {}");
+        String out = launch();
+        assertFalse(Files.exists(marker), "the launcher rebuilt for a file under target/:\n" + out);
+        assertFalse(out.contains("building"), out);
+
+        // a changed source does (the stand-in mvn fails, so the launcher reports a failed build)
+        Files.writeString(project.resolve("nabla-cli/src/main/java/dev/A.java"), "class A { }");
+        out = launch();
+        assertTrue(Files.exists(marker), "a changed source did not trigger a build:\n" + out);
+        assertTrue(out.contains("nabla: build failed"), out);
+    }
+
+    @Test
+    void theTestCommandRefreshesTheStampWhenItPasses() throws Exception {
+        layout();
+        Path mvn = tmp.resolve("bin/mvn");
+        // a passing mvn verify, during which a source is edited: it must still count as newer than the stamp
+        Files.writeString(mvn, "#!/bin/sh\nsleep 1\ntouch '" + project.resolve("nabla-cli/src/main/java/dev/A.java") + "'\nexit 0\n");
+        Path stamp = project.resolve("nabla-cli/target/.nabla-built");
+        FileTime before = Files.getLastModifiedTime(stamp);
+        ProcessBuilder pb = new ProcessBuilder("bash", project.resolve("nabla").toString(), "test").redirectErrorStream(true);
+        pb.environment().put("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertTrue(Files.getLastModifiedTime(stamp).compareTo(before) > 0, "the stamp was not refreshed");
+        assertTrue(Files.getLastModifiedTime(stamp).compareTo(
+                Files.getLastModifiedTime(project.resolve("nabla-cli/src/main/java/dev/A.java"))) < 0,
+                "the stamp hides a source edited while the tests ran");
+    }
+}
