@@ -52,7 +52,7 @@ final class SparkTrials implements Sweep.TrialExecutor {
         try {
             List<Future<?>> jobs = new ArrayList<>();
             for (int index : trials) {
-                TrialTask task = new TrialTask(index, planJson, RunFiles.read(dir.resolve(Sweep.trialName(index))));
+                TrialTask task = new TrialTask(index, planJson, TrialTask.runFiles(dir.resolve(Sweep.trialName(index))));
                 jobs.add(submitters.submit(() -> finished.accept(index, runOne(task))));
             }
             for (Future<?> f : jobs) {

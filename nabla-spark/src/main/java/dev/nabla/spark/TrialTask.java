@@ -1,6 +1,7 @@
 package dev.nabla.spark;
 
 import dev.nabla.cli.MnistData;
+import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.sweep.Sweep;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.kernel.Parallel;
@@ -44,16 +45,23 @@ record TrialTask(int index, String planJson, Map<String, byte[]> runFolder) impl
             MnistSplits data = DATA.computeIfAbsent(plan.data() + " " + plan.validationFraction(),
                     d -> MnistData.load(plan.data() == null ? null : Path.of(plan.data()), plan.validationFraction(), log));
             new Sweep(scratch, plan, Sweep.baseConfig(plan), log).runTrial(index, data);
-            return new Outcome(index, RunFiles.read(trialDir), null, seconds(start), host);
+            return new Outcome(index, runFiles(trialDir), null, seconds(start), host);
         } catch (IOException e) {
             throw new UncheckedIOException("trial " + index + " on " + host + ": cannot use its scratch folder", e);
         } catch (RuntimeException e) {
             // the trial itself failed (bad data, a bug): record it and let the sweep go on; Spark retries only lost tasks
-            Map<String, byte[]> partial = scratch == null ? Map.of() : RunFiles.read(scratch.resolve(Sweep.trialName(index)));
+            Map<String, byte[]> partial = scratch == null ? Map.of() : runFiles(scratch.resolve(Sweep.trialName(index)));
             return new Outcome(index, partial, e.toString(), seconds(start), host);
         } finally {
             if (scratch != null) RunFiles.delete(scratch);
         }
+    }
+
+    /** The trial's files, less its lock: the lock belongs to the folder it was taken in. */
+    static Map<String, byte[]> runFiles(Path trialDir) {
+        Map<String, byte[]> files = RunFiles.read(trialDir);
+        files.remove(RunLock.FILE);
+        return files;
     }
 
     /** Kernel threads for this task: the cores Spark gave it ({@code spark.task.cpus}). */
