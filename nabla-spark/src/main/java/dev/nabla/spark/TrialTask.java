@@ -4,7 +4,7 @@ import dev.nabla.cli.MnistData;
 import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.sweep.Sweep;
 import dev.nabla.datasets.mnist.MnistSplits;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import org.apache.spark.TaskContext;
 
 import java.io.IOException;
@@ -40,11 +40,12 @@ record TrialTask(int index, String planJson, Map<String, byte[]> runFolder) impl
             Path trialDir = scratch.resolve(Sweep.trialName(index));
             RunFiles.write(trialDir, runFolder);
             Sweep.Plan plan = Sweep.Plan.read(scratch);
-            useTaskCpus();
             PrintWriter log = new PrintWriter(System.err, true);
             MnistSplits data = DATA.computeIfAbsent(plan.data() + " " + plan.validationFraction(),
                     d -> MnistData.load(plan.data() == null ? null : Path.of(plan.data()), plan.validationFraction(), log));
-            new Sweep(scratch, plan, Sweep.baseConfig(plan), log).runTrial(index, data);
+            try (var ctx = ExecutionContext.withThreads(taskCpus())) {
+                new Sweep(scratch, plan, Sweep.baseConfig(plan), log).runTrial(index, data);
+            }
             return new Outcome(index, runFiles(trialDir), null, seconds(start), host);
         } catch (IOException e) {
             throw new UncheckedIOException("trial " + index + " on " + host + ": cannot use its scratch folder", e);
@@ -65,12 +66,9 @@ record TrialTask(int index, String planJson, Map<String, byte[]> runFolder) impl
     }
 
     /** Kernel threads for this task: the cores Spark gave it ({@code spark.task.cpus}). */
-    private static void useTaskCpus() {
+    private static int taskCpus() {
         TaskContext ctx = TaskContext.get();
-        int cpus = ctx == null ? 1 : Math.max(1, ctx.cpus());
-        synchronized (Parallel.class) {
-            if (Parallel.threads() != cpus) Parallel.setThreads(cpus);
-        }
+        return ctx == null ? 1 : Math.max(1, ctx.cpus());
     }
 
     private static double seconds(long start) {

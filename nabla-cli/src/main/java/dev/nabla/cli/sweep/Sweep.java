@@ -10,7 +10,7 @@ import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainListener;
@@ -205,8 +205,6 @@ public final class Sweep {
 
     private void runLocally(List<Integer> todo, java.util.function.BiConsumer<Integer, TrialResult> finished,
                             List<TrainConfig> configs, MnistSplits data, int parallel) {
-        int threadsBefore = Parallel.threads();
-        Parallel.setThreads(plan.threadsPerTrial());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, Math.max(todo.size(), 1))), r -> {
             Thread t = new Thread(r, "nabla-trial");
             t.setDaemon(true);
@@ -214,7 +212,16 @@ public final class Sweep {
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (int i : todo) futures.add(pool.submit(() -> finished.accept(i, runTrial(i, configs.get(i - 1), data))));
+            for (int i : todo) {
+                futures.add(pool.submit(() -> {
+                    // each trial its own kernel threads: trials running side by side do not share a team
+                    TrialResult r;
+                    try (var ctx = ExecutionContext.withThreads(plan.threadsPerTrial())) {
+                        r = runTrial(i, configs.get(i - 1), data);
+                    }
+                    finished.accept(i, r);
+                }));
+            }
             for (Future<?> f : futures) {
                 try {
                     f.get();
@@ -228,7 +235,6 @@ public final class Sweep {
             }
         } finally {
             pool.shutdownNow();
-            Parallel.setThreads(threadsBefore);
         }
     }
 
