@@ -19,10 +19,7 @@ import dev.nabla.train.Evaluator;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.Trainer;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,11 +67,7 @@ public final class SgdNoise {
     }
 
     public Report run(ImageSet train, ImageSet test) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
+        Experiments.createFolder(dir);
         List<Outcome> done = new ArrayList<>();
         for (int b : batchSizes) {
             done.add(train(Math.min(b, train.count()), train, test));

@@ -2,7 +2,6 @@ package dev.nabla.cli.experiment;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.Main;
-import dev.nabla.cli.MnistData;
 import dev.nabla.cli.TrainOptions;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.train.TrainConfig;
@@ -71,7 +70,6 @@ public final class SgdNoiseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (trainSize < 10) throw new InputException("--train-size must be at least 10, got " + trainSize);
         if (steps < 1) throw new InputException("--steps must be at least 1, got " + steps);
         if (evalSize < 1) throw new InputException("--eval-size must be at least 1, got " + evalSize);
         for (int b : batches) if (b < 1) throw new InputException("--batches: " + b + " is not a batch size >= 1");
@@ -81,11 +79,7 @@ public final class SgdNoiseCommand implements Callable<Integer> {
                     + cfg.optimizer() + (cfg.momentum() != 0 ? " with momentum " + cfg.momentum() : ""));
         }
         Path dir = out != null ? out : Experiments.defaultOut("sgd-noise");
-        options.applyKernelChoice();
-        var data = MnistData.load(options.data(), options.valFractionOrDefault(), err);
-        if (trainSize > data.train().count()) {
-            throw new InputException("--train-size " + trainSize + " exceeds the " + data.train().count() + " training images");
-        }
+        var data = Experiments.load(options, trainSize, err);
         SgdNoise.Report report = new SgdNoise(cfg, batches, steps, evalSize, dir, err)
                 .run(data.train().slice(0, trainSize), data.test());
         Experiments.print(stdout, json, report.json(), report.markdown(), dir);

@@ -14,10 +14,7 @@ import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
 import dev.nabla.train.Trainer;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,11 +56,7 @@ public final class Sparsity {
 
     /** Trains every (model, strength, method) on {@code train}, tests on {@code test}, and writes the report. */
     public Report run(ImageSet train, ImageSet test) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
+        Experiments.createFolder(dir);
         List<Outcome> done = new ArrayList<>();
         for (TrainConfig base : models) {
             for (double s : strengths) {

@@ -2,7 +2,6 @@ package dev.nabla.cli.experiment;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.Main;
-import dev.nabla.cli.MnistData;
 import dev.nabla.cli.TrainOptions;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.train.TrainConfig;
@@ -75,7 +74,6 @@ public final class SparsityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (trainSize < 10) throw new InputException("--train-size must be at least 10, got " + trainSize);
         for (double s : strengths) {
             if (!(s >= 0) || Double.isInfinite(s)) throw new InputException("--strengths: " + s + " is not a number >= 0");
         }
@@ -92,11 +90,7 @@ public final class SparsityCommand implements Callable<Integer> {
             }
         }
         Path dir = out != null ? out : Experiments.defaultOut("sparsity");
-        options.applyKernelChoice();
-        var data = MnistData.load(options.data(), options.valFractionOrDefault(), err);
-        if (trainSize > data.train().count()) {
-            throw new InputException("--train-size " + trainSize + " exceeds the " + data.train().count() + " training images");
-        }
+        var data = Experiments.load(options, trainSize, err);
         Sparsity.Report report = new Sparsity(cfgs, kind, strengths, dir, err).run(data.train().slice(0, trainSize), data.test());
         Experiments.print(stdout, json, report.json(), report.markdown() + "\n" + report.finding(), dir);
         return Main.EXIT_OK;
