@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
                 AutodiffDemoCommand.class,
                 BenchCommand.class,
                 DataCommand.class,
+                dev.nabla.cli.board.BoardCommand.class,
         })
 public final class Main implements Runnable {
 
