@@ -1,6 +1,8 @@
 package dev.nabla.cli;
 
 import dev.nabla.cli.experiment.RandomLabelsCommand;
+import dev.nabla.cli.experiment.SgdNoiseCommand;
+import dev.nabla.cli.experiment.SparsityCommand;
 import dev.nabla.cli.experiment.wann.WannCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code nabla experiment}: studies that go beyond one training run. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Experiments from the literature, reproduced on MNIST.",
-        subcommands = {RandomLabelsCommand.class, WannCommand.class})
+        subcommands = {RandomLabelsCommand.class, SparsityCommand.class, SgdNoiseCommand.class, WannCommand.class})
 public final class ExperimentCommand implements Runnable {
     @Override
     public void run() {

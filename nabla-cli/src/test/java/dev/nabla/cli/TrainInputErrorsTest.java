@@ -121,9 +121,8 @@ class TrainInputErrorsTest {
         assertRejected(train("--config", f.toString()), f + ": unknown key 'Train.learnig_rate' (allowed:"
                 + " batch_size, learning_rate, reg, epochs, momentum, debug)");
         f = config("lr: 0.1\nwarmup: 3\n");
-        assertRejected(train("--config", f.toString()), f + ": unknown key 'warmup' (nabla's format allows: model,"
-                + " hidden, activation, lr, reg, batch, epochs, momentum, nesterov, optimizer, schedule, seed, init, threads;"
-                + " the course's format has Train: and Model: sections)");
+        assertRejected(train("--config", f.toString()), f + ": unknown key 'warmup' (nabla's format allows: "
+                + String.join(", ", dev.nabla.train.TrainSettings.keys()) + "; the course's format has Train: and Model: sections)");
         f = config("Train:\n  epochs: 2\nData:\n  path: x\n");
         assertRejected(train("--config", f.toString()), f + ": unknown key 'Data' in the course's format (allowed: Train, Model)");
     }

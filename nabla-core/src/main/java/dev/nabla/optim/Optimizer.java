@@ -65,14 +65,24 @@ public abstract class Optimizer {
     /** Applies one update to every parameter that has a gradient (parameters without one are left alone). */
     public final void step() {
         steps++;
-        for (ParamGroup group : groups) {
+        for (int i = 0; i < groups.size(); i++) {
+            ParamGroup group = groups.get(i);
+            int index = i;
             double groupLr = groupLr(group), groupDecay = Double.isNaN(group.weightDecay()) ? weightDecay : group.weightDecay();
             group.params().forEach((k, p) -> {
                 NDArray g = p.grad();
                 if (g == null) return;
-                update(p.value(), g.to(p.value().dtype()).contiguous(), buffers.get(k), groupLr, groupDecay);
+                update(index, p.value(), g.to(p.value().dtype()).contiguous(), buffers.get(k), groupLr, groupDecay);
             });
         }
+    }
+
+    /**
+     * {@link #update(NDArray, NDArray, NDArray[], double, double)} for a parameter of group {@code group} (its
+     * index in {@link #paramGroups()}); an optimizer with per-group settings of its own overrides this one.
+     */
+    protected void update(int group, NDArray w, NDArray g, NDArray[] state, double lr, double weightDecay) {
+        update(w, g, state, lr, weightDecay);
     }
 
     /** A group's rate now: its own rate scaled as the optimizer's rate has been (by a schedule), or the optimizer's. */

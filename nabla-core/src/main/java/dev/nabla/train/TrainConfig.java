@@ -2,6 +2,7 @@ package dev.nabla.train;
 
 import dev.nabla.InputException;
 import dev.nabla.nn.ModelSpec;
+import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 
 import static dev.nabla.train.TrainSettings.*;
@@ -18,13 +19,17 @@ import static dev.nabla.train.TrainSettings.*;
  * @param epochs    passes over the training set
  * @param momentum  SGD momentum
  * @param nesterov  Nesterov momentum (SGD, where it needs momentum > 0; other optimizers ignore it)
- * @param optimizer {@code sgd}, {@code adam} or {@code adamw}
+ * @param optimizer {@code sgd}, {@code adam}, {@code adamw} or {@code proxsgd}
  * @param seed      seed of the batch order (each epoch's order depends on (seed, epoch) only)
  * @param threads   kernel threads; 0 uses all cores. The same thread count gives the same bits.
  * @param schedule  learning rate per epoch; null means constant
+ * @param penalty   the non-smooth penalty on the weight matrices (proxsgd: proximal step; sgd: subgradient);
+ *                  null means none
+ * @param logSteps  record the loss of every step
  */
 public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize, int epochs, double momentum,
-                          boolean nesterov, String optimizer, long seed, int threads, Schedule schedule) {
+                          boolean nesterov, String optimizer, long seed, int threads, Schedule schedule,
+                          Penalty penalty, boolean logSteps) {
 
     /** The optimizers {@link Trainer#optimizer} knows. */
     public static final String OPTIMIZERS = String.join(", ", TrainSettings.OPTIMIZERS);
@@ -43,6 +48,21 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
         }
         THREADS.check(threads);
         if (schedule == null) schedule = Schedule.constant();
+        if (penalty == null) penalty = Penalty.NONE;
+        if (penalty.active() && !optimizer.equals("sgd") && !optimizer.equals("proxsgd")) {
+            throw new InputException("penalty " + penalty + " needs optimizer proxsgd (proximal step) or sgd"
+                    + " (subgradient step), got optimizer " + optimizer);
+        }
+        if (momentum != 0 && (optimizer.equals("proxsgd") || penalty.active())) {
+            throw new InputException("momentum " + momentum + " is not supported with "
+                    + (optimizer.equals("proxsgd") ? "optimizer proxsgd" : "a penalty") + " (set momentum 0)");
+        }
+    }
+
+    /** With no penalty and no step log. */
+    public TrainConfig(ModelSpec model, double lr, double reg, int batchSize, int epochs, double momentum,
+                       boolean nesterov, String optimizer, long seed, int threads, Schedule schedule) {
+        this(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, Penalty.NONE, false);
     }
 
     /** With a constant learning rate. */
@@ -58,7 +78,8 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
      */
     public static TrainConfig defaults() {
         return new TrainConfig(ModelSpec.courseTwoLayer(), LR.dflt(), REG.dflt(), BATCH.dflt(), EPOCHS.dflt(),
-                MOMENTUM.dflt(), NESTEROV.dflt(), OPTIMIZER.dflt(), SEED.dflt(), THREADS.dflt(), SCHEDULE.dflt());
+                MOMENTUM.dflt(), NESTEROV.dflt(), OPTIMIZER.dflt(), SEED.dflt(), THREADS.dflt(), SCHEDULE.dflt(),
+                PENALTY.dflt(), LOG_STEPS.dflt());
     }
 
     /** The same as {@link #defaults()}: the course's setup. */
@@ -67,42 +88,50 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
     }
 
     public TrainConfig withModel(ModelSpec m) {
-        return new TrainConfig(m, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule);
+        return new TrainConfig(m, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
     }
 
     public TrainConfig withLr(double v) {
-        return new TrainConfig(model, v, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule);
+        return new TrainConfig(model, v, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
     }
 
     public TrainConfig withReg(double v) {
-        return new TrainConfig(model, lr, v, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule);
+        return new TrainConfig(model, lr, v, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
     }
 
     public TrainConfig withBatchSize(int v) {
-        return new TrainConfig(model, lr, reg, v, epochs, momentum, nesterov, optimizer, seed, threads, schedule);
+        return new TrainConfig(model, lr, reg, v, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
     }
 
     public TrainConfig withEpochs(int v) {
-        return new TrainConfig(model, lr, reg, batchSize, v, momentum, nesterov, optimizer, seed, threads, schedule);
+        return new TrainConfig(model, lr, reg, batchSize, v, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
     }
 
     public TrainConfig withMomentum(double m, boolean nest) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, m, nest, optimizer, seed, threads, schedule);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, m, nest, optimizer, seed, threads, schedule, penalty, logSteps);
     }
 
     public TrainConfig withOptimizer(String v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, v, seed, threads, schedule);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, v, seed, threads, schedule, penalty, logSteps);
     }
 
     public TrainConfig withSeed(long v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, v, threads, schedule);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, v, threads, schedule, penalty, logSteps);
     }
 
     public TrainConfig withThreads(int v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, v, schedule);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, v, schedule, penalty, logSteps);
     }
 
     public TrainConfig withSchedule(Schedule v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, v);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, v, penalty, logSteps);
+    }
+
+    public TrainConfig withPenalty(Penalty v) {
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, v, logSteps);
+    }
+
+    public TrainConfig withLogSteps(boolean v) {
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, v);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nabla.train;
 
+import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 
 import java.util.List;
@@ -15,7 +16,7 @@ public final class TrainSettings {
 
     public static final List<String> MODELS = List.of("softmax", "twolayer", "mlp");
     public static final List<String> ACTIVATIONS = List.of("relu", "sigmoid", "tanh");
-    public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
+    public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "proxsgd");
     public static final List<String> INITS = List.of("numpy", "normal", "xavier", "kaiming");
 
     public static final Setting<String> MODEL = new Setting<>("model", String.join("|", MODELS),
@@ -50,6 +51,11 @@ public final class TrainSettings {
     public static final Setting<String> OPTIMIZER = new Setting<>("optimizer", String.join("|", OPTIMIZERS),
             "optimizer", "sgd", "sgd", "one of " + String.join(", ", OPTIMIZERS), Setting.choice(OPTIMIZERS),
             TrainConfig::optimizer);
+    public static final Setting<Penalty> PENALTY = new Setting<>("penalty", "none|l1:X|group:X",
+            "non-smooth penalty on the weight matrices: proxsgd applies its proximal operator, sgd a subgradient",
+            Penalty.NONE, "none", "none, l1:LAMBDA or group:LAMBDA (rows of each weight matrix), LAMBDA >= 0",
+            raw -> raw instanceof Penalty p ? p : raw instanceof String t ? Penalty.parse(t) : null,
+            TrainConfig::penalty);
     public static final Setting<Schedule> SCHEDULE = new Setting<>("schedule", "constant|step:N:G|cosine",
             "learning rate per epoch: constant, step:N:G (times G every N epochs), cosine[:MIN]",
             Schedule.constant(), "constant", "constant, step:EVERY:GAMMA (e.g. step:10:0.5) or cosine[:MIN]", schedule(),
@@ -84,9 +90,13 @@ public final class TrainSettings {
         };
     }
 
+    public static final Setting<Boolean> LOG_STEPS = new Setting<>("log-steps", "true|false",
+            "record the training loss of every step (steps.csv and a chart in the run folder)", false, "false",
+            "true or false", Setting.bool(), TrainConfig::logSteps);
+
     /** Every setting, in the order the options, the YAML and the docs list them. */
     public static final List<Setting<?>> ALL = List.of(MODEL, HIDDEN, ACTIVATION, LR, REG, BATCH, EPOCHS, MOMENTUM,
-            NESTEROV, OPTIMIZER, SCHEDULE, SEED, INIT, THREADS);
+            NESTEROV, OPTIMIZER, PENALTY, SCHEDULE, SEED, INIT, THREADS, LOG_STEPS);
 
     /** The keys of {@link #ALL}, in order. */
     public static List<String> keys() {

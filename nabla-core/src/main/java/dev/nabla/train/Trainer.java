@@ -13,6 +13,8 @@ import dev.nabla.nn.Parameter;
 import dev.nabla.optim.Adam;
 import dev.nabla.optim.AdamW;
 import dev.nabla.optim.Optimizer;
+import dev.nabla.optim.Penalty;
+import dev.nabla.optim.ProxSGD;
 import dev.nabla.optim.ParamGroup;
 import dev.nabla.optim.SGD;
 import dev.nabla.tensor.NDArray;
@@ -248,17 +250,27 @@ public final class Trainer {
     /**
      * The optimizer {@code config} names, over {@code model}'s parameters: {@code sgd} (momentum, Nesterov,
      * L2 = reg), {@code adam} or {@code adamw} (betas 0.9, 0.999, eps 1e-8, weight decay = reg); the decay
-     * applies to the weight matrices only ({@link ParamGroup#decayMatricesOnly}), as in the course.
+     * applies to the weight matrices only ({@link ParamGroup#decayMatricesOnly}), as in the course. {@code proxsgd}
+     * ({@link ProxSGD}) applies {@code config.penalty()} to the weight matrices by its proximal operator; {@code sgd}
+     * with a penalty takes its subgradient step instead.
      */
     public static Optimizer optimizer(Module model, TrainConfig config) {
         return switch (config.optimizer()) {
-            case "sgd" -> new SGD(ParamGroup.decayMatricesOnly(model), config.lr(), config.momentum(), config.nesterov(),
+            case "sgd" -> config.penalty().active() ? penalized(model, config, false)
+                    : new SGD(ParamGroup.decayMatricesOnly(model), config.lr(), config.momentum(), config.nesterov(),
                     config.reg());
+            case "proxsgd" -> penalized(model, config, true);
             case "adam" -> new Adam(ParamGroup.decayMatricesOnly(model), config.lr(), 0.9, 0.999, 1e-8, config.reg());
             case "adamw" -> new AdamW(ParamGroup.decayMatricesOnly(model), config.lr(), 0.9, 0.999, 1e-8, config.reg());
             default -> throw new InputException("optimizer: unknown '" + config.optimizer() + "' (expected one of: "
                     + TrainConfig.OPTIMIZERS + ")");
         };
+    }
+
+    // the penalty on the weight matrices (the first group), none on the biases
+    private static Optimizer penalized(Module model, TrainConfig config, boolean proximal) {
+        return new ProxSGD(ParamGroup.decayMatricesOnly(model), config.lr(), config.reg(),
+                List.of(config.penalty(), Penalty.NONE), proximal);
     }
 
     /**

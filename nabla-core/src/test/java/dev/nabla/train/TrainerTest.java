@@ -228,7 +228,7 @@ class TrainerTest {
         InputException b = assertThrows(InputException.class, () -> c.withBatchSize(0));
         assertEquals("batch = 0 is not allowed: expected an integer >= 1", b.getMessage());
         InputException o = assertThrows(InputException.class, () -> c.withOptimizer("rmsprop"));
-        assertEquals("optimizer = rmsprop is not allowed: expected one of sgd, adam, adamw", o.getMessage());
+        assertEquals("optimizer = rmsprop is not allowed: expected one of sgd, adam, adamw, proxsgd", o.getMessage());
         assertThrows(InputException.class, () -> c.withEpochs(0));
         assertThrows(InputException.class, () -> c.withMomentum(1, false));
         InputException n = assertThrows(InputException.class, () -> c.withMomentum(0, true));

@@ -2,6 +2,7 @@ package dev.nabla.cli.config;
 
 import dev.nabla.InputException;
 import dev.nabla.nn.ModelSpec;
+import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 import dev.nabla.train.Setting;
 import dev.nabla.train.TrainConfig;
@@ -175,7 +176,7 @@ public final class RunConfig {
         ModelSpec spec = new ModelSpec(model, INPUT_SIZE, hidden, activation, CLASSES, value(TrainSettings.INIT), seed);
         return new TrainConfig(spec, value(TrainSettings.LR), value(TrainSettings.REG), value(TrainSettings.BATCH),
                 value(TrainSettings.EPOCHS), momentum, nesterov, optimizer, seed, value(TrainSettings.THREADS),
-                value(TrainSettings.SCHEDULE));
+                value(TrainSettings.SCHEDULE), value(TrainSettings.PENALTY), value(TrainSettings.LOG_STEPS));
     }
 
     // "--hidden 64,32" for an option, "run.yaml: hidden = 64,32" for a file
@@ -200,7 +201,7 @@ public final class RunConfig {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Setting<?> s : settings) {
             Object v = s.read().apply(cfg);
-            if (v != null) m.put(s.key(), v instanceof Schedule ? v.toString() : v);
+            if (v != null) m.put(s.key(), v instanceof Schedule || v instanceof Penalty ? v.toString() : v);
         }
         return m;
     }
@@ -249,6 +250,7 @@ public final class RunConfig {
             sb.append(cfg.nesterov() ? " nesterov=" : " momentum=").append(number(m).replaceAll("\\.0$", ""));
         }
         if (!(cfg.schedule() instanceof Schedule.Constant)) sb.append(" schedule=").append(cfg.schedule());
+        if (cfg.penalty().active()) sb.append(" penalty=").append(cfg.penalty());
         return sb.toString();
     }
 }

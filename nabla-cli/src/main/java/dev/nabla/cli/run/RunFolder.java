@@ -12,6 +12,7 @@ import dev.nabla.nn.ModelFile;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.train.EpochMetrics;
+import dev.nabla.train.StepLog;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainState;
 
@@ -67,6 +68,9 @@ public final class RunFolder {
     public static final String DATA_SOURCE = "data-source.txt";
     public static final String LOSS_CHART = "loss";
     public static final String ACCURACY_CHART = "accuracy";
+    /** The loss of every step (with {@code log-steps}), and its chart. */
+    public static final String STEPS = "steps.csv";
+    public static final String STEPS_CHART = "steps";
     static final String STATE_KEY = "nabla.state";
 
     static final List<String> HISTORY_COLUMNS =
@@ -172,6 +176,20 @@ public final class RunFolder {
         }
         writing(HISTORY);
         AtomicFiles.writeString(file(HISTORY), sb.toString());
+    }
+
+    /**
+     * {@value #STEPS} (step, epoch, batch, loss: every step's batch loss since this process started the run; a
+     * resumed run starts a new log) and its chart {@value #STEPS_CHART}.
+     */
+    public void writeSteps(TrainConfig cfg, StepLog steps, boolean chart) {
+        writing(STEPS);
+        AtomicFiles.writeString(file(STEPS), steps.csv());
+        if (!chart || steps.size() == 0) return;
+        writing(STEPS_CHART);
+        Charts.lines("Loss of every step: " + RunConfig.describe(cfg), "step", "batch loss",
+                List.of(Charts.Series.indexed("batch loss", steps.losses())),
+                Charts.Style.curves().withMarkers(false), file(STEPS_CHART));
     }
 
     /** What {@value #RESULTS} holds, in this order. */

@@ -9,6 +9,7 @@ import dev.nabla.nn.ModelSpec;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.Splits;
+import dev.nabla.train.StepLog;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainListener;
 import dev.nabla.train.TrainResult;
@@ -45,11 +46,13 @@ public final class RunRecorder implements TrainListener {
     private String modelSha256; // the model file the next checkpoint names
     private int chartEpochs; // epochs in the charts last drawn (0: none yet)
     private long chartNanos; // when they were drawn
+    private final StepLog steps; // null unless the config asks for the loss of every step
 
     RunRecorder(RunFolder folder, TrainConfig cfg, double secondsBefore) {
         this.folder = folder;
         this.cfg = cfg;
         this.secondsBefore = secondsBefore;
+        this.steps = cfg.logSteps() ? new StepLog() : null;
     }
 
     /** Trains a fresh model on {@code data}, writing the run's files into {@code outDir}; quiet prints nothing. */
@@ -84,6 +87,7 @@ public final class RunRecorder implements TrainListener {
         if (resume != null) recorder.modelSha256 = folder.repair(resume, c);
         else folder.deleteModel();
         TrainListener listener = progress == null ? recorder : both(recorder, progress);
+        if (recorder.steps != null) listener = both(recorder.steps, listener);
         TrainResult r = Trainer.fit(model, opt, Splits.of(data.train(), data.validation(), data.test()), c, listener,
                 resume == null ? null : resume.state());
         TrainResult total = new TrainResult(r.config(), r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(),
@@ -92,6 +96,7 @@ public final class RunRecorder implements TrainListener {
         if (!total.history().isEmpty() && recorder.chartEpochs != total.history().size()) {
             folder.writeCharts(c, total.history());
         }
+        if (recorder.steps != null) folder.writeSteps(c, recorder.steps, true);
         folder.writeResults(results(total));
         return total;
     }
@@ -117,6 +122,7 @@ public final class RunRecorder implements TrainListener {
         folder.writeCheckpoint(state, seconds, cfg, modelSha256);
         List<EpochMetrics> h = state.history();
         folder.writeHistory(h);
+        if (steps != null) folder.writeSteps(cfg, steps, false);
         long now = System.nanoTime();
         if (chartEpochs == 0 || now - chartNanos >= CHART_INTERVAL_NANOS) {
             folder.writeCharts(cfg, h);
@@ -134,6 +140,12 @@ public final class RunRecorder implements TrainListener {
             public void onStart(TrainConfig c, Module m, int batchesPerEpoch) {
                 a.onStart(c, m, batchesPerEpoch);
                 b.onStart(c, m, batchesPerEpoch);
+            }
+
+            @Override
+            public void onLoss(Trainer trainer, int epoch, int batch, double loss) {
+                a.onLoss(trainer, epoch, batch, loss);
+                b.onLoss(trainer, epoch, batch, loss);
             }
 
             @Override
