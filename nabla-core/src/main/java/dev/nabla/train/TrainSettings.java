@@ -13,7 +13,7 @@ import java.util.function.Function;
 public final class TrainSettings {
     private TrainSettings() {}
 
-    public static final List<String> MODELS = List.of("softmax", "twolayer", "mlp");
+    public static final List<String> MODELS = List.of("softmax", "twolayer", "mlp", "lenet5", "cnn");
     public static final List<String> ACTIVATIONS = List.of("relu", "sigmoid", "tanh");
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
     public static final List<String> INITS = List.of("numpy", "normal", "xavier", "kaiming");
