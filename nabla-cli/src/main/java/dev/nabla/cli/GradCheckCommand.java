@@ -54,7 +54,7 @@ import java.util.stream.IntStream;
         footer = {"", "Examples:",
                 "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
                 "  nabla gradcheck --model softmax --save-grads runs/grads",
-                "  nabla gradcheck --dtype float64 --inputs X.npy --labels y.npy --save-grads runs/grads",
+                "  nabla gradcheck --dtype float64 --inputs X.npy --labels y.npy",
                 "  nabla gradcheck --inputs X.npy --labels y.npy --max-entries 0",
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
 public final class GradCheckCommand implements Callable<Integer> {

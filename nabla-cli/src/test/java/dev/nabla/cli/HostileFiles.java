@@ -1,5 +1,8 @@
 package dev.nabla.cli;
 
+import dev.nabla.io.Json;
+import dev.nabla.io.SafeTensors;
+import dev.nabla.io.StoredArray;
 import dev.nabla.nn.ModelFile;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Models;
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -74,7 +78,11 @@ final class HostileFiles {
             ModelSpec spec = ModelSpec.courseTwoLayer();
             ModelFile.save(model, spec, Models.build(spec).weights(), Map.of());
             Path liar = dir.resolve("liar.safetensors");
-            ModelFile.save(liar, spec.withHidden(2_000_000), Models.build(spec).weights(), Map.of());
+            // A real model's tensors under metadata that asks for a hidden layer of 2,000,000 units
+            Map<String, StoredArray> tensors = new LinkedHashMap<>();
+            Models.build(spec).stateDict().forEach((k, v) -> tensors.put(k, ModelFile.toStored(v)));
+            SafeTensors.write(liar, tensors,
+                    Map.of(ModelFile.SPEC_KEY, Json.write(ModelFile.specToMap(spec.withHidden(2_000_000)))));
             cases.add(new Case("model-metadata-hidden-2000000",
                     List.of("eval", liar.toString(), "--data", synthetic.toString()), "but the file holds"));
 
