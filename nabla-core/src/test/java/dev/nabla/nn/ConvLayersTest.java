@@ -81,6 +81,20 @@ class ConvLayersTest {
     }
 
     @Test
+    void aCnnModelFileRebuildsItsArchitectureAndRefusesAnother(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ModelSpec spec = new ModelSpec("cnn", 784, new int[] {4, 8}, "relu", 10, "kaiming", 3);
+        Sequential model = Models.build(spec);
+        java.nio.file.Path file = dir.resolve("cnn.safetensors");
+        ModelFile.save(file, model, spec);
+        ModelFile.Loaded back = ModelFile.load(file);
+        assertEquals(spec, back.spec());
+        NDArray x = NDArray.uniform(new Random(4), 0, 1, DType.F32, 2, 784);
+        assertTrue(model.forward(Tensor.of(x)).value().allClose(back.model().forward(Tensor.of(x)).value(), 0, 0));
+        InputException e = assertThrows(InputException.class, () -> ModelFile.loadInto(file, Models.lenet5(10, 0), true));
+        assertTrue(e.getMessage().contains("1.weight has shape [4, 1, 3, 3], the model expects [6, 1, 5, 5]"), e.getMessage());
+    }
+
+    @Test
     void dropoutIsSeededInTrainingAndTheIdentityInEvaluation() {
         Tensor x = Tensor.of(NDArray.ones(DType.F32, 4, 100));
         NDArray a = new Dropout(0.25, 7).forward(x).value(), b = new Dropout(0.25, 7).forward(x).value();
