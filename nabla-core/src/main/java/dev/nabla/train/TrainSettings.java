@@ -22,7 +22,7 @@ public final class TrainSettings {
             "model", "twolayer", "twolayer", "one of " + String.join(", ", MODELS), Setting.choice(MODELS),
             c -> c.model().type());
     public static final Setting<int[]> HIDDEN = new Setting<>("hidden", "N[,N...]",
-            "hidden layer sizes (cnn: the channels of its convolution blocks)", null, "128; softmax, lenet5: none; cnn: 32,64", "one or more layer sizes >= 1, e.g. 128 or 256,128",
+            "hidden layer sizes", null, "128; softmax, lenet5: none; cnn: channels 32,64", "one or more layer sizes >= 1, e.g. 128 or 256,128",
             Setting.intList(1, 1 << 20),
             c -> c.model().type().equals("softmax") || c.model().type().equals("lenet5") ? null : c.model().hidden().clone());
     public static final Setting<String> ACTIVATION = new Setting<>("activation", String.join("|", ACTIVATIONS),
