@@ -15,8 +15,10 @@ import numpy as np
 
 import mnist
 
-# (m, k, n, transA): op(A) [m, k] times B [k, n]; transA: A is stored [k, m] (the weight gradient x^T dH)
-SHAPES = [(2048, 2048, 2048, False), (64, 784, 128, False), (784, 64, 128, True), (64, 128, 10, False)]
+# (m, k, n, op): op(A) [m, k] times op(B) [k, n]; op "TN": A is stored [k, m] (the weight gradient x^T dH),
+# "NT": B is stored [n, k] (the forward x W^T of a weight stored [out, in], PyTorch's layout)
+SHAPES = [(2048, 2048, 2048, "NN"), (64, 784, 128, "NN"), (784, 64, 128, "TN"), (64, 128, 10, "NN"),
+          (64, 784, 128, "NT"), (128, 64, 784, "TN"), (64, 128, 10, "NT")]
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--lib", choices=["numpy", "torch"], default="numpy")
@@ -30,15 +32,18 @@ if a.lib == "torch":
     torch.set_num_threads(a.threads)
 
 
-def operands(m, k, n, trans_a):
+def operands(m, k, n, op):
+    trans_a, trans_b = op[0] == "T", op[1] == "T"
     a_ = rng.uniform(-1, 1, (k, m) if trans_a else (m, k)).astype(np.float32)
-    b_ = rng.uniform(-1, 1, (k, n)).astype(np.float32)
+    b_ = rng.uniform(-1, 1, (n, k) if trans_b else (k, n)).astype(np.float32)
     c_ = np.zeros((m, n), np.float32)
     if a.lib == "numpy":
-        at = a_.T if trans_a else a_     # a transposed view: numpy passes the transpose flag to sgemm, no copy
-        return lambda: np.matmul(at, b_, out=c_)
+        # transposed views: numpy passes the transpose flags to sgemm, no copy
+        at, bt = (a_.T if trans_a else a_), (b_.T if trans_b else b_)
+        return lambda: np.matmul(at, bt, out=c_)
     ta, tb, tc = torch.from_numpy(a_), torch.from_numpy(b_), torch.from_numpy(c_)
     ta = ta.t() if trans_a else ta
+    tb = tb.t() if trans_b else tb
     return lambda: torch.mm(ta, tb, out=tc)
 
 
@@ -62,7 +67,7 @@ def measure(call, flop):
 
 threads = int(os.environ.get("OPENBLAS_NUM_THREADS", "0")) or os.cpu_count()
 out = []
-for m, k, n, trans_a in SHAPES:
-    out.append({"m": m, "k": k, "n": n, "op": "TN" if trans_a else "NN", "threads": threads,
-                "gflops": round(measure(operands(m, k, n, trans_a), 2.0 * m * n * k), 2)})
+for m, k, n, op in SHAPES:
+    out.append({"m": m, "k": k, "n": n, "op": op, "threads": threads,
+                "gflops": round(measure(operands(m, k, n, op), 2.0 * m * n * k), 2)})
 print(json.dumps(out))

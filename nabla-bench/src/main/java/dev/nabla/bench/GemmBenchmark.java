@@ -1,7 +1,7 @@
 package dev.nabla.bench;
 
 import dev.nabla.kernel.Kernels;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +45,7 @@ public class GemmBenchmark {
     @Setup
     public void setup() {
         kernels = KernelChoice.of(impl);
-        Parallel.setThreads(threads);
+        ExecutionContext.with(kernels, threads); // for the whole fork: JMH runs one benchmark per JVM
         String[] parts = shape.split(":");
         String[] dims = parts[0].split("x");
         m = Integer.parseInt(dims[0]);

@@ -2,7 +2,7 @@ package dev.nabla.bench;
 
 import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Tensor;
-import dev.nabla.kernel.KernelProvider;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.tensor.NDArray;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +43,7 @@ public class SoftmaxCrossEntropyBenchmark {
 
     @Setup
     public void setup() {
-        KernelChoice.of(impl); // fails, with the reason, when SIMD is unavailable (useSimd would fall back silently)
-        KernelProvider.useSimd(impl.equals("simd"));
+        ExecutionContext.withKernels(KernelChoice.of(impl)); // for the whole fork: JMH runs one benchmark per JVM
         String[] d = shape.split("x");
         int n = Integer.parseInt(d[0]), c = Integer.parseInt(d[1]);
         logits = NDArray.of(KernelChoice.random(n * c, 3), n, c);

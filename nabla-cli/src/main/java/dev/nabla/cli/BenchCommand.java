@@ -2,7 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.InputException;
 import dev.nabla.kernel.Kernels;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import java.util.ArrayList;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -67,7 +67,9 @@ public final class BenchCommand implements Runnable {
             description = {
                     "GFLOP/s of float32 GEMM at 2048x2048x2048 and at the shapes of a 784-128-10 network trained at "
                             + "batch 64 (hidden forward 64x784 * 784x128, its weight gradient 784x64 * 64x128 as A^T*B "
-                            + "with A [64, 784], output forward 64x128 * 128x10), on one thread and on all of them.",
+                            + "with A [64, 784], output forward 64x128 * 128x10, and with weights stored [out, in] the "
+                            + "forwards x * W^T and the weight gradient g^T * x), on one thread and on all of them.",
+                    "The first line names the kernels: vector width and GEMM register tile.",
                     "Each figure is the median of --repeat timed samples (50 ms or more each),",
                     "after a warm-up."},
             footer = {"", "Examples:", "  nabla bench gemm", "  nabla bench gemm --threads 2 --json",
@@ -98,6 +100,10 @@ public final class BenchCommand implements Runnable {
                 todo.add(new Shape(64, 784, 128, false, false));  // hidden layer forward, x * W1
                 todo.add(new Shape(784, 64, 128, true, false));   // its weight gradient, x^T * dH
                 todo.add(new Shape(64, 128, 10, false, false));   // output layer forward, h * W2
+                // the same layers with weights stored [out, in] (PyTorch's layout): x * W^T and g^T * x
+                todo.add(new Shape(64, 784, 128, false, true));
+                todo.add(new Shape(128, 64, 784, true, false));
+                todo.add(new Shape(64, 128, 10, false, true));
             } else {
                 for (String s : shapes) todo.add(Shape.parse(s));
             }
@@ -106,15 +112,17 @@ public final class BenchCommand implements Runnable {
             int[] threadCounts = all == 1 ? new int[] {1} : new int[] {1, all};
             Kernels kern = Kernels.get();
             if (!json) {
-                System.out.printf(Locale.ROOT, "kernels %s, median of %d samples%n", kern.name(), repeat);
+                System.out.printf(Locale.ROOT, "kernels %s, median of %d samples%n", kern.description(), repeat);
                 System.out.printf(Locale.ROOT, "%6s %6s %6s %3s %8s %9s%n", "m", "k", "n", "op", "threads", "GFLOP/s");
             }
             warmUpJit(kern);
             List<Result> results = new ArrayList<>();
             for (Shape s : todo) {
                 for (int t : threadCounts) {
-                    Parallel.setThreads(t);
-                    Result r = new Result(s, t, measure(kern, s, repeat));
+                    Result r;
+                    try (var ctx = ExecutionContext.with(kern, t)) {
+                        r = new Result(s, t, measure(kern, s, repeat));
+                    }
                     results.add(r);
                     if (!json) {
                         System.out.printf(Locale.ROOT, "%6d %6d %6d %3s %8d %9.1f%n",
@@ -123,7 +131,6 @@ public final class BenchCommand implements Runnable {
                     }
                 }
             }
-            Parallel.setThreads(all);
             if (json) System.out.println(toJson(results));
             return Main.EXIT_OK;
         }
@@ -131,8 +138,8 @@ public final class BenchCommand implements Runnable {
 
     /**
      * Median GFLOP/s of {@code repeat} samples of at least 50 ms each, after a warm-up that lasts until the JIT
-     * has compiled the kernels: at least 1 s, then on until a 0.2 s window saw no JIT compilation and did not
-     * beat the best so far by 3% (up to 20 s). Until the last JIT tier, the Vector API is a hundred times slower.
+     * has compiled the kernels: at least 1 s, then on until three 0.2 s windows in a row saw no JIT compilation
+     * and did not beat the best so far by 3% (up to 30 s). Until the last JIT tier, the Vector API is a hundred times slower.
      */
     static double measure(Kernels kern, Shape s, int repeat) {
         int m = s.m(), k = s.k(), n = s.n();
@@ -143,6 +150,7 @@ public final class BenchCommand implements Runnable {
         boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime(), jitBefore = -1;
         double perCall = Double.MAX_VALUE;
+        int settled = 0;
         while (true) {
             long t0 = System.nanoTime();
             int calls = 0;
@@ -157,7 +165,10 @@ public final class BenchCommand implements Runnable {
             boolean improving = window < 0.97 * perCall;
             perCall = Math.min(perCall, window);
             long elapsed = System.nanoTime() - start;
-            if (elapsed > 20_000_000_000L || elapsed > 1_000_000_000L && jitQuiet && !improving) break;
+            // three settled windows in a row: on a busy machine the JIT's threads may finish nothing for a window
+            // while the kernels still run interpreted, a thousand times slower
+            settled = jitQuiet && !improving ? settled + 1 : 0;
+            if (elapsed > 30_000_000_000L || elapsed > 1_000_000_000L && settled >= 3) break;
         }
         int calls = (int) Math.max(1, Math.ceil(50e6 / perCall));
         double[] gflops = new double[repeat];

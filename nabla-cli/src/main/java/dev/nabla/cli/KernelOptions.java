@@ -1,9 +1,9 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.kernel.KernelProvider;
-import dev.nabla.kernel.Parallel;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,19 +19,21 @@ public final class KernelOptions {
     @Option(names = "--no-simd", description = "Use the plain-Java kernels instead of the Vector API ones.")
     boolean noSimd;
 
-    /** Applies the options to the process-wide kernel settings. */
+    /**
+     * Opens the command's {@link ExecutionContext} on this thread with the options' kernels and threads; it stays
+     * current for the rest of the command.
+     */
     public void apply() {
-        if (threads != null) {
-            if (threads < 1 || threads > RunConfig.maxThreads()) {
-                throw new InputException("--threads " + threads + " is not allowed: expected " + RunConfig.threadsAllowed());
-            }
-            Parallel.setThreads(threads);
+        if (threads != null && (threads < 1 || threads > RunConfig.maxThreads())) {
+            throw new InputException("--threads " + threads + " is not allowed: expected " + RunConfig.threadsAllowed());
         }
-        if (noSimd) KernelProvider.useSimd(false);
+        ExecutionContext cur = ExecutionContext.current();
+        ExecutionContext.with(noSimd ? KernelProvider.scalar() : cur.kernels(),
+                threads != null ? threads : cur.threads());
     }
 
     /** The thread count in force once {@link #apply()} ran. */
     public int threads() {
-        return Parallel.threads();
+        return ExecutionContext.current().threads();
     }
 }

@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
                 AutodiffDemoCommand.class,
                 BenchCommand.class,
                 DataCommand.class,
+                dev.nabla.cli.board.BoardCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -58,6 +59,12 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // a command's kernel options (its ExecutionContext) end with it, also when commands run in one JVM
+        cl.setExecutionStrategy(parsed -> {
+            try (var commandScope = dev.nabla.kernel.ExecutionContext.mark()) {
+                return new CommandLine.RunLast().execute(parsed);
+            }
+        });
         RandomLabelsCommand.describeOwnDefaults(
                 cl.getSubcommands().get("experiment").getSubcommands().get("random-labels").getCommandSpec());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

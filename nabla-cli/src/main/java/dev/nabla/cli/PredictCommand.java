@@ -81,8 +81,9 @@ public final class PredictCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** The model's probability of each class for one prepared image (nabla board's drawing canvas uses it too). */
     @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
-    static double[] probabilities(ModelFile.Loaded m, float[] pixels) {
+    public static double[] probabilities(ModelFile.Loaded m, float[] pixels) {
         try (var off = Grad.disabled()) {
             Tensor logits = m.model().forward(Tensor.of(pixels.clone(), 1, pixels.length));
             return Functional.softmax(logits, 1).value().toDoubleArray();

@@ -4,6 +4,7 @@ import dev.nabla.InputException;
 import dev.nabla.cli.config.ConfigLoader;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.kernel.KernelProvider;
 import dev.nabla.train.Setting;
 import dev.nabla.train.TrainSettings;
@@ -93,9 +94,9 @@ public final class TrainOptions {
         return rc;
     }
 
-    /** --no-simd selects the scalar kernels. */
+    /** --no-simd selects the scalar kernels: opens the command's {@link ExecutionContext} with them. */
     public void applyKernelChoice() {
-        if (noSimd) KernelProvider.useSimd(false);
+        if (noSimd) ExecutionContext.withKernels(KernelProvider.scalar());
     }
 
     /** The option of one declared setting: {@code --key LABEL}, its help with the default, a String value. */

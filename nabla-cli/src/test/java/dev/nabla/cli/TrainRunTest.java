@@ -91,6 +91,7 @@ class TrainRunTest {
         double test = (Double) res.get("test_acc");
         assertTrue(test > 0.5 && test <= 1, "the synthetic digits are easy, yet test accuracy is " + test);
         assertEquals(0.5, ((Map<?, ?>) res.get("config")).get("lr"));
+        assertEquals(dev.nabla.kernel.Kernels.get().description(), res.get("kernels"), "the kernels the run used");
 
         for (String chart : List.of("loss.png", "accuracy.png")) {
             BufferedImage img = ImageIO.read(out.resolve(chart).toFile());

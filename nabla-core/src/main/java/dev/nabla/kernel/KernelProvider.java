@@ -1,45 +1,62 @@
 package dev.nabla.kernel;
 
-import java.util.logging.Logger;
+import java.util.Optional;
 
 /**
- * Chooses the {@link Kernels} implementation once, at start-up: the Vector API one when the JVM has
- * {@code jdk.incubator.vector} and it works here, else the scalar reference. {@link #useSimd(boolean)} switches
- * (the CLI's {@code --no-simd}, tests that compare both).
+ * Finds the {@link Kernels} implementations this JVM can run: the scalar reference always, the Vector API one
+ * when the JVM has {@code jdk.incubator.vector} and the CPU has 256-bit vectors or wider. Which kernels a
+ * computation uses is the current {@link ExecutionContext}'s choice; {@link #preferred()} is the default's.
  */
 public final class KernelProvider {
-    private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
+    private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());
     private static final Kernels SCALAR = new ScalarKernels();
-    private static volatile Kernels current;
+    /**
+     * {@code nabla bench gemm --threads 1 --shape 64x784x128}: 1.2-1.8 GFLOP/s with {@code --no-simd}, 70-120
+     * without (a loaded AVX-512 machine).
+     */
+    static final String SCALAR_COST = "its scalar kernels, tens of times slower at matrix products";
 
     private KernelProvider() {}
 
-    static Kernels current() {
-        Kernels k = current;
-        if (k == null) {
-            synchronized (KernelProvider.class) {
-                if (current == null) current = lookupSimd(true);
-                k = current;
+    /** Lazily, once: the SIMD kernels or, when they cannot run here, the scalar ones. */
+    private static final class Preferred {
+        static final Kernels KERNELS = choose();
+
+        private static Kernels choose() {
+            if (!vectorModulePresent()) {
+                // one line, once per process: a library user who left the flag out learns what it costs
+                LOG.log(System.Logger.Level.WARNING, "nabla: jdk.incubator.vector is not in this JVM, so nabla runs "
+                        + SCALAR_COST + "; add --add-modules jdk.incubator.vector to the java command line");
+                return SCALAR;
+            }
+            try {
+                return loadSimd();
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "nabla: SIMD kernels unavailable (" + e + "), so nabla runs "
+                        + SCALAR_COST);
+                return SCALAR;
             }
         }
-        return k;
     }
 
-    /** Selects the SIMD kernels ({@code true}, falling back to scalar when unavailable) or the scalar ones. */
-    public static synchronized Kernels useSimd(boolean simd) {
-        current = simd ? lookupSimd(false) : SCALAR;
-        return current;
+    /** The default kernels: SIMD when this JVM can run them, else scalar (logged once at WARNING level). */
+    public static Kernels preferred() {
+        return Preferred.KERNELS;
     }
 
-    /** The scalar reference kernels, whatever is selected. */
+    /** The scalar reference kernels. */
     public static Kernels scalar() {
         return SCALAR;
     }
 
     /** The SIMD kernels, or empty when this JVM cannot run them. */
-    public static java.util.Optional<Kernels> simd() {
-        Kernels k = lookupSimd(false);
-        return k == SCALAR ? java.util.Optional.empty() : java.util.Optional.of(k);
+    public static Optional<Kernels> simd() {
+        if (!vectorModulePresent()) return Optional.empty();
+        try {
+            return Optional.of(loadSimd());
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether the Vector API module is present in this JVM. */
@@ -47,21 +64,9 @@ public final class KernelProvider {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    private static Kernels lookupSimd(boolean logChoice) {
-        if (!vectorModulePresent()) {
-            if (logChoice) {
-                LOG.fine("jdk.incubator.vector is absent: using scalar kernels "
-                        + "(run java with --add-modules jdk.incubator.vector for SIMD)");
-            }
-            return SCALAR;
-        }
-        try {
-            // Loaded reflectively so that this class never links against the incubator module.
-            Class<?> c = Class.forName("dev.nabla.kernel.simd.VectorKernels");
-            return (Kernels) c.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            LOG.warning("SIMD kernels unavailable (" + e + "): using scalar kernels");
-            return SCALAR;
-        }
+    private static Kernels loadSimd() throws ReflectiveOperationException {
+        // Loaded reflectively so that this class never links against the incubator module.
+        Class<?> c = Class.forName("dev.nabla.kernel.simd.VectorKernels");
+        return (Kernels) c.getDeclaredConstructor().newInstance();
     }
 }

@@ -4,8 +4,8 @@ package dev.nabla.kernel;
  * Float32 array kernels: the only place where nabla's arithmetic loops live.
  *
  * <p>Two implementations sit behind this interface: {@link ScalarKernels}, plain Java and the reference, and
- * a SIMD one on the JDK's Vector API, chosen at start-up when {@code jdk.incubator.vector} is present (see
- * {@link KernelProvider}). Kernels trust their inputs: the tensor layer validates shapes and ranges first.
+ * a SIMD one on the JDK's Vector API, the default when {@code jdk.incubator.vector} is present (see
+ * {@link KernelProvider}); the current {@link ExecutionContext} says which one runs. Kernels trust their inputs: the tensor layer validates shapes and ranges first.
  *
  * <p>All matrices are row-major with an explicit leading dimension (the distance between rows), so views and
  * transposed operands need no copy.
@@ -14,6 +14,11 @@ public interface Kernels {
 
     /** A short name for logs and benchmarks, e.g. {@code "scalar"} or {@code "simd-256"}. */
     String name();
+
+    /** The name with what the implementation chose for this CPU (vector width, register tile), for reports. */
+    default String description() {
+        return name();
+    }
 
     /**
      * General matrix multiply: {@code C = alpha * op(A) * op(B) + beta * C}, where {@code op(X)} is X or its
@@ -61,8 +66,8 @@ public interface Kernels {
     /** {@code out[i] = exp(x[i])}. */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 
-    /** The kernels in use (SIMD when available, unless disabled). */
+    /** The kernels of the current {@link ExecutionContext} (by default SIMD when available). */
     static Kernels get() {
-        return KernelProvider.current();
+        return ExecutionContext.current().kernels();
     }
 }

@@ -7,11 +7,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * nabla's shared worker threads. Work is split into a fixed number of pieces that depends only on the problem
- * size and the thread count, never on timing, so results are bit-identical from run to run for a given
- * {@link #threads()}.
+ * nabla's worker threads. Work is split into a fixed number of pieces that depends only on the problem size and
+ * the thread count, never on timing, so results are bit-identical from run to run for a given {@link #threads()}.
  *
- * <p>The workers are {@code threads() - 1} daemon threads (the caller is the last one). A training step makes
+ * <p>The thread count and the workers belong to the current {@link ExecutionContext}: {@code threads() - 1}
+ * daemon threads per context (the caller is the last one), started on its first parallel call. A training step makes
  * many parallel calls of a hundred microseconds each, about what waking a parked thread costs, so after each
  * job a worker keeps polling for the next one (yielding its core between looks) for {@link #SPIN_NANOS}
  * before it parks. The caller never waits
@@ -23,9 +23,6 @@ public final class Parallel {
     /** How long an idle worker polls for the next job before parking. */
     static final long SPIN_NANOS = 200_000L;
 
-    private static volatile int threads = Runtime.getRuntime().availableProcessors();
-    private static volatile Team team;
-
     private Parallel() {}
 
     /** A body that processes the index range [lo, hi). */
@@ -34,20 +31,9 @@ public final class Parallel {
         void run(int lo, int hi);
     }
 
-    /** The number of threads kernels may use (default: all cores). */
+    /** The number of threads kernels may use: the current {@link ExecutionContext}'s. */
     public static int threads() {
-        return threads;
-    }
-
-    /** Sets the thread budget; {@code n >= 1}. */
-    public static synchronized void setThreads(int n) {
-        if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
-        if (n != threads) {
-            threads = n;
-            Team old = team;
-            team = null;
-            if (old != null) old.stop();
-        }
+        return ExecutionContext.current().threads();
     }
 
     /**
@@ -56,7 +42,7 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
-        int chunks = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
+        int chunks = Math.min(threads(), Math.max(1, n / Math.max(1, grain)));
         if (chunks <= 1) {
             body.run(0, n);
             return;
@@ -72,7 +58,7 @@ public final class Parallel {
      */
     public static void forEachTask(int tasks, IntConsumer body) {
         if (tasks <= 0) return;
-        Team t = tasks > 1 && threads > 1 ? team() : null;
+        Team t = tasks > 1 ? ExecutionContext.current().team() : null;
         if (t == null || !t.busy.compareAndSet(false, true)) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
@@ -89,17 +75,6 @@ public final class Parallel {
         } finally {
             t.busy.set(false);
         }
-    }
-
-    private static Team team() {
-        Team t = team;
-        if (t == null) {
-            synchronized (Parallel.class) {
-                if (team == null && threads > 1) team = new Team(threads - 1);
-                t = team;
-            }
-        }
-        return t;
     }
 
     /** One call of {@link #forEachTask}: the tasks are claimed in order by whoever is free. */
@@ -137,17 +112,20 @@ public final class Parallel {
         }
     }
 
-    /** The worker threads and the job they are to help with. */
-    private static final class Team {
+    /** The worker threads of one {@link ExecutionContext} and the job they are to help with. */
+    static final class Team {
         final Thread[] workers;
         final AtomicBoolean busy = new AtomicBoolean();
         volatile Job job;
         volatile boolean stopped;
 
-        Team(int size) {
+        Team(int size, ExecutionContext ctx) {
             workers = new Thread[size];
             for (int i = 0; i < size; i++) {
-                Thread w = new Thread(this::loop, "nabla-" + (i + 1));
+                Thread w = new Thread(() -> {
+                    ExecutionContext.bindWorker(ctx); // a piece that calls a kernel runs in the same context
+                    loop();
+                }, "nabla-" + (i + 1));
                 w.setDaemon(true);
                 workers[i] = w;
                 w.start();

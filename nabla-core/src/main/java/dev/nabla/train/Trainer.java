@@ -3,7 +3,7 @@ package dev.nabla.train;
 import dev.nabla.InputException;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.loss.CrossEntropyLoss;
 import dev.nabla.loss.Loss;
 import dev.nabla.metrics.Accuracy;
@@ -275,9 +275,7 @@ public final class Trainer {
     public static TrainResult fit(Module model, Optimizer opt, Splits data, TrainConfig cfg,
                                   TrainListener listener, TrainState resumeFrom) {
         long started = System.nanoTime();
-        int threadsBefore = Parallel.threads();
-        if (cfg.threads() > 0) Parallel.setThreads(cfg.threads());
-        try {
+        try (var ctx = cfg.threads() > 0 ? ExecutionContext.withThreads(cfg.threads()) : null) {
             // fails early, naming the layer, when the data does not fit
             int[] in = data.train().sampleShape(), probe = new int[in.length + 1];
             probe[0] = 1;
@@ -298,8 +296,6 @@ public final class Trainer {
                     r.history().size(), r.bestValAcc(), r.bestEpoch(), testAcc);
             return new TrainResult(cfg, r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(), testAcc,
                     (System.nanoTime() - started) / 1e9, r.status(), message);
-        } finally {
-            if (cfg.threads() > 0) Parallel.setThreads(threadsBefore);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,12 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Both GEMM implementations against a float64 reference, on sizes that are not multiples of any tile. */
 class GemmTest {
     private static final int[] SIZES = {1, 7, 13, 17, 127, 257};
-    private static final int THREADS = Parallel.threads();
-
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(THREADS);
-    }
 
     static Stream<Kernels> kernels() {
         return Stream.of(KernelProvider.scalar(), KernelProvider.simd().orElseThrow());
@@ -191,15 +184,21 @@ class GemmTest {
         // several row blocks; then cut in parts
         Problem pr = Problem.random(true, false, 101, 2100, 300, 1f, 1f, 1, 9);
         for (int t : new int[] {1, 3}) {
-            Parallel.setThreads(t);
-            pr.check(kern.name() + " threads " + t, pr.run(kern));
+            try (var ctx = ExecutionContext.with(kern, t)) {
+                pr.check(kern.name() + " threads " + t, pr.run(kern));
+            }
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
     void resultsAreBitIdenticalAcrossRunsAtFixedThreadCount(Kernels kern) {
-        Parallel.setThreads(2);
+        try (var ctx = ExecutionContext.with(kern, 2)) {
+            runsAreBitIdentical(kern);
+        }
+    }
+
+    private static void runsAreBitIdentical(Kernels kern) {
         for (int[] mnk : new int[][] {{64, 128, 784}, {784, 128, 64}, {300, 301, 302}}) {
             Problem pr = Problem.random(false, true, mnk[0], mnk[1], mnk[2], 1f, 0f, 0, 11);
             float[] first = pr.run(kern);
@@ -217,11 +216,15 @@ class GemmTest {
     @MethodSource("kernels")
     void resultsDoNotDependOnTheThreadCount(Kernels kern) {
         Problem pr = Problem.random(true, true, 250, 190, 600, 0.5f, 2f, 1, 13);
-        Parallel.setThreads(1);
-        float[] one = pr.run(kern);
+        float[] one;
+        try (var ctx = ExecutionContext.with(kern, 1)) {
+            one = pr.run(kern);
+        }
         for (int t : new int[] {2, 3, 4}) {
-            Parallel.setThreads(t);
-            float[] many = pr.run(kern);
+            float[] many;
+            try (var ctx = ExecutionContext.with(kern, t)) {
+                many = pr.run(kern);
+            }
             for (int i = 0; i < one.length; i++) {
                 assertEquals(Float.floatToRawIntBits(one[i]), Float.floatToRawIntBits(many[i]),
                         kern.name() + " threads " + t + " differs from 1 thread at " + i);

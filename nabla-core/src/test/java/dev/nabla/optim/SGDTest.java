@@ -201,9 +201,7 @@ class SGDTest {
             w0[i] = (float) rnd.nextDouble(-1, 1);
             g[i] = (float) rnd.nextDouble(-1, 1);
         }
-        int threads = dev.nabla.kernel.Parallel.threads();
-        dev.nabla.kernel.Parallel.setThreads(2);
-        try {
+        try (var ctx = dev.nabla.kernel.ExecutionContext.withThreads(2)) {
             for (double momentum : new double[] {0, 0.5}) {
                 Parameter p = new Parameter(NDArray.of(w0.clone(), n));
                 SGD opt = new SGD(one(p), 0.1, momentum, false, 0.001);
@@ -219,8 +217,6 @@ class SGDTest {
                     }
                 }
             }
-        } finally {
-            dev.nabla.kernel.Parallel.setThreads(threads);
         }
     }
 }

@@ -108,9 +108,7 @@ class DataLoaderTest {
 
     @Test
     void batchesGatheredOnTwoThreadsHoldTheRowsOfTheOrder() {
-        int threads = dev.nabla.kernel.Parallel.threads();
-        dev.nabla.kernel.Parallel.setThreads(2);
-        try {
+        try (var ctx = dev.nabla.kernel.ExecutionContext.withThreads(2)) {
             DataLoader l = new DataLoader(indexed(300), 64, true, 5); // 64 rows: split between the two threads
             int[] order = l.order(1);
             int at = 0;
@@ -123,8 +121,6 @@ class DataLoaderTest {
                 at += b.size();
             }
             assertEquals(300, at);
-        } finally {
-            dev.nabla.kernel.Parallel.setThreads(threads);
         }
     }
 }

@@ -6,7 +6,7 @@ import dev.nabla.data.ImageSet;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.nn.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.train.EpochMetrics;
@@ -92,8 +92,7 @@ public final class RandomLabels {
         ImageSet train = data.train().slice(0, trainSize);
         int cores = Runtime.getRuntime().availableProcessors();
         int p = Math.max(1, Math.min(parallel, conditions.size()));
-        int threadsBefore = Parallel.threads();
-        Parallel.setThreads(Math.max(1, cores / p));
+        int threadsEach = Math.max(1, cores / p);
         log.printf("randomization test: %d conditions, %d training images, %s, %d epochs; %d at a time%n",
                 conditions.size(), trainSize, RunConfig.describe(cfg), cfg.epochs(), p);
         log.flush();
@@ -108,7 +107,9 @@ public final class RandomLabels {
             for (int i = 0; i < conditions.size(); i++) {
                 int idx = i;
                 futures.add(pool.submit(() -> {
-                    outcomes[idx] = train(conditions.get(idx), train, data.test(), cfg.seed() + idx);
+                    try (var ctx = ExecutionContext.withThreads(threadsEach)) {
+                        outcomes[idx] = train(conditions.get(idx), train, data.test(), cfg.seed() + idx);
+                    }
                     synchronized (this) {
                         write(outcomes);
                     }
@@ -123,7 +124,6 @@ public final class RandomLabels {
             throw new IllegalStateException("interrupted", e);
         } finally {
             pool.shutdownNow();
-            Parallel.setThreads(threadsBefore);
         }
         return write(outcomes);
     }

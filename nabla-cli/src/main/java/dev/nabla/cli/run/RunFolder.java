@@ -192,6 +192,7 @@ public final class RunFolder {
             if (message != null) m.put("message", message);
             m.put("model", ModelFile.specToMap(config.model()));
             if (runDir != null) m.put("run_dir", runDir.toString());
+            m.put("kernels", dev.nabla.kernel.ExecutionContext.current().kernels().description());
             return m;
         }
     }

@@ -10,7 +10,7 @@ import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
-import dev.nabla.kernel.Parallel;
+import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainListener;
@@ -181,8 +181,6 @@ public final class Sweep {
         log.flush();
         writeTables(results);
 
-        int threadsBefore = Parallel.threads();
-        Parallel.setThreads(plan.threadsPerTrial());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, Math.max(todo.size(), 1))), r -> {
             Thread t = new Thread(r, "nabla-trial");
             t.setDaemon(true);
@@ -192,7 +190,10 @@ public final class Sweep {
             List<Future<?>> futures = new ArrayList<>();
             for (int i : todo) {
                 futures.add(pool.submit(() -> {
-                    results[i] = runTrial(i + 1, configs.get(i), data);
+                    // each trial its own kernel threads: trials running side by side do not share a team
+                    try (var ctx = ExecutionContext.withThreads(plan.threadsPerTrial())) {
+                        results[i] = runTrial(i + 1, configs.get(i), data);
+                    }
                     synchronized (this) {
                         writeTables(results);
                     }
@@ -211,7 +212,6 @@ public final class Sweep {
             }
         } finally {
             pool.shutdownNow();
-            Parallel.setThreads(threadsBefore);
         }
         List<TrialResult> all = List.of(results);
         writeTables(results);

@@ -7,21 +7,23 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Cache-blocked, register-tiled float32 GEMM on 256-bit vectors: {@code C = alpha * op(A) * op(B) + beta * C}.
+ * Cache-blocked, register-tiled float32 GEMM on 256- or 512-bit vectors ({@link Width}):
+ * {@code C = alpha * op(A) * op(B) + beta * C}.
  *
- * <p>The loop nest follows the usual five-loop blocking. Per [KC, NC] panel of op(B), B is packed into 16-wide
- * strips ([kc][16] each, zero-padded; gathered 8 rows at a time when B is used transposed), so that one strip
- * (16 KiB) stays in L1. Per [MC, KC] block of op(A), A is packed row by row, KC floats apart whatever the
- * block's depth, so that the rows of a 5-row panel lie at constant offsets (zero rows pad the last panel); the
- * block stays in L2. Packing reads A and B through their transposes, so no transposed copy of a whole matrix is
- * ever made. The micro-kernel keeps a 5x16 tile of C in 10 vector registers and does 10 FMAs per step of k for
- * 2 vector loads and 5 broadcasts.
+ * <p>The loop nest follows the usual five-loop blocking. Per [KC, NC] panel of op(B), B is packed into strips of
+ * two vectors ([kc][NR] each, NR = 16 or 32, zero-padded; gathered one vector's rows at a time when B is used
+ * transposed), so that one strip (16 or 32 KiB) stays in L1. Per [MC, KC] block of op(A), A is packed row by
+ * row, KC floats apart whatever the block's depth, so that the rows of an MR-row panel lie at constant offsets
+ * (zero rows pad the last panel); the block stays in L2. Packing reads A and B through their transposes, so no
+ * transposed copy of a whole matrix is ever made. The micro-kernel keeps an MR x NR tile of C in registers:
+ * 5x16 (10 of the 16 registers) with 256-bit vectors, 8x32 (16 of the 32) with 512-bit ones.
  *
  * <p>Why 5x16 and always packed: C2 must keep the accumulators in registers. A 6x16 tile needs 15 of the 16,
  * and as soon as the loop needs one more (a variable stride, an index kept for a bounds check) C2 spills an
  * accumulator, which puts a store and a load on its dependency chain and halves the speed. With both operands
  * packed, the loop has constant strides and offsets only, and 5x16 leaves registers to spare: it runs at 95% or
- * more of the FMA peak in L1 (measured on AMD Zen 3), whatever the JIT learned from earlier calls.
+ * more of the FMA peak in L1 (measured on AMD Zen 3), whatever the JIT learned from earlier calls. AVX-512's 32
+ * registers leave the same margin at 8x32, which halves the broadcasts per FMA.
  *
  * <p>Parallelism: C is cut into a grid of at most {@link Parallel#threads()} rectangles of whole tiles, chosen
  * from the sizes alone; a product under {@link #MIN_FLOPS_PER_PART} flops per part stays on the caller.
@@ -31,14 +33,16 @@ import jdk.incubator.vector.VectorSpecies;
  * so results depend neither on timing nor on the thread count.
  */
 final class Gemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = 8;
-    static final int MR = 5;
-    static final int NR = 16;
-    /** Maximum depth of a packed block: a [KC, 16] strip of B is 16 KiB (L1). */
+    private static final VectorSpecies<Float> S = Width.S;
+    private static final int L = Width.L;
+    /** Rows of the register tile: 5 with 16 vector registers (256-bit), 8 with 32 (AVX-512). */
+    static final int MR = L == 16 ? 8 : 5;
+    /** Columns of the register tile and width of a packed strip of B: two vectors. */
+    static final int NR = 2 * L;
+    /** Maximum depth of a packed block: a [KC, NR] strip of B is 16 or 32 KiB (L1). */
     static final int KC = 256;
-    /** Rows of op(A) packed at once: [100, 256] is 100 KiB (L2). */
-    static final int MC = 100;
+    /** Rows of op(A) packed at once: [100, 256] or [160, 256], 100 or 160 KiB (L2). */
+    static final int MC = 20 * MR;
     /** Columns of op(B) packed at once: [256, 2048] is 2 MiB (L3). */
     static final int NC = 2048;
     /** Work (in flops) below which another thread does not pay for its dispatch and its own packing. */
@@ -52,17 +56,17 @@ final class Gemm {
         // first validation pass packs wider panels than the training steps before it).
         float[] b = new float[KC * 256];
         final float[] tile = new float[MR * NR];
-        final int[] rows = new int[8];
+        final int[] rows = new int[L];
         /** Live columns of the current k block (see {@link #liveColumns}) and their running maxima of |a|. */
         final int[] live = new int[KC];
         final float[] colMax = new float[KC];
         /** Per 5-row panel of the packed A block: all its values are zero. */
         final boolean[] zeroPanel = new boolean[(MC + MR - 1) / MR];
 
-        /** {0, ld, 2 ld, ..., 7 ld}: gather indices of 8 rows. */
+        /** {0, ld, 2 ld, ..., (L - 1) ld}: gather indices of one vector's rows. */
         int[] rows(int ld) {
             if (rows[1] != ld) {
-                for (int i = 0; i < 8; i++) rows[i] = i * ld;
+                for (int i = 0; i < L; i++) rows[i] = i * ld;
             }
             return rows;
         }
@@ -273,7 +277,7 @@ final class Gemm {
         return true;
     }
 
-    /** Whether the first {@code n} values of {@code x} (n a multiple of 8) are all finite. */
+    /** Whether the first {@code n} values of {@code x} (n a multiple of L) are all finite. */
     private static boolean allFinite(float[] x, int n) {
         // v * 0 is +-0 for finite v and NaN otherwise, and a NaN stays in the sum
         FloatVector acc = FloatVector.zero(S);
@@ -298,20 +302,28 @@ final class Gemm {
     }
 
     /**
-     * The 5x16 micro-kernel: acc = A panel [5][kc] (rows KC apart) times B strip [kc][16], then
-     * {@code C = alpha * acc + beta * C} for the 5x16 tile at {@code c[ci]} (row stride ldc; C overwritten when
-     * beta is 0). There is no branch: a branch the JIT has never seen taken becomes a trap, and code recompiled
-     * after traps may be slower.
+     * The micro-kernel: acc = A panel [MR][kc] (rows KC apart) times B strip [kc][NR], then
+     * {@code C = alpha * acc + beta * C} for the MR x NR tile at {@code c[ci]} (row stride ldc; C overwritten when
+     * beta is 0). Each element of the tile is one fma chain over k in order, whatever the width: 256- and 512-bit
+     * kernels give the same bits. There is no branch (MR is a constant, so only one body is compiled): a branch
+     * the JIT has never seen taken becomes a trap, and code recompiled after traps may be slower.
      */
     private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi,
                                float[] c, int ci, int ldc, float alpha, float beta) {
+        if (MR == 8) kernel8(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
+        else kernel5(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
+    }
+
+    /** The 5 x 2-vector tile of 256-bit vectors: 10 accumulators of the 16 registers. */
+    private static void kernel5(int kc, float[] ap, int ai, float[] bp, int bi,
+                                float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00;
         // The loop runs on the panel indices themselves: indexing by p * MR and p * NR instead was half as fast
         // on AMD Zen 3.
         for (int ao = ai, bo = bi, end = ai + kc; ao < end; ao++, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 8);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector av = FloatVector.broadcast(S, ap[ao]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
@@ -335,15 +347,74 @@ final class Gemm {
         FloatVector z = FloatVector.zero(S);
         int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc;
         c00.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
-        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + 8), keep).mul(beta)).intoArray(c, ci + 8);
+        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + L), keep).mul(beta)).intoArray(c, ci + L);
         c10.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
-        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + 8), keep).mul(beta)).intoArray(c, r1 + 8);
+        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + L), keep).mul(beta)).intoArray(c, r1 + L);
         c20.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
-        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + 8), keep).mul(beta)).intoArray(c, r2 + 8);
+        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + L), keep).mul(beta)).intoArray(c, r2 + L);
         c30.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
-        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + 8), keep).mul(beta)).intoArray(c, r3 + 8);
+        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + L), keep).mul(beta)).intoArray(c, r3 + L);
         c40.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
-        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + 8), keep).mul(beta)).intoArray(c, r4 + 8);
+        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + L), keep).mul(beta)).intoArray(c, r4 + L);
+    }
+
+    /**
+     * The 8 x 2-vector tile of 512-bit vectors: 16 accumulators of AVX-512's 32 registers, 16 FMAs per 2 loads
+     * and 8 broadcasts, and a batch of 64 rows is 8 whole panels.
+     */
+    private static void kernel8(int kc, float[] ap, int ai, float[] bp, int bi,
+                                float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int ao = ai, bo = bi, end = ai + kc; ao < end; ao++, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ao]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ao + KC]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ao + 2 * KC]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ao + 3 * KC]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ao + 4 * KC]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ao + 5 * KC]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, ap[ao + 6 * KC]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, ap[ao + 7 * KC]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        // the store of kernel5, written out for the same reason
+        VectorMask<Float> keep = FloatVector.broadcast(S, beta).compare(VectorOperators.NE, 0f);
+        FloatVector z = FloatVector.zero(S);
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        c00.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
+        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + L), keep).mul(beta)).intoArray(c, ci + L);
+        c10.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
+        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + L), keep).mul(beta)).intoArray(c, r1 + L);
+        c20.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
+        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + L), keep).mul(beta)).intoArray(c, r2 + L);
+        c30.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
+        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + L), keep).mul(beta)).intoArray(c, r3 + L);
+        c40.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
+        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + L), keep).mul(beta)).intoArray(c, r4 + L);
+        c50.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r5), keep).mul(beta)).intoArray(c, r5);
+        c51.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r5 + L), keep).mul(beta)).intoArray(c, r5 + L);
+        c60.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r6), keep).mul(beta)).intoArray(c, r6);
+        c61.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r6 + L), keep).mul(beta)).intoArray(c, r6 + L);
+        c70.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r7), keep).mul(beta)).intoArray(c, r7);
+        c71.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r7 + L), keep).mul(beta)).intoArray(c, r7 + L);
     }
 
     /**
@@ -383,7 +454,7 @@ final class Gemm {
                     int src = col + live[p] * ldb;
                     if (nr == NR) {
                         FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                        FloatVector.fromArray(S, b, src + 8).intoArray(bp, dst + 8);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                     } else {
                         for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
                         for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
@@ -398,7 +469,7 @@ final class Gemm {
                 // two vector copies per row: a 16-float arraycopy call, or a scalar loop, costs several times more
                 for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
                     FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                    FloatVector.fromArray(S, b, src + 8).intoArray(bp, dst + 8);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                 }
             } else {
                 for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
@@ -410,8 +481,9 @@ final class Gemm {
     }
 
     /**
-     * B stored [n, k] (used transposed): column j of op(B) is row j of B, contiguous in k. Full strips gather 8
-     * rows at a time (one index vector per leading dimension, kept with the buffers); the edge strip goes scalar.
+     * B stored [n, k] (used transposed): column j of op(B) is row j of B, contiguous in k. Full strips are copied
+     * 8 rows at a time; with live columns, one vector's rows are gathered (one index vector per leading
+     * dimension, kept with the buffers); the edge strip goes scalar.
      * With {@code live} (not null), row p of the strips is row pc + live[p] of op(B), else pc + p.
      */
     private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int[] live, int jc, int nc, float[] bp,
@@ -423,7 +495,7 @@ final class Gemm {
                     int s = src + live[p];
                     if (nr == NR) {
                         FloatVector.fromArray(S, b, s, rows, 0).intoArray(bp, d);
-                        FloatVector.fromArray(S, b, s + 8 * ldb, rows, 0).intoArray(bp, d + 8);
+                        FloatVector.fromArray(S, b, s + L * ldb, rows, 0).intoArray(bp, d + L);
                     } else {
                         for (int j = 0; j < nr; j++) bp[d + j] = b[s + j * ldb];
                         for (int j = nr; j < NR; j++) bp[d + j] = 0f;
@@ -436,9 +508,21 @@ final class Gemm {
             int nr = Math.min(NR, nc - jr), dst = jr * kc;
             int src = bOff + (jc + jr) * ldb + pc;
             if (nr == NR) {
-                for (int d = dst, s = src, end = src + kc; s < end; s++, d += NR) {
-                    FloatVector.fromArray(S, b, s, rows, 0).intoArray(bp, d);
-                    FloatVector.fromArray(S, b, s + 8 * ldb, rows, 0).intoArray(bp, d + 8);
+                // 8 rows of B at a time, each read in order: plain loads and stores beat gathers here (the
+                // forward x W^T of a [64, 784] batch with 128 outputs, 1 thread, 512-bit: 60 -> 100 GFLOP/s)
+                for (int j = 0; j < NR; j += 8) {
+                    int s0 = src + j * ldb, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
+                    int s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6 + ldb;
+                    for (int p = 0, d = dst + j; p < kc; p++, d += NR) {
+                        bp[d] = b[s0 + p];
+                        bp[d + 1] = b[s1 + p];
+                        bp[d + 2] = b[s2 + p];
+                        bp[d + 3] = b[s3 + p];
+                        bp[d + 4] = b[s4 + p];
+                        bp[d + 5] = b[s5 + p];
+                        bp[d + 6] = b[s6 + p];
+                        bp[d + 7] = b[s7 + p];
+                    }
                 }
                 continue;
             }
@@ -474,19 +558,15 @@ final class Gemm {
     }
 
     /**
-     * A stored [k, m] (used transposed): the 5 values of a panel at one k are contiguous in A; panel by panel,
-     * so that the copy writes 5 rows at a time, each in order.
+     * A stored [k, m] (used transposed): the MR values of a panel at one k are contiguous in A; panel by panel,
+     * so that the copy writes MR rows at a time, each in order.
      */
     private static void packAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir), d0 = ir * KC;
             if (mr == MR) {
                 for (int p = 0, src = aOff + pc * lda + ic + ir; p < kc; p++, src += lda) {
-                    ap[d0 + p] = a[src];
-                    ap[d0 + KC + p] = a[src + 1];
-                    ap[d0 + 2 * KC + p] = a[src + 2];
-                    ap[d0 + 3 * KC + p] = a[src + 3];
-                    ap[d0 + 4 * KC + p] = a[src + 4];
+                    for (int r = 0; r < MR; r++) ap[d0 + r * KC + p] = a[src + r];
                 }
             } else {
                 for (int r = 0; r < MR; r++) {

@@ -7,31 +7,37 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Kernels} on the JDK's Vector API with 256-bit vectors (8 floats). This package is the only one that
+ * {@link Kernels} on the JDK's Vector API with the CPU's widest vectors, 256 or 512 bits ({@link Width}). This package is the only one that
  * imports {@code jdk.incubator.vector}; {@link dev.nabla.kernel.KernelProvider} loads this class reflectively.
  *
  * <p>Elementwise kernels do, lane by lane, exactly the float operations of {@link dev.nabla.kernel.ScalarKernels}
- * (no fused multiply-add), so add, mul, scale, axpy, relu and sigmoidBackward give bit-identical results. Reductions (dot, sum)
- * sum in a different order, exp and sigmoid use their own polynomial exp: those agree to a few ulps.
+ * (no fused multiply-add), so add, mul, scale, axpy, relu and sigmoidBackward give bit-identical results at either
+ * width. exp and sigmoid use their own polynomial exp, the same bits at either width, a few ulps from the scalar
+ * kernels' Math.exp. The GEMM's fma chains are the same at either width (see {@link Gemm}). Reductions (dot, sum)
+ * sum in an order that depends on the width; nothing in training calls them.
  */
 public final class VectorKernels implements Kernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = 8;
+    private static final VectorSpecies<Float> S = Width.S;
+    private static final int L = Width.L;
 
     /**
      * @throws UnsupportedOperationException when the CPU's vectors are narrower than 256 bits (the Vector API
-     *     would emulate them, slower than scalar code)
+     *     would emulate them, slower than scalar code); thrown while {@link Width} loads
      */
     public VectorKernels() {
-        int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        if (bits < 256) {
-            throw new UnsupportedOperationException("needs 256-bit vectors, this CPU has " + bits + "-bit ones");
-        }
+        if (S.vectorBitSize() < 256) throw new UnsupportedOperationException("needs 256-bit vectors");
+    }
+
+    /** {@code "simd-256"} or {@code "simd-512"}. */
+    @Override
+    public String name() {
+        return "simd-" + S.vectorBitSize();
     }
 
     @Override
-    public String name() {
-        return "simd-256";
+    public String description() {
+        return name() + " (" + S.vectorBitSize() + "-bit vectors, " + L + " floats; GEMM register tile " + Gemm.MR
+                + "x" + Gemm.NR + ")";
     }
 
     @Override
