@@ -1,13 +1,14 @@
 package dev.nabla.cli;
 
 import dev.nabla.cli.experiment.RandomLabelsCommand;
+import dev.nabla.cli.experiment.wann.WannCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code nabla experiment}: studies that go beyond one training run. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Experiments from the literature, reproduced on MNIST.",
-        subcommands = {RandomLabelsCommand.class})
+        subcommands = {RandomLabelsCommand.class, WannCommand.class})
 public final class ExperimentCommand implements Runnable {
     @Override
     public void run() {

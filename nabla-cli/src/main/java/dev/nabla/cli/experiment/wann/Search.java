@@ -1,0 +1,298 @@
+package dev.nabla.cli.experiment.wann;
+
+import dev.nabla.data.ImageSet;
+import dev.nabla.io.Json;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The topology search of weight agnostic networks (Gaier and Ha, 2019). Generation {@code g}:
+ * <ol>
+ *   <li>draws a minibatch of training images (seeded by the seed and {@code g});</li>
+ *   <li>scores every genome with each shared weight value ({@link Score});</li>
+ *   <li>ranks them ({@link Ranking}) by mean accuracy and, by a coin with probability {@code sizePressure},
+ *       fewer connections, else the best single-weight accuracy;</li>
+ *   <li>keeps the {@code elites} best unchanged and fills the rest with mutated copies ({@link Genome#mutate})
+ *       of tournament winners (the best ranked of {@code tournament} random picks).</li>
+ * </ol>
+ * All randomness of generation {@code g} comes from one generator seeded by (seed, g) and used on the calling
+ * thread only, so a state after generation {@code g} depends on nothing else: a run resumed from a checkpoint
+ * equals an uninterrupted one. Genomes are scored on worker threads, each taking a fixed range of indices; a
+ * genome's score does not depend on which thread computes it, so results are the same for any thread count.
+ */
+public final class Search implements AutoCloseable {
+
+    /**
+     * The search's settings; all but {@code generations} must match to resume a checkpoint. Errors name each
+     * setting as its command-line option does.
+     */
+    public record Settings(long seed, int population, int generations, int batch, float[] weights,
+                           double linkProbability, int elites, int tournament, double sizePressure) {
+
+        public Settings {
+            if (population < 2) throw new IllegalArgumentException("population must be at least 2, got " + population);
+            if (generations < 1) throw new IllegalArgumentException("generations must be at least 1, got " + generations);
+            if (batch < 1) throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+            if (weights.length == 0) throw new IllegalArgumentException("weights: at least one value is needed");
+            if (!(linkProbability > 0 && linkProbability <= 1)) {
+                throw new IllegalArgumentException("link-probability must be in (0, 1], got " + linkProbability);
+            }
+            if (elites < 0 || elites >= population) {
+                throw new IllegalArgumentException("elites must be in [0, population), got " + elites);
+            }
+            if (tournament < 1) throw new IllegalArgumentException("tournament must be at least 1, got " + tournament);
+            if (!(sizePressure >= 0 && sizePressure <= 1)) {
+                throw new IllegalArgumentException("size-pressure must be a probability in [0, 1], got " + sizePressure);
+            }
+        }
+
+        /** The settings as JSON-ready values. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seed", seed);
+            m.put("population", population);
+            m.put("generations", generations);
+            m.put("batch", batch);
+            m.put("weights", weights.clone());
+            m.put("link_probability", linkProbability);
+            m.put("elites", elites);
+            m.put("tournament", tournament);
+            m.put("size_pressure", sizePressure);
+            return m;
+        }
+    }
+
+    /** What generation {@code generation} (1-based) saw on its minibatch. */
+    public record Generation(int generation, double bestMean, double bestMax, double populationMean,
+                             int bestConnections, int bestHidden, double meanConnections) {
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("generation", generation);
+            m.put("best_mean_accuracy", bestMean);
+            m.put("best_max_accuracy", bestMax);
+            m.put("population_mean_accuracy", populationMean);
+            m.put("best_connections", bestConnections);
+            m.put("best_hidden", bestHidden);
+            m.put("mean_connections", meanConnections);
+            return m;
+        }
+
+        static Generation fromMap(Map<?, ?> m) {
+            return new Generation(num(m, "generation").intValue(), num(m, "best_mean_accuracy").doubleValue(),
+                    num(m, "best_max_accuracy").doubleValue(), num(m, "population_mean_accuracy").doubleValue(),
+                    num(m, "best_connections").intValue(), num(m, "best_hidden").intValue(),
+                    num(m, "mean_connections").doubleValue());
+        }
+    }
+
+    /**
+     * Where a search stands: {@code done} generations finished, {@code population} the genomes the next one
+     * scores (the elites of the last, then their offspring).
+     */
+    public record State(int done, List<Genome> population, List<Generation> history) {
+    }
+
+    private final Settings settings;
+    private final int inputs, outputs;
+    private final int threads;
+    private final ExecutorService pool;
+
+    public Search(Settings settings, int inputs, int outputs, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        this.settings = settings;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.threads = threads;
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "nabla-wann");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Generation 0: {@code population} minimal genomes. */
+    public State start() {
+        Random rng = rng(settings.seed(), -1);
+        List<Genome> pop = new ArrayList<>();
+        for (int i = 0; i < settings.population(); i++) pop.add(Genome.minimal(inputs, outputs, settings.linkProbability(), rng));
+        return new State(0, pop, List.of());
+    }
+
+    /** One generation on a minibatch of {@code train}. */
+    public State step(State state, ImageSet train) {
+        Random rng = rng(settings.seed(), state.done());
+        int[] batch = sample(train.count(), Math.min(settings.batch(), train.count()), rng);
+        List<Score> scores = score(state.population(), Images.of(train, batch), false);
+        int n = scores.size();
+        double[] mean = new double[n], max = new double[n], negConn = new double[n];
+        int[] conn = new int[n];
+        for (int i = 0; i < n; i++) {
+            mean[i] = scores.get(i).mean();
+            max[i] = scores.get(i).max();
+            conn[i] = state.population().get(i).connections();
+            negConn[i] = -conn[i];
+        }
+        boolean bySize = rng.nextDouble() < settings.sizePressure();
+        int[] order = Ranking.order(mean, bySize ? negConn : max, conn);
+        int[] rankOf = new int[n];
+        for (int r = 0; r < n; r++) rankOf[order[r]] = r;
+
+        Genome best = state.population().get(order[0]);
+        double bestMax = 0, popMean = 0, meanConn = 0;
+        for (int i = 0; i < n; i++) {
+            bestMax = Math.max(bestMax, max[i]);
+            popMean += mean[i] / n;
+            meanConn += (double) conn[i] / n;
+        }
+        List<Generation> history = new ArrayList<>(state.history());
+        history.add(new Generation(state.done() + 1, mean[order[0]], bestMax, popMean, best.connections(),
+                best.hidden().length, meanConn));
+
+        List<Genome> next = new ArrayList<>(n);
+        for (int e = 0; e < settings.elites(); e++) next.add(state.population().get(order[e]));
+        Genome.Rates rates = Genome.Rates.defaults();
+        while (next.size() < n) {
+            int winner = rng.nextInt(n);
+            for (int t = 1; t < settings.tournament(); t++) {
+                int other = rng.nextInt(n);
+                if (rankOf[other] < rankOf[winner]) winner = other;
+            }
+            next.add(state.population().get(winner).mutate(rng, rates));
+        }
+        return new State(state.done() + 1, List.copyOf(next), List.copyOf(history));
+    }
+
+    /** The score of each genome on {@code images}, computed on the worker threads (thread t takes a fixed range). */
+    public List<Score> score(List<Genome> genomes, Images images, boolean ensemble) {
+        Score[] out = new Score[genomes.size()];
+        float[] w = settings.weights();
+        if (pool == null) {
+            for (int i = 0; i < out.length; i++) out[i] = Score.of(genomes.get(i), images, w, ensemble);
+            return Arrays.asList(out);
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int from = (int) ((long) t * out.length / threads), to = (int) ((long) (t + 1) * out.length / threads);
+            futures.add(pool.submit(() -> {
+                for (int i = from; i < to; i++) out[i] = Score.of(genomes.get(i), images, w, ensemble);
+            }));
+        }
+        try {
+            for (Future<?> f : futures) f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return Arrays.asList(out);
+    }
+
+    /** {@code k} distinct indices of {@code [0, n)} in random order (a partial Fisher-Yates shuffle). */
+    static int[] sample(int n, int k, Random rng) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        for (int i = 0; i < k; i++) {
+            int j = i + rng.nextInt(n - i);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return Arrays.copyOf(idx, k);
+    }
+
+    /** The generator of generation {@code g} ({@code -1}: the initial population), mixed so nearby seeds differ. */
+    static Random rng(long seed, int g) {
+        long z = seed * 0x9E3779B97F4A7C15L + (g + 2L) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return new Random(z ^ (z >>> 31));
+    }
+
+    // ---- checkpoints ----
+
+    /** The checkpoint of {@code state}: the settings, the generations done, the population and the history. */
+    public Map<String, Object> checkpoint(State state) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("settings", settings.toMap());
+        m.put("done", state.done());
+        List<Object> pop = new ArrayList<>();
+        for (Genome g : state.population()) pop.add(g.toMap());
+        m.put("population", pop);
+        List<Object> hist = new ArrayList<>();
+        for (Generation g : state.history()) hist.add(g.toMap());
+        m.put("history", hist);
+        return m;
+    }
+
+    /**
+     * The state a checkpoint holds, checked against this search's settings (all but the generation count must
+     * match).
+     *
+     * @throws IllegalArgumentException naming the first setting that differs or the part that is broken
+     */
+    public State restore(Map<?, ?> checkpoint) {
+        if (!(checkpoint.get("settings") instanceof Map<?, ?> saved)) throw new IllegalArgumentException("no 'settings'");
+        Map<String, Object> now = settings.toMap();
+        for (var e : now.entrySet()) {
+            if (e.getKey().equals("generations")) continue;
+            Object was = saved.get(e.getKey());
+            // both sides through the JSON reader, so 7 and 7.0 compare equal
+            String a = Json.write(Json.parse(Json.write(e.getValue()))), b = Json.write(was);
+            if (!a.equals(b)) {
+                a = a.replaceAll("(\\d)\\.0(?!\\d)", "$1"); // 100.0 -> 100 for the message
+                b = b.replaceAll("(\\d)\\.0(?!\\d)", "$1");
+                throw new IllegalArgumentException("setting '" + e.getKey() + "' was " + b + " in the checkpoint, now " + a);
+            }
+        }
+        int done = num(checkpoint, "done").intValue();
+        if (!(checkpoint.get("population") instanceof List<?> pop) || pop.size() != settings.population()) {
+            throw new IllegalArgumentException("'population' must list " + settings.population() + " genomes");
+        }
+        List<Genome> genomes = new ArrayList<>();
+        for (Object o : pop) {
+            if (!(o instanceof Map<?, ?> gm)) throw new IllegalArgumentException("a genome is not an object");
+            Genome g = Genome.fromMap(gm);
+            if (g.inputs() != inputs || g.outputs() != outputs) {
+                throw new IllegalArgumentException("a genome has " + g.inputs() + " inputs and " + g.outputs()
+                        + " outputs, expected " + inputs + " and " + outputs);
+            }
+            genomes.add(g);
+        }
+        if (!(checkpoint.get("history") instanceof List<?> hist) || hist.size() != done) {
+            throw new IllegalArgumentException("'history' must list the " + done + " generations done");
+        }
+        List<Generation> history = new ArrayList<>();
+        for (Object o : hist) {
+            if (!(o instanceof Map<?, ?> hm)) throw new IllegalArgumentException("a history entry is not an object");
+            history.add(Generation.fromMap(hm));
+        }
+        return new State(done, List.copyOf(genomes), List.copyOf(history));
+    }
+
+    private static Number num(Map<?, ?> m, String key) {
+        if (!(m.get(key) instanceof Number n)) throw new IllegalArgumentException("missing number '" + key + "'");
+        return n;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) pool.shutdownNow();
+    }
+}
