@@ -34,7 +34,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL.safetensors", description = "a model written by nabla train")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "a model written by nabla train, or an ONNX file (.onnx)")
     Path modelFile;
 
     @Option(names = "--data", paramLabel = "DIR", description = "folder with the MNIST files (default: the cache)")
@@ -51,7 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ModelFile.Loaded m = ModelFile.load(modelFile);
+        ModelFile.Loaded m = SavedModels.load(modelFile);
         m.model().to(DTypeOption.parse(dtype, m.model().dtype()));
         ImageSet test = MnistData.load(data, err).test();
         if (test.features() != m.inputSize()) {

@@ -36,7 +36,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL.safetensors", description = "a model written by nabla train")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "a model written by nabla train, or an ONNX file (.onnx)")
     Path modelFile;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "images (PNG, JPEG, GIF, BMP)")
@@ -48,7 +48,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ModelFile.Loaded m = ModelFile.load(modelFile);
+        ModelFile.Loaded m = SavedModels.load(modelFile);
         int side = (int) Math.round(Math.sqrt(m.inputSize()));
         if (side * side != m.inputSize()) {
             throw new InputException(modelFile + " takes " + m.inputSize()

@@ -85,6 +85,10 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", defaultValue = "Sweep results", description = "the report's title (default: ${DEFAULT-VALUE})")
     String title;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "run the trials on Apache Spark, one task per trial "
+            + "with spark.task.cpus threads: local[N] (embedded) or spark://HOST:PORT")
+    String spark;
+
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
 
@@ -107,8 +111,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
             dir = resume;
             plan = readPlan(resume);
-            base = RunConfig.defaults();
-            for (Map.Entry<String, String> e : plan.base().entrySet()) base = base.with(e.getKey(), e.getValue(), Sweep.PLAN + ": base." + e.getKey());
+            base = Sweep.baseConfig(plan);
         } else {
             base = options.runConfig();
             List<ParamSpec> specs = new ArrayList<>();
@@ -140,6 +143,12 @@ public final class SweepCommand implements Callable<Integer> {
     private int sweep(Sweep sweep, Path dir, Sweep.Plan plan, RunConfig base, PrintWriter stdout, PrintWriter err,
                       int cores) {
         for (String note : base.notes()) err.println(note);
+        if (spark != null) {
+            err.printf("sweep of %d trial%s into %s on Spark (%s), one task per trial%n", plan.trials().size(),
+                    plan.trials().size() == 1 ? "" : "s", dir, spark);
+            err.flush();
+            return finish(sweep, sweep.run(Cluster.find("--spark").sweepTrials(spark, sweep, dir, err)), dir, stdout);
+        }
         int p = parallel != null ? parallel : Math.max(1, Math.min(plan.trials().size(), cores / plan.threadsPerTrial()));
         err.printf("sweep of %d trial%s into %s, %d at a time, %d thread%s each%n", plan.trials().size(),
                 plan.trials().size() == 1 ? "" : "s", dir, p, plan.threadsPerTrial(), plan.threadsPerTrial() == 1 ? "" : "s");
@@ -148,7 +157,10 @@ public final class SweepCommand implements Callable<Integer> {
         options.applyKernelChoice();
         Path dataDir = options.data != null ? options.data : plan.data() != null ? Path.of(plan.data()) : null;
         MnistSplits data = MnistData.load(dataDir, plan.validationFraction(), err);
-        List<TrialResult> results = sweep.run(data, p);
+        return finish(sweep, sweep.run(data, p), dir, stdout);
+    }
+
+    private Integer finish(Sweep sweep, List<TrialResult> results, Path dir, PrintWriter stdout) {
         if (report != null) sweep.writeReport(report, title, results);
         if (json) {
             stdout.println(SweepTable.jsonText(results));

@@ -25,7 +25,7 @@ class ReadmeExamplesTest {
     }
 
     // an option that names a file or folder to write, or a shell redirection
-    private static final Pattern OUTPUT = Pattern.compile("(?:--out|--save-grads|--dot|--report|-o|>)\\s+(\\S+)");
+    private static final Pattern OUTPUT = Pattern.compile("(?:--out|--save-grads|--dot|--report|--onnx|-o|>)\\s+(\\S+)");
 
     @Test
     void documentedCommandsWriteUnderRunsOrExamples() throws IOException {

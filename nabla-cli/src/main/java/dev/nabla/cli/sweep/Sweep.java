@@ -159,9 +159,23 @@ public final class Sweep {
         return String.format(Locale.ROOT, "trial-%02d", index);
     }
 
-    /** Runs the unfinished trials, {@code parallel} at a time, and returns every trial's result in plan order. */
+    /**
+     * Runs trials somewhere: given the 1-based indices of the unfinished ones, it runs each (in this JVM or on a
+     * cluster, which then leaves the trial's run folder under the sweep folder) and reports it as it ends.
+     */
+    public interface TrialExecutor {
+        void run(List<Integer> trials, java.util.function.BiConsumer<Integer, TrialResult> finished);
+    }
+
+    /** Runs the unfinished trials, {@code parallel} at a time in this JVM, and returns every trial's result in plan order. */
     public List<TrialResult> run(MnistSplits data, int parallel) {
         List<TrainConfig> configs = configs();
+        return run((todo, finished) -> runLocally(todo, finished, configs, data, parallel));
+    }
+
+    /** Runs the unfinished trials with {@code executor} and returns every trial's result in plan order. */
+    public List<TrialResult> run(TrialExecutor executor) {
+        int n = configs().size();
         checkTrialFolders();
         try {
             Files.createDirectories(dir);
@@ -169,18 +183,28 @@ public final class Sweep {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
         AtomicFiles.writeString(dir.resolve(PLAN), Json.pretty(plan.toMap()));
-        int n = configs.size();
         TrialResult[] results = new TrialResult[n];
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             TrialResult done = readFinished(i + 1);
             if (done != null) results[i] = done;
-            else todo.add(i);
+            else todo.add(i + 1);
         }
         if (todo.size() < n) log.printf("%d of %d trials already finished in %s%n", n - todo.size(), n, dir);
         log.flush();
         writeTables(results);
+        executor.run(todo, (index, result) -> {
+            synchronized (this) {
+                results[index - 1] = result;
+                writeTables(results);
+            }
+        });
+        writeTables(results);
+        return List.of(results);
+    }
 
+    private void runLocally(List<Integer> todo, java.util.function.BiConsumer<Integer, TrialResult> finished,
+                            List<TrainConfig> configs, MnistSplits data, int parallel) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, Math.max(todo.size(), 1))), r -> {
             Thread t = new Thread(r, "nabla-trial");
             t.setDaemon(true);
@@ -191,12 +215,11 @@ public final class Sweep {
             for (int i : todo) {
                 futures.add(pool.submit(() -> {
                     // each trial its own kernel threads: trials running side by side do not share a team
+                    TrialResult r;
                     try (var ctx = ExecutionContext.withThreads(plan.threadsPerTrial())) {
-                        results[i] = runTrial(i + 1, configs.get(i), data);
+                        r = runTrial(i, configs.get(i - 1), data);
                     }
-                    synchronized (this) {
-                        writeTables(results);
-                    }
+                    finished.accept(i, r);
                 }));
             }
             for (Future<?> f : futures) {
@@ -213,9 +236,33 @@ public final class Sweep {
         } finally {
             pool.shutdownNow();
         }
-        List<TrialResult> all = List.of(results);
-        writeTables(results);
-        return all;
+    }
+
+    /** Runs trial {@code index} (1-based) in this JVM into its run folder under the sweep folder. */
+    public TrialResult runTrial(int index, MnistSplits data) {
+        return runTrial(index, configs().get(index - 1), data);
+    }
+
+    /**
+     * The result of trial {@code index} from its run folder when it ended (ok or diverged); otherwise a row with
+     * status "failed" (NaN metrics) naming nothing more: the reason goes to the log and the trial runs again on
+     * resume.
+     */
+    public TrialResult finishedOrFailed(int index, double seconds) {
+        TrialResult done = readFinished(index);
+        if (done != null) return done;
+        return new TrialResult(index, plan.trials().get(index - 1), FAILED, Double.NaN, Double.NaN, Double.NaN, 0,
+                seconds, trialName(index), List.of(), List.of());
+    }
+
+    /** The status of a trial that threw or whose task was lost for good; such a trial runs again on resume. */
+    public static final String FAILED = "failed";
+
+    /** The base settings of a saved plan (as {@code --resume} reads them), checked by their declarations. */
+    public static RunConfig baseConfig(Plan plan) {
+        RunConfig base = RunConfig.defaults();
+        for (Map.Entry<String, String> e : plan.base().entrySet()) base = base.with(e.getKey(), e.getValue(), PLAN + ": base." + e.getKey());
+        return base;
     }
 
     private TrialResult runTrial(int index, TrainConfig cfg, MnistSplits data) {

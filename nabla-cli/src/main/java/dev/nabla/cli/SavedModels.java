@@ -1,0 +1,19 @@
+package dev.nabla.cli;
+
+import dev.nabla.nn.ModelFile;
+import dev.nabla.onnx.Onnx;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The models eval and predict read: nabla model files, and ONNX files by their {@code .onnx} suffix. */
+final class SavedModels {
+    private SavedModels() {
+    }
+
+    /** The model in {@code file}: an ONNX graph of the supported ops when it ends in {@code .onnx}, else a nabla model file. */
+    static ModelFile.Loaded load(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".onnx") ? Onnx.load(file).asLoaded() : ModelFile.load(file);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.nabla.spark;
+
+import dev.nabla.cli.CliForTests;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A sweep on a real Spark standalone cluster (master and two workers, separate JVMs on 127.0.0.1): one worker is
+ * killed while trials run on it, Spark runs its lost trials again on the other, and the table is the one a run in
+ * one JVM gives. Runs with {@code mvn verify -Pcluster}: four JVMs, slow on a loaded machine.
+ */
+@Tag("cluster")
+class StandaloneClusterTest {
+
+    @Test
+    @Timeout(value = 175, unit = TimeUnit.SECONDS)
+    void sweepSurvivesALostWorkerWithTheLocalTable(@TempDir Path tmp) throws Exception {
+        Path local = tmp.resolve("local"), remote = tmp.resolve("cluster");
+        String[] sweep = {"sweep", "--data", CliForTests.syntheticMnist().toString(), "--epochs", "1", "--model", "mlp",
+                "--hidden", "16", "--param", "lr=0.5,0.1", "--param", "seed=1,2"};
+        System.setProperty("spark.driver.host", "127.0.0.1");
+        System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+        System.setProperty("spark.executor.memory", "768m");
+        // the reference table in this JVM while the cluster's JVMs start
+        ExecutorService runs = Executors.newFixedThreadPool(2); // its threads keep this thread's class loader
+        Future<String[]> reference = runs.submit(() -> CliForTests.nabla(concat(sweep, "--out", local.toString(), "--threads", "1")));
+        try (StandaloneCluster cluster = new StandaloneCluster(tmp.resolve("spark"), 2)) {
+            String[] l = reference.get(60, TimeUnit.SECONDS);
+            assertEquals("0", l[0], l[2]);
+            Future<String[]> run = runs.submit(() -> CliForTests.nabla(concat(sweep, "--out", remote.toString(), "--spark", cluster.masterUrl)));
+            // kill worker 2 while its executor runs a trial (no trial has come back yet, or only some)
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!(cluster.hasExecutor(1) && cluster.hasExecutor(2)) && !run.isDone() && System.nanoTime() < end) Thread.sleep(100);
+            assertTrue(cluster.hasExecutor(2), () -> "worker 2 never ran an executor:\n" + cluster.tail("worker-2"));
+            Thread.sleep(3000); // its first trial is under way
+            assertFalse(Files.exists(remote.resolve("trial-04/results.json")), "the sweep had not finished when the worker went");
+            cluster.killWorker(2);
+            String[] r = run.get(170, TimeUnit.SECONDS);
+            assertEquals("0", r[0], () -> r[2] + "\nmaster:\n" + cluster.tail("master"));
+            assertEquals(SweepTables.withoutSeconds(local), SweepTables.withoutSeconds(remote), r[2]);
+            assertFalse(Files.readString(remote.resolve("results.csv")).contains("failed"));
+        } finally {
+            runs.shutdownNow();
+            System.clearProperty("spark.driver.host");
+            System.clearProperty("spark.driver.bindAddress");
+            System.clearProperty("spark.executor.memory");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
