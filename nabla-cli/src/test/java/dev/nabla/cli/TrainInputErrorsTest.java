@@ -57,7 +57,7 @@ class TrainInputErrorsTest {
             "--epochs|2.5|--epochs 2.5 is not allowed: expected an integer >= 1",
             "--reg|-1|--reg -1 is not allowed: expected a number >= 0",
             "--momentum|1|--momentum 1 is not allowed: expected a number in [0, 1)",
-            "--model|cnn|--model cnn is not allowed: expected one of softmax, twolayer, mlp",
+            "--model|resnet|--model resnet is not allowed: expected one of softmax, twolayer, mlp, lenet5, cnn",
             "--activation|gelu|--activation gelu is not allowed: expected one of relu, sigmoid, tanh",
             "--hidden|0|--hidden 0 is not allowed: expected one or more layer sizes >= 1, e.g. 128 or 256,128",
             "--init|zeros|--init zeros is not allowed: expected one of numpy, normal, xavier, kaiming",

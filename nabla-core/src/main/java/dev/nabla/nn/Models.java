@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 
 /** Builds the models a {@link ModelSpec} names, from the library's modules. */
 public final class Models {
     /** The model types {@link #build} accepts. */
-    public static final String TYPES = "softmax, twolayer, mlp";
+    public static final String TYPES = "softmax, twolayer, mlp, lenet5, cnn";
     /** The activations {@link #build} accepts. */
     public static final String ACTIVATIONS = "sigmoid, relu, tanh";
 
@@ -65,8 +66,81 @@ public final class Models {
                 }
                 layers.add(new Linear(in, spec.classes(), true, init));
             }
+            case "lenet5" -> {
+                return lenet5(imageSide(spec), spec.classes(), spec.seed());
+            }
+            case "cnn" -> {
+                int[] channels = hidden.length == 0 ? new int[] {32, 64} : hidden;
+                return cnn(imageSide(spec), channels, 3, 128, 0, false, spec.classes(), spec.seed());
+            }
             default -> throw new InputException("model: unknown type '" + spec.type() + "' (expected one of: " + TYPES + ")");
         }
+        return new Sequential(layers.toArray(Module[]::new));
+    }
+
+    /** The side of the square one-channel images a convolutional spec takes ([N, side^2] rows). */
+    private static int imageSide(ModelSpec spec) {
+        int side = (int) Math.round(Math.sqrt(spec.inputSize()));
+        if (side * side != spec.inputSize()) {
+            throw new InputException("model " + spec.type() + ": input size " + spec.inputSize()
+                    + " is not a square image (28 x 28 = 784 for MNIST)");
+        }
+        return side;
+    }
+
+    /** {@link #lenet5(int, int, long)} for 28 x 28 images. */
+    public static Sequential lenet5(int classes, long seed) {
+        return lenet5(28, classes, seed);
+    }
+
+    /**
+     * LeNet-5 for side x side one-channel images (rows of side^2 or [N, 1, side, side]): conv 5x5 6 (padding 2,
+     * as the 32 x 32 inputs of LeCun et al. 1998) -> ReLU -> max pool 2 -> conv 5x5 16 -> ReLU -> max pool 2 ->
+     * 120 -> ReLU -> 84 -> ReLU -> classes. 61,706 parameters for 28 x 28 and 10 classes. Weights drawn from
+     * {@code new Random(seed)} (convolutions, PyTorch's uniform rule) and {@code Init.kaiming(seed)} (dense).
+     */
+    public static Sequential lenet5(int side, int classes, long seed) {
+        Random rng = new Random(seed);
+        Init dense = Init.kaiming(seed);
+        int s = ((side + 4 - 4) / 2 - 4) / 2;
+        if (s < 1) throw new InputException("model lenet5: images of " + side + "x" + side + " are too small (at least 16x16)");
+        return new Sequential(new ToImage(1, side, side),
+                new Conv2d(1, 6, Window.square(5, 1, 2), 1, true, rng), new ReLU(), new MaxPool2d(2),
+                new Conv2d(6, 16, Window.square(5, 1, 0), 1, true, rng), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(16 * s * s, 120, true, dense), new ReLU(),
+                new Linear(120, 84, true, dense), new ReLU(), new Linear(84, classes, true, dense));
+    }
+
+    /**
+     * A small configurable CNN for side x side one-channel images: for each entry c of {@code channels}, conv
+     * kernel x kernel c (padding kernel / 2, so the size is kept) -> [BatchNorm2d] -> ReLU -> max pool 2; then
+     * flatten -> [dropout] -> fc -> ReLU -> [dropout] -> classes. Dropout (p = {@code dropout}, none when 0) is
+     * seeded from {@code seed}.
+     */
+    public static Sequential cnn(int side, int[] channels, int kernel, int fc, double dropout, boolean batchNorm, int classes, long seed) {
+        if (channels.length == 0 || kernel < 1 || kernel % 2 == 0 || fc < 1) {
+            throw new InputException("model cnn: needs at least one channel count, an odd kernel and fc >= 1, got channels "
+                    + Arrays.toString(channels) + ", kernel " + kernel + ", fc " + fc);
+        }
+        Random rng = new Random(seed);
+        List<Module> layers = new ArrayList<>(List.of(new ToImage(1, side, side)));
+        int in = 1, s = side;
+        for (int c : channels) {
+            if (c < 1 || s < 2) throw new InputException("model cnn: " + channels.length + " blocks of pooling by 2 do not fit " + side + "x" + side + " images");
+            layers.add(new Conv2d(in, c, Window.square(kernel, 1, kernel / 2), 1, !batchNorm, rng));
+            if (batchNorm) layers.add(new BatchNorm2d(c));
+            layers.add(new ReLU());
+            layers.add(new MaxPool2d(2));
+            in = c;
+            s /= 2;
+        }
+        Init dense = Init.kaiming(seed);
+        layers.add(new Flatten());
+        if (dropout > 0) layers.add(new Dropout(dropout, seed + 1));
+        layers.add(new Linear(in * s * s, fc, true, dense));
+        layers.add(new ReLU());
+        if (dropout > 0) layers.add(new Dropout(dropout, seed + 2));
+        layers.add(new Linear(fc, classes, true, dense));
         return new Sequential(layers.toArray(Module[]::new));
     }
 

@@ -32,6 +32,8 @@ public final class Evaluator {
      *
      * @param accuracy the metric for data with targets (e.g. {@link dev.nabla.metrics.Accuracy} for binary
      *                 targets); ignored for labelled data; reset before use
+     * <p>The model runs in evaluation mode ({@link Module#eval()}) and is returned to its mode afterwards.
+     *
      * @throws InputException when the model's output does not fit the data or the loss
      */
     public static Evaluation evaluate(Module model, DataLoader data, Loss loss, Metric accuracy) {
@@ -40,6 +42,8 @@ public final class Evaluator {
         if (accuracy != null) accuracy.reset();
         double lossSum = 0;
         int n = 0;
+        boolean training = model.isTraining();
+        model.eval(); // dropout off, batch norm on its running statistics; the caller's mode comes back below
         try (var off = Grad.disabled()) {
             for (Batch b : data.batches(1)) { // one pass, in the order of epoch 1
                 Tensor out = model.forward(b.x());
@@ -48,6 +52,8 @@ public final class Evaluator {
                 lossSum += loss.forward(out, b.labels(), b.targets()).item() * b.size();
                 n += b.size();
             }
+        } finally {
+            model.train(training);
         }
         double meanLoss = n == 0 ? Double.NaN : lossSum / n;
         if (confusion == null) {

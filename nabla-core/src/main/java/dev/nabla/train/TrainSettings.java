@@ -14,7 +14,7 @@ import java.util.function.Function;
 public final class TrainSettings {
     private TrainSettings() {}
 
-    public static final List<String> MODELS = List.of("softmax", "twolayer", "mlp");
+    public static final List<String> MODELS = List.of("softmax", "twolayer", "mlp", "lenet5", "cnn");
     public static final List<String> ACTIVATIONS = List.of("relu", "sigmoid", "tanh");
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "proxsgd");
     public static final List<String> INITS = List.of("numpy", "normal", "xavier", "kaiming");
@@ -23,9 +23,9 @@ public final class TrainSettings {
             "model", "twolayer", "twolayer", "one of " + String.join(", ", MODELS), Setting.choice(MODELS),
             c -> c.model().type());
     public static final Setting<int[]> HIDDEN = new Setting<>("hidden", "N[,N...]",
-            "hidden layer sizes", null, "128; softmax: none", "one or more layer sizes >= 1, e.g. 128 or 256,128",
+            "hidden layer sizes", null, "128; softmax, lenet5: none; cnn: channels 32,64", "one or more layer sizes >= 1, e.g. 128 or 256,128",
             Setting.intList(1, 1 << 20),
-            c -> c.model().type().equals("softmax") ? null : c.model().hidden().clone());
+            c -> c.model().type().equals("softmax") || c.model().type().equals("lenet5") ? null : c.model().hidden().clone());
     public static final Setting<String> ACTIVATION = new Setting<>("activation", String.join("|", ACTIVATIONS),
             "hidden activation", null, "twolayer: sigmoid, mlp: relu", "one of " + String.join(", ", ACTIVATIONS),
             Setting.choice(ACTIVATIONS),

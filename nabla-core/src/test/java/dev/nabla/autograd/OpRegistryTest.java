@@ -2,6 +2,8 @@ package dev.nabla.autograd;
 
 import com.example.ops.Hypot;
 import com.example.ops.Softplus;
+import dev.nabla.nn.LayerOps;
+import dev.nabla.nn.Window;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,6 +109,26 @@ class OpRegistryTest {
         cases.add(c("two-layer net", x -> Functional.crossEntropy(
                 Functional.linear(Functional.linear(x[0], x[1], x[2]).sigmoid(), x[3], x[4]), labels),
                 Domain.ANY, s(7, 6), s(4, 6), s(4), s(5, 4), s(5)));
+        // convolution and pooling (dev.nabla.nn.LayerOps): odd sizes, stride > 1, padding, groups, dilation
+        Window k3 = Window.square(3, 1, 0), k3s2p1 = Window.square(3, 2, 1);
+        Window dilated = new Window(2, 3, 1, 2, 1, 0, 2, 1, Window.Padding.ZEROS);
+        Window circular = new Window(3, 3, 1, 1, 1, 1, 1, 1, Window.Padding.CIRCULAR);
+        cases.add(c("conv2d 3x3", x -> LayerOps.conv2d(x[0], x[1], x[2], k3, 1), Domain.ANY, s(2, 3, 5, 6), s(4, 3, 3, 3), s(4)));
+        cases.add(c("conv2d stride 2 padding 1", x -> LayerOps.conv2d(x[0], x[1], x[2], k3s2p1, 1), Domain.ANY, s(1, 2, 7, 5), s(3, 2, 3, 3), s(3)));
+        cases.add(c("conv2d groups 2 no bias", x -> LayerOps.conv2d(x[0], x[1], null, k3, 2), Domain.ANY, s(2, 4, 5, 5), s(6, 2, 3, 3)));
+        cases.add(c("conv2d dilation 2x1 stride 1x2", x -> LayerOps.conv2d(x[0], x[1], x[2], dilated, 1), Domain.ANY, s(2, 2, 6, 7), s(3, 2, 2, 3), s(3)));
+        cases.add(c("conv2d circular padding", x -> LayerOps.conv2d(x[0], x[1], x[2], circular, 1), Domain.ANY, s(1, 2, 4, 5), s(2, 2, 3, 3), s(2)));
+        cases.add(c("conv2d kernel wider than image, circular", x -> LayerOps.conv2d(x[0], x[1], null,
+                new Window(3, 3, 1, 1, 2, 2, 1, 1, Window.Padding.CIRCULAR), 1), Domain.ANY, s(1, 1, 2, 3), s(1, 1, 3, 3)));
+        cases.add(c("max_pool2d 2x2", x -> LayerOps.maxPool2d(x[0], Window.square(2, 2, 0)), Domain.ANY, s(2, 3, 4, 5)));
+        cases.add(c("max_pool2d 3x3 stride 2 padding 1", x -> LayerOps.maxPool2d(x[0], k3s2p1), Domain.ANY, s(1, 2, 5, 7)));
+        cases.add(c("avg_pool2d 2x2", x -> LayerOps.avgPool2d(x[0], Window.square(2, 2, 0)), Domain.ANY, s(2, 3, 5, 4)));
+        cases.add(c("avg_pool2d 3x3 stride 2 padding 1", x -> LayerOps.avgPool2d(x[0], k3s2p1), Domain.ANY, s(1, 2, 5, 7)));
+        cases.add(c("global_avg_pool", x -> LayerOps.globalAvgPool(x[0]), Domain.ANY, s(2, 3, 3, 5)));
+        cases.add(c("leaky_relu", x -> LayerOps.leakyRelu(x[0], 0.01), Domain.AWAY_FROM_ZERO, s(3, 7)));
+        cases.add(c("gelu", x -> LayerOps.gelu(x[0]), Domain.ANY, s(3, 7)));
+        cases.add(c("batch_norm [N, C]", x -> LayerOps.batchNorm(x[0], x[1], x[2], 1e-5), Domain.ANY, s(5, 3), s(3), s(3)));
+        cases.add(c("batch_norm [N, C, H, W]", x -> LayerOps.batchNorm(x[0], x[1], x[2], 1e-5), Domain.ANY, s(2, 3, 3, 2), s(3), s(3)));
         return cases.stream();
     }
 

@@ -60,7 +60,7 @@ class ModelsTest {
     @Test
     void badSpecsFailWithTheValueAndWhatWasExpected() {
         ModelSpec base = ModelSpec.courseTwoLayer();
-        assertMessage(() -> Models.build(base.withType("cnn")), "'cnn'", "softmax, twolayer, mlp");
+        assertMessage(() -> Models.build(base.withType("resnet")), "'resnet'", "softmax, twolayer, mlp, lenet5, cnn");
         assertMessage(() -> Models.build(base.withActivation("gelu")), "'gelu'", "sigmoid, relu, tanh");
         assertMessage(() -> Models.build(base.withHidden(128, 64)), "twolayer", "[128, 64]");
         assertMessage(() -> Models.build(base.withHidden(0)), "hidden", "[0]");

@@ -156,6 +156,15 @@ public final class RunConfig {
                 }
                 if (activation == null) activation = "sigmoid";
             }
+            case "lenet5" -> {
+                hidden = new int[0];
+                activation = "relu";
+            }
+            case "cnn" -> {
+                // hidden holds the channels of the convolution blocks
+                if (values.get(TrainSettings.HIDDEN.key()) == null) hidden = new int[] {32, 64};
+                activation = "relu";
+            }
             default -> {
                 if (hidden.length == 0) {
                     throw new InputException(origins.getOrDefault("hidden", "model mlp")

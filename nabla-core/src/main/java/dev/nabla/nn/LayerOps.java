@@ -1,0 +1,96 @@
+package dev.nabla.nn;
+
+import dev.nabla.autograd.Tensor;
+import dev.nabla.tensor.NDArray;
+import dev.nabla.tensor.Shape;
+
+/**
+ * The ops behind the convolutional layers, composed from the autograd primitives plus one of their own,
+ * {@link Unfold} (im2col), as tinygrad composes them: a convolution is unfold then one GEMM per group, so its
+ * input gradient is a GEMM then col2im and its weight gradient a GEMM against the saved columns; pooling is
+ * unfold then a max or mean over the taps. Every op here is gradchecked in both modes by the op registry.
+ * Images are [N, C, H, W] (channels first, as PyTorch).
+ */
+public final class LayerOps {
+    private LayerOps() {}
+
+    /** im2col: x [N, C, H, W] -> [G, (C / G) kh kw, N, outH outW], padding read as 0 (see {@link Unfold}). */
+    public static Tensor unfold(Tensor x, Window window, int groups) {
+        return new Unfold(window, groups, 0).apply(x);
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch's {@code F.conv2d}): x [N, C, H, W], w [O, C / G, kh, kw],
+     * b [O] or null -> [N, O, outH, outW], with the window's stride, padding (zeros or circular) and dilation.
+     */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, Window window, int groups) {
+        int[] ws = w.shape();
+        if (x.rank() != 4 || ws.length != 4 || ws[0] % groups != 0 || x.dim(1) != ws[1] * groups
+                || ws[2] != window.kh() || ws[3] != window.kw()) {
+            throw new IllegalArgumentException("conv2d: input " + Shape.str(x.shape()) + " does not match weight " + Shape.str(ws)
+                    + " [out, in / groups, kh, kw] with groups " + groups + " and kernel " + window.kh() + "x" + window.kw());
+        }
+        int n = x.dim(0), o = ws[0], k = ws[1] * ws[2] * ws[3];
+        int oh = window.outH(x.dim(2)), ow = window.outW(x.dim(3));
+        Tensor cols = unfold(x, window, groups).reshape(groups, k, n * oh * ow);
+        // [G, O/G, K] x [G, K, N P] -> [G, O/G, N P]: one GEMM per group over the whole batch
+        Tensor y = w.reshape(groups, o / groups, k).matmul(cols).reshape(o, n, oh, ow).permute(1, 0, 2, 3);
+        return b == null ? y : y.add(b.reshape(1, o, 1, 1));
+    }
+
+    /** Max pooling: x [N, C, H, W] -> [N, C, outH, outW]; padding never wins (it reads -infinity). */
+    public static Tensor maxPool2d(Tensor x, Window window) {
+        return pooled(new Unfold(window, x.dim(1), Double.NEGATIVE_INFINITY).apply(x).max(1), x, window);
+    }
+
+    /** Average pooling: x [N, C, H, W] -> [N, C, outH, outW]; zero padding counts in the mean (PyTorch's default). */
+    public static Tensor avgPool2d(Tensor x, Window window) {
+        return pooled(unfold(x, window, x.dim(1)).mean(1), x, window);
+    }
+
+    /** [C, N, outH outW] from a reduction over the taps -> [N, C, outH, outW]. */
+    private static Tensor pooled(Tensor reduced, Tensor x, Window window) {
+        return reduced.reshape(x.dim(1), x.dim(0), window.outH(x.dim(2)), window.outW(x.dim(3))).permute(1, 0, 2, 3);
+    }
+
+    /** Global average pooling: x [N, C, H, W] -> [N, C], the mean of each channel's plane. */
+    public static Tensor globalAvgPool(Tensor x) {
+        return x.mean(2, 3);
+    }
+
+    /** Leaky ReLU: x where x > 0, else slope x; any shape. The gradient at 0 is slope. */
+    public static Tensor leakyRelu(Tensor x, double slope) {
+        return Tensor.where(x.value().gt(NDArray.scalar(0, x.dtype())), x, x.mul(slope));
+    }
+
+    /**
+     * GELU in its tanh form (PyTorch's {@code approximate='tanh'}): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)));
+     * within 1e-3 of the erf form everywhere; any shape.
+     */
+    public static Tensor gelu(Tensor x) {
+        Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+        return x.mul(inner.tanh().add(1)).mul(0.5);
+    }
+
+    /**
+     * Batch normalisation with the batch's own statistics (training mode): per channel (axis 1), over every other
+     * axis, (x - mean) / sqrt(var + eps) gamma + beta, with the biased variance. x [N, C] or [N, C, H, W];
+     * gamma, beta [C].
+     */
+    public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        int[] axes = x.rank() == 2 ? new int[] {0} : new int[] {0, 2, 3};
+        int[] perChannel = channelShape(x);
+        Tensor centred = x.sub(x.mean(true, axes));
+        Tensor var = centred.mul(centred).mean(true, axes);
+        Tensor normalised = centred.div(var.add(eps).sqrt());
+        return normalised.mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
+    }
+
+    /** [1, C] or [1, C, 1, 1]: a per-channel vector shaped to broadcast against x. */
+    static int[] channelShape(Tensor x) {
+        int[] s = new int[x.rank()];
+        java.util.Arrays.fill(s, 1);
+        s[1] = x.dim(1);
+        return s;
+    }
+}
