@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import javax.tools.ToolProvider;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -104,5 +107,40 @@ class LauncherTest {
         assertTrue(Files.getLastModifiedTime(stamp).compareTo(
                 Files.getLastModifiedTime(project.resolve("nabla-cli/src/main/java/dev/A.java"))) < 0,
                 "the stamp hides a source edited while the tests ran");
+    }
+
+    /** The build leaves -tests, -sources and -javadoc jars beside the main one; the launcher runs the main jar. */
+    @Test
+    void theLauncherRunsTheMainJarNotATestsJar() throws Exception {
+        layout();
+        Path target = project.resolve("nabla-cli/target");
+        fakeJar(target.resolve("nabla-cli-0.1.0.jar"), "the main jar");
+        fakeJar(target.resolve("nabla-cli-0.1.0-tests.jar"), "the tests jar");
+        fakeJar(target.resolve("nabla-cli-0.1.0-javadoc.jar"), "the javadoc jar");
+        ProcessBuilder pb = new ProcessBuilder("bash", project.resolve("nabla").toString(), "--version")
+                .redirectErrorStream(true);
+        pb.environment().put("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("NABLA_AOT", "0");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+        assertTrue(out.contains("the main jar"), out);
+    }
+
+    /** A jar whose dev.nabla.cli.Main prints {@code says}. */
+    private void fakeJar(Path jar, String says) throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("fake-src/" + jar.getFileName()));
+        Path classes = Files.createDirectories(tmp.resolve("fake-classes/" + jar.getFileName()));
+        Path main = src.resolve("Main.java");
+        Files.writeString(main, "package dev.nabla.cli; public class Main { public static void main(String[] a) {"
+                + " System.out.println(\"" + says + "\"); } }");
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null,
+                "-d", classes.toString(), main.toString()));
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("dev/nabla/cli/Main.class"));
+            out.write(Files.readAllBytes(classes.resolve("dev/nabla/cli/Main.class")));
+            out.closeEntry();
+        }
     }
 }
