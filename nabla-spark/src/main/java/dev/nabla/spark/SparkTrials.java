@@ -55,17 +55,7 @@ final class SparkTrials implements Sweep.TrialExecutor {
                 TrialTask task = new TrialTask(index, planJson, TrialTask.runFiles(dir.resolve(Sweep.trialName(index))));
                 jobs.add(submitters.submit(() -> finished.accept(index, runOne(task))));
             }
-            for (Future<?> f : jobs) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    throw new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("sweep interrupted", e);
-                }
-            }
+            Sweep.awaitAll(jobs);
         } finally {
             submitters.shutdownNow();
         }

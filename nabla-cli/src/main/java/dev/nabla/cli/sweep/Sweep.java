@@ -222,19 +222,27 @@ public final class Sweep {
                     finished.accept(i, r);
                 }));
             }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    throw new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("sweep interrupted", e);
-                }
-            }
+            awaitAll(futures);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Waits for every trial submitted side by side (locally or to a cluster); a trial's unchecked exception is
+     * rethrown as it was thrown.
+     */
+    public static void awaitAll(List<? extends Future<?>> trials) {
+        for (Future<?> f : trials) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("sweep interrupted", e);
+            }
         }
     }
 
