@@ -65,7 +65,8 @@ class BoardBrowserTest {
     void start() throws IOException {
         runs = Files.createDirectories(tmp.resolve("runs"));
         TestData.Run r = TestData.nabla("train", "--data", TestData.synthetic().toString(), "--out",
-                runs.resolve("first").toString(), "--epochs", "2", "--model", "softmax", "--lr", "0.5");
+                runs.resolve("first").toString(), "--epochs", "2", "--model", "softmax", "--lr", "0.5",
+                "--log-steps", "true");
         assertEquals(0, r.exit(), r.err());
         server = BoardServer.start(runs, null, "127.0.0.1", 0);
         base = "http://127.0.0.1:" + server.port() + "/";
@@ -99,6 +100,14 @@ class BoardBrowserTest {
         assertTrue(row[0].contains("softmax"), row[0]);
         assertEquals("finished", row[1]);
         assertTrue(row[0].matches("(?s).*\\b0\\.\\d{4}\\b.*"), "best accuracy shown: " + row[0]);
+    }
+
+    @Test
+    void aRunTrainedWithLogStepsShowsItsStepLossChart() {
+        browser.get(base + "#/run/first");
+        String title = waiting(20).until(d -> d.findElement(By.cssSelector("#step-chart .u-title")).getText());
+        assertEquals("loss per step", title);
+        assertTrue(browser.findElements(By.cssSelector("#step-chart canvas")).size() == 1, "the chart is drawn");
     }
 
     @Test

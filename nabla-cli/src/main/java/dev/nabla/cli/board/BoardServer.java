@@ -26,7 +26,8 @@ import java.util.Set;
  * <p>API (all GET but predict; errors are {@code {"error": "..."}} with a 4xx/5xx status):
  * <ul>
  *   <li>{@code /api/runs}: every run and sweep, newest first (with an ETag: unchanged lists cost a 304);</li>
- *   <li>{@code /api/run?id=}: one run with all its settings and its history, column by column;</li>
+ *   <li>{@code /api/run?id=}: one run with all its settings, its history column by column and, when it logged
+ *       steps, its step losses ({@link StepsReader});</li>
  *   <li>{@code /api/sweep?id=}: a sweep's plan and trials with their validation curves;</li>
  *   <li>{@code /api/model?id=}, {@code /api/model/eval?id=}: layers and first-layer weights; test-set errors;</li>
  *   <li>{@code POST /api/predict?id=} with a PNG body: the model's probabilities for the drawing;</li>
@@ -140,6 +141,7 @@ public final class BoardServer implements AutoCloseable {
         RunReader.Reading r = scanner.run(dir);
         Map<String, Object> out = new LinkedHashMap<>(r.summary());
         out.put("history", r.history());
+        if (r.steps() != null) out.put("steps", r.steps());
         List<String> files = new java.util.ArrayList<>();
         try (var s = Files.list(dir)) {
             s.filter(p -> RunFiles.stat(p) != null).forEach(p -> files.add(p.getFileName().toString()));

@@ -36,10 +36,10 @@ final class RunReader {
 
     /** The files whose size and time decide whether a cached reading is still current. */
     static final List<String> WATCHED = List.of(RunFolder.RESULTS, RunFolder.HISTORY, RunFolder.CONFIG,
-            RunFolder.CHECKPOINT_JSON, RunFolder.MODEL, LOCK);
+            RunFolder.CHECKPOINT_JSON, RunFolder.MODEL, RunFolder.STEPS, LOCK);
 
-    /** The run's summary (a row of the runs list) and its history. */
-    record Reading(Map<String, Object> summary, Map<String, List<Object>> history) {
+    /** The run's summary (a row of the runs list), its history and its step losses ({@link StepsReader}; null without). */
+    record Reading(Map<String, Object> summary, Map<String, List<Object>> history, Map<String, Object> steps) {
     }
 
     static Reading read(Path dir, String id, String sweep, long now) {
@@ -54,6 +54,12 @@ final class RunReader {
         }
         try {
             history = RunFiles.csv(dir.resolve(RunFolder.HISTORY));
+        } catch (RunFiles.Damaged e) {
+            problems.add(e.getMessage());
+        }
+        Map<String, Object> steps = null;
+        try {
+            steps = StepsReader.read(dir);
         } catch (RunFiles.Damaged e) {
             problems.add(e.getMessage());
         }
@@ -106,7 +112,7 @@ final class RunReader {
         }
         s.put("status", status);
         if (!problems.isEmpty()) s.put("problems", problems);
-        return new Reading(s, history);
+        return new Reading(s, history, steps);
     }
 
     /** The status of an ended or unreadable run, or null for one that has not ended (running or killed). */

@@ -200,7 +200,7 @@ final class RunScanner {
         if (status.equals(r.summary().get("status"))) return r;
         Map<String, Object> s = new LinkedHashMap<>(r.summary());
         s.put("status", status);
-        return new RunReader.Reading(s, r.history());
+        return new RunReader.Reading(s, r.history(), r.steps());
     }
 
     /** The row of the runs list: the summary with only the key settings. */

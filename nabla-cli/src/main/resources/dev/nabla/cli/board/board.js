@@ -97,18 +97,20 @@ function sortTable(columns, rows, state, rowAttrs, limit) {
 
 // ------------------------------------------------------------------ charts
 
-// A line chart of several series over epochs: series [{label, values}], values[i] belongs to epoch i+1.
+// A line chart of several series over epochs: series [{label, values}], values[i] belongs to epoch i+1, or to
+// opts.xs[i] when given (opts.xlabel names that axis).
 function lineChart(title, series, opts) {
   opts = opts || {};
-  const n = Math.max(1, ...series.map(s => s.values.length));
-  const xs = Array.from({length: n}, (_, i) => i + 1);
+  const n = opts.xs ? Math.max(1, opts.xs.length) : Math.max(1, ...series.map(s => s.values.length));
+  const xs = opts.xs && opts.xs.length ? opts.xs : Array.from({length: n}, (_, i) => i + 1);
+  const xlabel = opts.xs ? opts.xlabel || "" : "epoch";
   const clean = v => (typeof v === "number" && isFinite(v) && (!opts.log || v > 0)) ? v : null;
   const data = [xs, ...series.map(s => xs.map((_, i) => clean(s.values[i])))];
   const u = new uPlot({
     title, width: opts.width || 560, height: opts.height || 300,
     scales: {x: {time: false}, y: opts.log ? {distr: 3} : {}},
-    axes: [{label: "epoch", incrs: EPOCH_STEPS}, {label: opts.ylabel || "", size: 60}],
-    series: [{label: "epoch"}, ...series.map((s, i) => ({
+    axes: [opts.xs ? {label: xlabel} : {label: xlabel, incrs: EPOCH_STEPS}, {label: opts.ylabel || "", size: 60}],
+    series: [{label: xlabel}, ...series.map((s, i) => ({
       label: s.label, stroke: s.color || COLORS[i % COLORS.length], width: s.width || 1.6, spanGaps: true,
       points: {show: n <= 40, size: 5}, value: (u, v) => v === null || v === undefined ? "-" : fmt.num(v),
     }))],
@@ -235,8 +237,12 @@ function pageRun(id, tab) {
     body.replaceChildren(el("div", {class: "toolbar"}, logBox, el("span", {class: "muted"}, "hover a chart for values; the curves follow the run as it trains")),
       el("div", {class: "charts"},
         lineChart("loss", [{label: "training", values: h.train_loss || []}, {label: "validation", values: h.val_loss || []}], {log, ylabel: "cross-entropy"}),
-        lineChart("accuracy", [{label: "training", values: h.train_acc || []}, {label: "validation", values: h.val_acc || []}], {log, ylabel: "accuracy"})));
+        lineChart("accuracy", [{label: "training", values: h.train_acc || []}, {label: "validation", values: h.val_acc || []}], {log, ylabel: "accuracy"}),
+        run.steps ? stepChart(run.steps) : ""));
   };
+  // the loss of every step (--log-steps), averaged per point when the log is long
+  const stepChart = st => el("div", {id: "step-chart"}, lineChart("loss per step", [{label: "batch loss", values: st.loss}],
+    {log, xs: st.step, xlabel: st.per_point > 1 ? "step (mean of " + st.per_point + " per point)" : "step", ylabel: "cross-entropy"}));
   const tick = async () => {
     let run;
     try { run = await api("api/run?id=" + encodeURIComponent(id)); setLive(true); }
@@ -254,7 +260,8 @@ function pageRun(id, tab) {
       el("details", {}, el("summary", {class: "muted"}, "settings and files"),
         el("div", {class: "kv"}, Object.entries(run.settings || {}).map(([k, v]) => [el("span", {}, k), el("span", {}, Array.isArray(v) ? v.join(", ") : String(v))])),
         el("p", {}, (run.files || []).map(f => [el("a", {href: "files/" + run.id.split("/").map(encodeURIComponent).join("/") + "/" + encodeURIComponent(f)}, f), " "]))));
-    if (!tab && epochs !== shown) { shown = epochs; drawCurves(run); }
+    const seen = epochs + "/" + (run.steps ? run.steps.total : 0);
+    if (!tab && seen !== shown) { shown = seen; drawCurves(run); }
   };
   tick();
   pageTimer = setInterval(tick, POLL_MS);

@@ -96,6 +96,49 @@ class RunScannerTest {
     }
 
     @Test
+    void theStepLogIsReadDownsampledAndAHalfWrittenOrMalformedOneNeverHidesTheRun() throws IOException {
+        String steps = "step,epoch,batch,loss\n";
+        Path small = Files.createDirectories(runs.resolve("small"));
+        Files.writeString(small.resolve("history.csv"), HEADER + "1,0.5,0.8,0.4,0.85,1,0.1\n");
+        Files.writeString(small.resolve("steps.csv"), steps + "1,1,1,2.5\n2,1,2,1.5\n3,1,3,0.7"); // last line half-written
+        Path longRun = Files.createDirectories(runs.resolve("long"));
+        Files.writeString(longRun.resolve("history.csv"), HEADER + "1,0.5,0.8,0.4,0.85,1,0.1\n");
+        StringBuilder many = new StringBuilder(steps);
+        int n = 3 * StepsReader.MAX_POINTS + 1;
+        for (int i = 1; i <= n; i++) many.append(i).append(",1,").append(i).append(',').append(i % 4).append('\n');
+        Files.writeString(longRun.resolve("steps.csv"), many);
+        Path bad = Files.createDirectories(runs.resolve("bad"));
+        Files.writeString(bad.resolve("history.csv"), HEADER + "1,0.5,0.8,0.4,0.85,1,0.1\n");
+        Files.writeString(bad.resolve("steps.csv"), steps + "1,1,1,oops\n");
+
+        RunsRoot root = new RunsRoot(runs);
+        RunScanner scanner = new RunScanner(root);
+        Map<String, Object> st = scanner.run(root.resolve("small")).steps();
+        assertEquals(List.of(1.0, 2.0), st.get("step"), "the half-written last line is left out");
+        assertEquals(List.of(2.5, 1.5), st.get("loss"));
+        assertEquals(2, st.get("total"));
+
+        Map<String, Object> lst = scanner.run(root.resolve("long")).steps();
+        List<?> xs = (List<?>) lst.get("step"), ys = (List<?>) lst.get("loss");
+        assertEquals(4, lst.get("per_point"));
+        assertEquals((n + 3) / 4, xs.size());
+        assertTrue(xs.size() <= StepsReader.MAX_POINTS);
+        assertEquals(List.of(4.0, 8.0), xs.subList(0, 2), "each point is at the last step of its group");
+        assertEquals(1.5, ys.get(0), "the mean of losses 1, 2, 3, 0");
+        assertEquals((double) n, xs.get(xs.size() - 1), "the last, short group is kept");
+
+        RunReader.Reading b = scanner.run(root.resolve("bad"));
+        assertEquals(null, b.steps());
+        assertTrue(String.valueOf(b.summary().get("problems")).contains("steps.csv row 1"), String.valueOf(b.summary()));
+        assertEquals(1, b.history().get("epoch").size(), "the curves still show");
+        assertNotEquals("malformed", b.summary().get("status"));
+        assertEquals(null, scanner.run(root.resolve("small")).summary().get("problems"));
+
+        Files.writeString(small.resolve("steps.csv"), steps + "1,1,1,2.5\n2,1,2,1.5\n3,1,3,0.7\n4,1,4");
+        assertEquals(3, scanner.run(root.resolve("small")).steps().get("total"), "a new step log is read again");
+    }
+
+    @Test
     void aSweepListsItsTrialsAndBestTrial() throws IOException {
         Path sweep = Files.createDirectories(runs.resolve("group/lr"));
         Files.writeString(sweep.resolve("sweep.json"), "{\"command\": \"nabla sweep\", \"base\": {\"model\": \"softmax\"},"
