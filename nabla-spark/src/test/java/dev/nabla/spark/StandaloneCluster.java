@@ -71,6 +71,8 @@ final class StandaloneCluster implements AutoCloseable {
                 + "appender.console.type = Console\nappender.console.name = console\n"
                 + "appender.console.layout.type = PatternLayout\nappender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n");
         cmd.add("-Dlog4j2.configurationFile=" + logConfig.toUri());
+        // the readiness lines are INFO; the class path holds slf4j-simple (the CLI keeps it at warnings), which wins
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
         cmd.add("-Dspark.master.rest.enabled=false");
         cmd.addAll(List.of(Files.readString(Path.of("spark-jvm-flags")).trim().split("\\s+")));
         cmd.add("-cp");

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * A sweep on a real Spark standalone cluster (master and two workers, separate JVMs on 127.0.0.1): one worker is
  * killed while trials run on it, Spark runs its lost trials again on the other, and the table is the one a run in
- * one JVM gives. Runs with {@code mvn verify -Pcluster}: four JVMs, slow on a loaded machine.
+ * one JVM gives. Part of the default suite (about 20 s); {@code -Pfast} leaves it out.
  */
 @Tag("cluster")
 class StandaloneClusterTest {
