@@ -21,11 +21,10 @@ public final class VectorKernels implements Kernels {
     private static final int L = Width.L;
 
     /**
-     * @throws UnsupportedOperationException when the CPU's vectors are narrower than 256 bits (the Vector API
-     *     would emulate them, slower than scalar code); thrown while {@link Width} loads
+     * Fails (while {@link Width} loads) when the CPU's vectors are narrower than 256 bits: the Vector API would
+     * emulate them, slower than scalar code, and {@code KernelProvider} then keeps the scalar kernels.
      */
     public VectorKernels() {
-        if (S.vectorBitSize() < 256) throw new UnsupportedOperationException("needs 256-bit vectors");
     }
 
     /** {@code "simd-256"} or {@code "simd-512"}. */
