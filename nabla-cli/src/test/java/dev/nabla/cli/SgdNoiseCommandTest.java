@@ -4,8 +4,6 @@ import dev.nabla.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,21 +13,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class SgdNoiseCommandTest {
 
-    private static int run(StringWriter so, StringWriter se, String... args) {
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(so, true));
-        cl.setErr(new PrintWriter(se, true));
-        return cl.execute(args);
-    }
-
     @Test
     void fullBatchDescentNeverRaisesTheTrainingLossWhileSmallBatchesOftenDo(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("sn");
-        StringWriter so = new StringWriter(), se = new StringWriter();
-        int code = run(so, se, "experiment", "sgd-noise", "--data", TestData.realMnist().toString(), "--train-size", "500",
+        TestData.Run r = TestData.nabla("experiment", "sgd-noise", "--data", TestData.realMnist().toString(), "--train-size", "500",
                 "--batches", "500,5", "--steps", "40", "--eval-size", "500", "--hidden", "32", "--out", out.toString(), "--json");
-        assertEquals(0, code, se.toString());
-        List<?> runs = (List<?>) Json.parseObject(so.toString(), "stdout").get("runs");
+        assertEquals(0, r.exit(), r.err());
+        List<?> runs = (List<?>) Json.parseObject(r.out(), "stdout").get("runs");
         Map<?, ?> gd = (Map<?, ?>) runs.get(0), sgd = (Map<?, ?>) runs.get(1);
         assertEquals(true, gd.get("full_batch"));
         assertEquals(40, ((List<?>) gd.get("train_loss")).size());
@@ -43,10 +33,9 @@ class SgdNoiseCommandTest {
     @Test
     void trainWithLogStepsWritesEveryStepsLoss(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
-        StringWriter so = new StringWriter(), se = new StringWriter();
-        int code = run(so, se, "train", "--data", TestData.realMnist().toString(), "--val-fraction", "0.98", "--epochs", "2",
+        TestData.Run r = TestData.nabla("train", "--data", TestData.realMnist().toString(), "--val-fraction", "0.98", "--epochs", "2",
                 "--batch", "100", "--hidden", "16", "--log-steps", "--out", out.toString());
-        assertEquals(0, code, se.toString());
+        assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(out.resolve("steps.csv"));
         assertEquals("step,epoch,batch,loss", lines.get(0));
         int perEpoch = (60000 - 58800) / 100;

@@ -4,8 +4,6 @@ import dev.nabla.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,21 +13,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class SparsityCommandTest {
 
-    private static int run(StringWriter so, StringWriter se, String... args) {
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(so, true));
-        cl.setErr(new PrintWriter(se, true));
-        return cl.execute(args);
-    }
-
     @Test
     void theProximalStepGivesExactZerosAndTheSubgradientStepDoesNot(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("sp");
-        StringWriter so = new StringWriter(), se = new StringWriter();
-        int code = run(so, se, "experiment", "sparsity", "--data", TestData.realMnist().toString(), "--train-size", "1000",
+        TestData.Run r = TestData.nabla("experiment", "sparsity", "--data", TestData.realMnist().toString(), "--train-size", "1000",
                 "--epochs", "1", "--models", "mlp", "--hidden", "64", "--strengths", "0,0.003", "--out", out.toString(), "--json");
-        assertEquals(0, code, se.toString());
-        List<?> runs = (List<?>) Json.parseObject(so.toString(), "stdout").get("runs");
+        assertEquals(0, r.exit(), r.err());
+        List<?> runs = (List<?>) Json.parseObject(r.out(), "stdout").get("runs");
         assertEquals(3, runs.size(), "the reference once, then proximal and subgradient: " + runs);
         Map<?, ?> none = (Map<?, ?>) runs.get(0), prox = (Map<?, ?>) runs.get(1), sub = (Map<?, ?>) runs.get(2);
         assertEquals(List.of("none", "proximal", "subgradient"), List.of(none.get("method"), prox.get("method"), sub.get("method")));
@@ -44,12 +34,11 @@ class SparsityCommandTest {
 
     @Test
     void aPenaltyWithAdamIsAUsageError(@TempDir Path tmp) {
-        StringWriter so = new StringWriter(), se = new StringWriter();
-        int code = run(so, se, "train", "--optimizer", "adam", "--penalty", "l1:0.001", "--out", tmp.resolve("x").toString());
-        assertEquals(2, code);
-        assertTrue(se.toString().contains("penalty l1:0.001 needs optimizer proxsgd"), se.toString());
-        code = run(so, se, "train", "--optimizer", "proxsgd", "--penalty", "l3:1", "--out", tmp.resolve("y").toString());
-        assertEquals(2, code);
-        assertTrue(se.toString().contains("--penalty l3:1 is not allowed"), se.toString());
+        TestData.Run r = TestData.nabla("train", "--optimizer", "adam", "--penalty", "l1:0.001", "--out", tmp.resolve("x").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("penalty l1:0.001 needs optimizer proxsgd"), r.err());
+        r = TestData.nabla("train", "--optimizer", "proxsgd", "--penalty", "l3:1", "--out", tmp.resolve("y").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--penalty l3:1 is not allowed"), r.err());
     }
 }
