@@ -1,7 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.datasets.mnist.Mnist;
-import dev.nabla.datasets.mnist.MnistFetcher;
+import dev.nabla.datasets.mnist.TestMnist;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -78,39 +77,12 @@ final class TestData {
         }
     }
 
-    private static Path realMnist;
-
     /**
      * The real MNIST files, found the way the {@code nabla} command finds them and fetched when missing, so that
-     * a test that needs them never skips: {@code $NABLA_DATA} (fetched into when incomplete), else the cache
-     * {@code ~/.cache/nabla/mnist} when it holds the files, else a {@code shared/data/mnist} folder in or above
-     * the working folder, else the cache, fetched into. The files may be raw or gzip-compressed. A failed fetch
-     * fails the test with the fetcher's message.
+     * a test that needs them never skips (see {@link TestMnist}).
      */
-    static synchronized Path realMnist() {
-        if (realMnist == null) realMnist = resolveMnist();
-        return realMnist;
-    }
-
-    private static Path resolveMnist() {
-        String env = System.getenv("NABLA_DATA");
-        if (env != null && !env.isBlank()) return new MnistFetcher(Path.of(env)).ensure();
-        Path cache = MnistFetcher.defaultDir();
-        if (holdsMnist(cache)) return new MnistFetcher(cache).ensure();
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path shared = p.resolve("shared").resolve("data").resolve("mnist");
-            if (holdsMnist(shared)) return shared;
-        }
-        return new MnistFetcher(cache).ensure();
-    }
-
-    private static boolean holdsMnist(Path dir) {
-        if (!Files.isDirectory(dir)) return false;
-        try {
-            return !Mnist.find(dir).csv();
-        } catch (RuntimeException e) {
-            return false;
-        }
+    static Path realMnist() {
+        return TestMnist.folder();
     }
 
     /** What a command printed and returned. */
