@@ -13,7 +13,7 @@ import java.util.Map;
 final class OnnxGraph {
 
     /** ONNX {@code TensorProto.DataType} values nabla reads and writes. */
-    static final int FLOAT = 1, DOUBLE = 11;
+    static final int FLOAT = 1, INT64 = 7, DOUBLE = 11;
 
     /** ONNX {@code AttributeProto.AttributeType} values nabla reads and writes. */
     static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_FLOATS = 6, ATTR_INTS = 7;
@@ -55,6 +55,14 @@ final class OnnxGraph {
             return new Attribute(name, ATTR_INT, 0, i, "", new float[0], new long[0]);
         }
 
+        static Attribute of(String name, String s) {
+            return new Attribute(name, ATTR_STRING, 0, 0, s, new float[0], new long[0]);
+        }
+
+        static Attribute of(String name, long... ints) {
+            return new Attribute(name, ATTR_INTS, 0, 0, "", new float[0], ints.clone());
+        }
+
         /** The value as text, for error messages. */
         String valueText() {
             return switch (type) {
@@ -68,8 +76,19 @@ final class OnnxGraph {
         }
     }
 
-    /** A named weight; {@code value} is float32 or float64 and has the declared dims. */
-    record Initializer(String name, NDArray value) {
+    /**
+     * A named constant: a weight ({@code value}, float32 or float64, of the declared dims; {@code longs} null) or
+     * a list of int64 (a shape or pads: {@code longs} of rank 0 or 1, {@code value} null).
+     */
+    record Initializer(String name, NDArray value, long[] longs) {
+
+        Initializer(String name, NDArray value) {
+            this(name, value, null);
+        }
+
+        static Initializer ofLongs(String name, long... longs) {
+            return new Initializer(name, null, longs.clone());
+        }
     }
 
     /**
