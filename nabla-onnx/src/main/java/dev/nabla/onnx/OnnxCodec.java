@@ -50,7 +50,7 @@ final class OnnxCodec {
     private static final int NODE_INPUT = 1, NODE_OUTPUT = 2, NODE_NAME = 3, NODE_OP_TYPE = 4, NODE_ATTRIBUTE = 5,
             NODE_DOMAIN = 7;
     // AttributeProto
-    private static final int ATTR_NAME = 1, ATTR_F = 2, ATTR_I = 3, ATTR_S = 4, ATTR_FLOATS = 7, ATTR_INTS = 8,
+    private static final int ATTR_NAME = 1, ATTR_F = 2, ATTR_I = 3, ATTR_S = 4, ATTR_T = 5, ATTR_FLOATS = 7, ATTR_INTS = 8,
             ATTR_TYPE = 20;
     // TensorProto
     private static final int TENSOR_DIMS = 1, TENSOR_DATA_TYPE = 2, TENSOR_FLOAT_DATA = 4, TENSOR_INT64_DATA = 7, TENSOR_NAME = 8,
@@ -267,7 +267,12 @@ final class OnnxCodec {
         List<ValueInfo> inputs = new ArrayList<>(), outputs = new ArrayList<>();
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
-                case GRAPH_NODE -> nodes.add(node(input(in.readBytes())));
+                case GRAPH_NODE -> {
+                    Node n = node(input(in.readBytes()), source);
+                    Initializer constant = constant(n, source);
+                    if (constant != null) inits.add(constant);
+                    else nodes.add(n);
+                }
                 case GRAPH_NAME -> name = in.readString();
                 case GRAPH_INITIALIZER -> inits.add(tensor(input(in.readBytes()), source));
                 case GRAPH_INPUT -> inputs.add(valueInfo(input(in.readBytes())));
@@ -278,7 +283,22 @@ final class OnnxCodec {
         return new Graph(name, nodes, inits, inputs, outputs);
     }
 
-    private static Node node(CodedInputStream in) throws IOException {
+    /**
+     * A Constant node of the default domain with a tensor value, as the initializer named by its output (the form
+     * exporters give the shapes and pads of Reshape and Pad); null for any other node.
+     */
+    private static Initializer constant(Node n, String source) {
+        if (!n.opType().equals("Constant") || !(n.domain().isEmpty() || n.domain().equals("ai.onnx"))) return null;
+        if (n.outputs().size() != 1 || n.attributes().size() != 1 || !n.attributes().get(0).name().equals("value")
+                || n.attributes().get(0).tensor() == null) {
+            throw new InputException(source + ": Constant node '" + (n.name().isEmpty() ? String.join(",", n.outputs()) : n.name()) + "' is not supported;"
+                    + " supported: one output and a tensor 'value'");
+        }
+        Initializer t = n.attributes().get(0).tensor();
+        return new Initializer(n.outputs().get(0), t.value(), t.longs());
+    }
+
+    private static Node node(CodedInputStream in, String source) throws IOException {
         String name = "", op = "", domain = "";
         List<String> inputs = new ArrayList<>(), outputs = new ArrayList<>();
         List<Attribute> attrs = new ArrayList<>();
@@ -288,7 +308,7 @@ final class OnnxCodec {
                 case NODE_OUTPUT -> outputs.add(in.readString());
                 case NODE_NAME -> name = in.readString();
                 case NODE_OP_TYPE -> op = in.readString();
-                case NODE_ATTRIBUTE -> attrs.add(attribute(input(in.readBytes())));
+                case NODE_ATTRIBUTE -> attrs.add(attribute(input(in.readBytes()), source));
                 case NODE_DOMAIN -> domain = in.readString();
                 default -> in.skipField(tag);
             }
@@ -296,7 +316,8 @@ final class OnnxCodec {
         return new Node(name, op, domain, inputs, outputs, attrs);
     }
 
-    private static Attribute attribute(CodedInputStream in) throws IOException {
+    private static Attribute attribute(CodedInputStream in, String source) throws IOException {
+        Initializer t = null;
         String name = "", s = "";
         int type = 0;
         float f = 0;
@@ -309,13 +330,14 @@ final class OnnxCodec {
                 case ATTR_F -> f = in.readFloat();
                 case ATTR_I -> i = in.readInt64();
                 case ATTR_S -> s = in.readBytes().toStringUtf8();
+                case ATTR_T -> t = tensor(input(in.readBytes()), source);
                 case ATTR_FLOATS -> floats.read(in, tag);
                 case ATTR_INTS -> ints.read(in, tag);
                 case ATTR_TYPE -> type = in.readEnum();
-                default -> in.skipField(tag); // graphs, tensors, strings lists: no supported op has them
+                default -> in.skipField(tag); // graphs, lists of strings or tensors: no supported op has them
             }
         }
-        return new Attribute(name, type, f, i, s, floats.toFloats(), ints.toArray());
+        return new Attribute(name, type, f, i, s, floats.toFloats(), ints.toArray(), t);
     }
 
     private static Initializer tensor(CodedInputStream in, String source) throws IOException {

@@ -42,10 +42,14 @@ final class OnnxGraph {
     }
 
     /**
-     * A node attribute: one of a float, an int, a string, a list of floats or a list of ints, as {@code type}
-     * says.
+     * A node attribute: one of a float, an int, a string, a list of floats, a list of ints or (read only, the
+     * value of a Constant node) a tensor, as {@code type} says.
      */
-    record Attribute(String name, int type, float f, long i, String s, float[] floats, long[] ints) {
+    record Attribute(String name, int type, float f, long i, String s, float[] floats, long[] ints, Initializer tensor) {
+
+        Attribute(String name, int type, float f, long i, String s, float[] floats, long[] ints) {
+            this(name, type, f, i, s, floats, ints, null);
+        }
 
         static Attribute of(String name, float f) {
             return new Attribute(name, ATTR_FLOAT, f, 0, "", new float[0], new long[0]);
