@@ -54,11 +54,14 @@ public final class ModelFile {
      */
     public record Loaded(Module model, ModelSpec spec, Map<String, String> metadata, Map<String, NDArray> optimizerState) {
 
-        /** Features per sample: the spec's input size, or the first {@link Linear} layer's. */
+        /** Features per sample: the spec's input size, or that of the first {@link Linear} or {@link ToImage} layer. */
         public int inputSize() {
             if (spec != null) return spec.inputSize();
-            for (Module m : model.namedModules().values()) if (m instanceof Linear l) return l.in();
-            throw new InputException("the model has no Linear layer that fixes its input size");
+            for (Module m : model.namedModules().values()) {
+                if (m instanceof Linear l) return l.in();
+                if (m instanceof ToImage t) return t.channels() * t.height() * t.width();
+            }
+            throw new InputException("the model has no Linear or ToImage layer that fixes its input size");
         }
 
         /** A short description: the spec's ({@code twolayer 784-128-10 sigmoid}) or the layers'. */

@@ -77,18 +77,27 @@ public final class Onnx {
         AtomicFiles.write(file, toBytes(model, inputSize, Map.of(DESCRIPTION_KEY, description)));
     }
 
-    /** Writes a model read from a nabla model file, described by its summary; its spec goes along as metadata. */
-    public static void export(ModelFile.Loaded loaded, Path file) {
+    /**
+     * Writes a model read from a nabla model file, described by its summary; its spec goes along as metadata.
+     *
+     * @return the opset written ({@link #OPSET}, or newer for a layer that needs it)
+     */
+    public static int export(ModelFile.Loaded loaded, Path file) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(DESCRIPTION_KEY, loaded.summary());
         if (loaded.spec() != null) meta.put(ModelFile.SPEC_KEY, Json.write(ModelFile.specToMap(loaded.spec())));
-        AtomicFiles.write(file, toBytes(loaded.model(), loaded.inputSize(), meta));
+        GraphWriter g = new GraphWriter();
+        AtomicFiles.write(file, toBytes(loaded.model(), loaded.inputSize(), meta, g));
+        return g.opset();
     }
 
     /** The ONNX bytes of {@code model}; {@code metadata} becomes the file's metadata properties. */
     public static byte[] toBytes(Module model, int inputSize, Map<String, String> metadata) {
+        return toBytes(model, inputSize, metadata, new GraphWriter());
+    }
+
+    private static byte[] toBytes(Module model, int inputSize, Map<String, String> metadata, GraphWriter g) {
         int outputs = model.outputShape(1, inputSize)[1];
-        GraphWriter g = new GraphWriter();
         String out = write(model, g, INPUT_NAME);
         if (out.equals(INPUT_NAME)) out = g.node("Identity", List.of(out), List.of());
         g.renameOutput(out, OUTPUT_NAME);
