@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** nabla -> ONNX -> nabla gives the same outputs bit for bit; the imported model trains and saves. */
 class OnnxRoundTripTest {
@@ -42,6 +43,9 @@ class OnnxRoundTripTest {
             assertEquals(e.getKey(), back.description());
             assertEquals(e.getKey().equals("every-layer") ? 20 : Onnx.OPSET, back.opset()); // GELU needs opset 20
             assertEquals(e.getValue().stateDict().keySet(), back.model().stateDict().keySet());
+            // the file's weights carry the state-dict names (buffers and Dropout's ratio are initializers too)
+            assertTrue(OnnxCodec.decode(java.nio.file.Files.readAllBytes(file), "f").graph().initializers().stream()
+                    .map(OnnxGraph.Initializer::name).toList().containsAll(e.getValue().namedParameters().keySet()));
             assertEquals(e.getValue().toString(), back.model().toString()); // the same layers with the same settings
             assertArrayEquals(OnnxFixtures.forward(e.getValue(), images), OnnxFixtures.forward(back.model(), images));
         }));
