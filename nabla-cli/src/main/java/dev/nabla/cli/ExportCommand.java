@@ -38,10 +38,10 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ModelFile.Loaded m = ModelFile.load(modelFile);
-        Onnx.export(m, onnx);
+        int opset = Onnx.export(m, onnx);
         int outputs = m.model().outputShape(1, m.inputSize())[1];
         out.printf("wrote %s (%s, opset %d, input '%s' [batch, %d], output '%s' [batch, %d])%n", onnx, m.summary(),
-                Onnx.OPSET, Onnx.INPUT_NAME, m.inputSize(), Onnx.OUTPUT_NAME, outputs);
+                opset, Onnx.INPUT_NAME, m.inputSize(), Onnx.OUTPUT_NAME, outputs);
         out.flush();
         return Main.EXIT_OK;
     }

@@ -1,5 +1,8 @@
 package dev.nabla.cli;
 
+import dev.nabla.nn.ModelFile;
+import dev.nabla.nn.ModelSpec;
+import dev.nabla.nn.Models;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +68,26 @@ class ExportOnnxTest {
         TestData.Run b = nabla("predict", onnx.toString(), png.toString());
         assertEquals(0, b.exit(), b.err());
         assertEquals(a.out(), b.out());
+    }
+
+    /** LeNet-5 and the CNN with batch norm and dropout export, and their .onnx files evaluate as the model files. */
+    @Test
+    void convolutionalModelsExportAndEvaluateAsTheirModelFiles() {
+        for (ModelSpec spec : List.of(new ModelSpec("lenet5", 784, new int[0], null, 10, "kaiming", 3),
+                new ModelSpec("cnn", 784, new int[] {4, 8}, null, 10, "kaiming", 4))) {
+            Path file = tmp.resolve(spec.type() + ".safetensors");
+            ModelFile.save(file, Models.build(spec), spec);
+            Path out = tmp.resolve(spec.type() + ".onnx");
+            TestData.Run e = nabla("export", file.toString(), "--onnx", out.toString());
+            assertEquals(0, e.exit(), e.err());
+            assertEquals("wrote " + out + " (" + spec.summary() + ", opset 13, input 'input' [batch, 784], output 'output' [batch, 10])",
+                    e.out().strip());
+            List<String> a = nabla("eval", file.toString(), "--data", TestData.synthetic().toString()).out().lines().toList();
+            TestData.Run b = nabla("eval", out.toString(), "--data", TestData.synthetic().toString());
+            assertEquals(0, b.exit(), b.err());
+            List<String> lb = b.out().lines().toList();
+            assertEquals(a.subList(1, a.size()), lb.subList(1, lb.size()));
+        }
     }
 
     @Test

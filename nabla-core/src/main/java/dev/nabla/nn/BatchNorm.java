@@ -36,6 +36,29 @@ public abstract class BatchNorm extends Module {
         registerBuffer("running_var", NDArray.ones(DType.F32, features));
     }
 
+    /** Channels (features) normalised. */
+    public int features() {
+        return features;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    /** gamma: [C]. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** beta: [C]. */
+    public Parameter bias() {
+        return bias;
+    }
+
     /** The buffer by name, looked up each time: {@link Module#to} replaces the arrays. */
     private NDArray buffer(String name) {
         return namedBuffers().get(name);

@@ -44,6 +44,16 @@ public final class Conv2d extends Module {
         this.bias = bias ? registerParameter("bias", new Parameter(NDArray.uniform(rng, -bound, bound, DType.F32, out))) : null;
     }
 
+    /** Input channels. */
+    public int in() {
+        return in;
+    }
+
+    /** Output channels. */
+    public int out() {
+        return out;
+    }
+
     public Window window() {
         return window;
     }

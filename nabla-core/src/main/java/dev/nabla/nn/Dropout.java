@@ -21,6 +21,11 @@ public final class Dropout extends Module {
         this.rng = new Random(seed);
     }
 
+    /** The probability of zeroing a value in training. */
+    public double p() {
+        return p;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         if (!isTraining() || p == 0) return x;

@@ -14,6 +14,11 @@ public final class LeakyReLU extends Module {
         this.slope = slope;
     }
 
+    /** The slope below zero. */
+    public double slope() {
+        return slope;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return LayerOps.leakyRelu(x, slope);

@@ -15,6 +15,10 @@ public final class LogSoftmax extends Module {
         this.axis = axis;
     }
 
+    public int axis() {
+        return axis;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return Functional.logSoftmax(x, axis);

@@ -28,8 +28,8 @@ import java.util.Map;
  *   <li>{@value #SPEC_KEY}: the {@link ModelSpec} as JSON when the model came from {@link Models#build}, e.g.
  *       {@code {"type":"twolayer","input_size":784,"hidden":[128],"activation":"sigmoid","classes":10,
  *       "init":"numpy","seed":1024}};</li>
- *   <li>{@value #ARCHITECTURE_KEY}: the layers as JSON for any model built from {@link Sequential},
- *       {@link Linear} and the activations, e.g. {@code [{"Linear":{"in":784,"out":128,"bias":true}},"Sigmoid",...]};</li>
+ *   <li>{@value #ARCHITECTURE_KEY}: the layers as JSON for any model built from the library's layers
+ *       ({@link Architecture}), e.g. {@code [{"Linear":{"in":784,"out":128,"bias":true}},"Sigmoid",...]};</li>
  *   <li>anything else the caller adds (the training config, the epoch) is informational.</li>
  * </ul>
  * Files written before state dicts (parameters {@code W1}, {@code b1}, ... with weights [in, out]) still load:
@@ -54,11 +54,14 @@ public final class ModelFile {
      */
     public record Loaded(Module model, ModelSpec spec, Map<String, String> metadata, Map<String, NDArray> optimizerState) {
 
-        /** Features per sample: the spec's input size, or the first {@link Linear} layer's. */
+        /** Features per sample: the spec's input size, or that of the first {@link Linear} or {@link ToImage} layer. */
         public int inputSize() {
             if (spec != null) return spec.inputSize();
-            for (Module m : model.namedModules().values()) if (m instanceof Linear l) return l.in();
-            throw new InputException("the model has no Linear layer that fixes its input size");
+            for (Module m : model.namedModules().values()) {
+                if (m instanceof Linear l) return l.in();
+                if (m instanceof ToImage t) return t.channels() * t.height() * t.width();
+            }
+            throw new InputException("the model has no Linear or ToImage layer that fixes its input size");
         }
 
         /** A short description: the spec's ({@code twolayer 784-128-10 sigmoid}) or the layers'. */
@@ -79,8 +82,8 @@ public final class ModelFile {
      * Writes {@code model}'s state dict, its architecture, {@code optimizerState} (e.g. {@code Optimizer.state()};
      * may be empty) and {@code extraMetadata}, whole (a temporary file, then a rename).
      *
-     * @param spec the spec the model was built from, or null: a model of {@link Sequential}, {@link Linear} and
-     *             activations is described by its layers; any other module is saved and can be loaded with
+     * @param spec the spec the model was built from, or null: a model of the library's layers is described by them
+     *             ({@link Architecture}); any other module is saved and can be loaded with
      *             {@link #loadInto}
      */
     public static void save(Path file, Module model, ModelSpec spec, Map<String, NDArray> optimizerState,
@@ -88,7 +91,7 @@ public final class ModelFile {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "nabla");
         if (spec != null) meta.put(SPEC_KEY, Json.write(specToMap(spec)));
-        Object layers = architecture(model);
+        Object layers = Architecture.describe(model);
         if (layers != null) meta.put(ARCHITECTURE_KEY, Json.write(layers));
         meta.putAll(extraMetadata);
         Map<String, StoredArray> tensors = new LinkedHashMap<>();
@@ -122,7 +125,7 @@ public final class ModelFile {
                 model = Models.build(spec);
             } else if (layersJson != null) {
                 ModelSize.requireFinite(file, c.state);
-                model = build(Json.parse(layersJson, file + " metadata " + ARCHITECTURE_KEY), file);
+                model = Architecture.build(Json.parse(layersJson, file + " metadata " + ARCHITECTURE_KEY), file + " " + ARCHITECTURE_KEY);
             } else {
                 throw new InputException(file + " has neither '" + SPEC_KEY + "' nor '" + ARCHITECTURE_KEY
                         + "' metadata describing the model; load it into a module of its architecture with ModelFile.loadInto");
@@ -189,58 +192,6 @@ public final class ModelFile {
     /** An {@link NDArray} as a stored array of its dtype. */
     public static StoredArray toStored(NDArray a) {
         return a.dtype() == DType.F64 ? new Float64Array(a.shape(), a.toDoubleArray()) : new NamedArray(a.shape(), a.toFloatArray());
-    }
-
-    // ---------------------------------------------------------------- architecture
-
-    /** The layers as JSON-ready values, or null when the model holds a module this format cannot describe. */
-    static Object architecture(Module m) {
-        return switch (m) {
-            case Sequential s -> {
-                List<Object> layers = new ArrayList<>();
-                for (Module layer : s.layers()) {
-                    Object d = architecture(layer);
-                    if (d == null) yield null;
-                    layers.add(d);
-                }
-                yield layers;
-            }
-            case Linear l -> {
-                Map<String, Object> args = new LinkedHashMap<>();
-                args.put("in", l.in());
-                args.put("out", l.out());
-                args.put("bias", l.bias() != null);
-                yield Map.of("Linear", args);
-            }
-            case ReLU r -> "ReLU";
-            case Sigmoid s -> "Sigmoid";
-            case Tanh t -> "Tanh";
-            default -> null;
-        };
-    }
-
-    /** The module {@link #architecture} describes (weights zero until loaded). */
-    static Module build(Object d, Path file) {
-        if (d instanceof List<?> layers) {
-            List<Module> ms = new ArrayList<>();
-            for (Object layer : layers) ms.add(build(layer, file));
-            return new Sequential(ms.toArray(Module[]::new));
-        }
-        if (d instanceof String name) {
-            switch (name) {
-                case "ReLU": return new ReLU();
-                case "Sigmoid": return new Sigmoid();
-                case "Tanh": return new Tanh();
-                default: break;
-            }
-        }
-        if (d instanceof Map<?, ?> m && m.get("Linear") instanceof Map<?, ?> a
-                && a.get("in") instanceof Number in && a.get("out") instanceof Number out && a.get("bias") instanceof Boolean bias) {
-            return new Linear(in.intValue(), out.intValue(), bias);
-        }
-        throw new InputException(file + ": " + ARCHITECTURE_KEY + " holds " + Json.write(d)
-                + ", which is not a layer (expected a list of layers, {\"Linear\":{\"in\":N,\"out\":M,\"bias\":true}},"
-                + " \"ReLU\", \"Sigmoid\" or \"Tanh\")");
     }
 
     // ---------------------------------------------------------------- spec

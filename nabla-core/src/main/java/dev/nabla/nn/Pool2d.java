@@ -12,6 +12,11 @@ abstract class Pool2d extends Module {
         this.window = window;
     }
 
+    /** The pooling window. */
+    public final Window window() {
+        return window;
+    }
+
     @Override
     public final int[] outputShape(int... s) {
         if (s.length != 4) throw new InputException("input " + Shape.str(s) + " is not [N, C, H, W]");

@@ -20,6 +20,18 @@ public final class ToImage extends Module {
         this.width = width;
     }
 
+    public int channels() {
+        return channels;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         int[] s = outputShape(x.shape());

@@ -16,6 +16,17 @@ final class GraphWriter {
     final List<Node> nodes = new ArrayList<>();
     final List<Initializer> initializers = new ArrayList<>();
     private String path = "";
+    private int opset = Onnx.OPSET;
+
+    /** The opset the file needs: {@link Onnx#OPSET}, or newer when a layer needs a newer op. */
+    int opset() {
+        return opset;
+    }
+
+    /** Records that the nodes being written need opset {@code version} or newer. */
+    void requireOpset(int version) {
+        opset = Math.max(opset, version);
+    }
 
     /** The dotted path of the module being written ({@code 0}, {@code encoder.1}). */
     String path() {
@@ -37,6 +48,13 @@ final class GraphWriter {
     String initializer(String name, NDArray value) {
         String full = path.isEmpty() ? name : path + "." + name;
         initializers.add(new Initializer(full, value));
+        return full;
+    }
+
+    /** Adds the int64 constant {@code name} of the current module (a shape, pads); returns its value name. */
+    String longs(String name, long... values) {
+        String full = path.isEmpty() ? name : path + "." + name;
+        initializers.add(Initializer.ofLongs(full, values));
         return full;
     }
 

@@ -3,6 +3,7 @@ package dev.nabla.onnx;
 import dev.nabla.InputException;
 import dev.nabla.nn.Linear;
 import dev.nabla.onnx.OnnxGraph.Attribute;
+import dev.nabla.onnx.OnnxGraph.Initializer;
 import dev.nabla.onnx.OnnxGraph.Node;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.tensor.Shape;
@@ -19,18 +20,26 @@ import java.util.Map;
 final class NodeCursor {
     private final String source;
     private final List<Node> nodes;
-    private final Map<String, NDArray> initializers;
+    private final Map<String, Initializer> initializers;
     private final Map<String, NDArray> state;
     private final long opset;
     private int index;
     private int layer;
+    private int rank;
+    private int[] pendingPads;
+    private boolean pendingCircular;
 
-    NodeCursor(String source, List<Node> nodes, Map<String, NDArray> initializers, Map<String, NDArray> state, long opset) {
+    NodeCursor(String source, List<Node> nodes, Map<String, Initializer> initializers, Map<String, NDArray> state, long opset) {
         this.source = source;
         this.nodes = nodes;
         this.initializers = initializers;
         this.state = state;
         this.opset = opset;
+    }
+
+    /** The file's name, which starts every error. */
+    String source() {
+        return source;
     }
 
     boolean done() {
@@ -60,6 +69,35 @@ final class NodeCursor {
         return opset;
     }
 
+    /** The rank of the value the current node reads: 2 for [N, features], 4 for [N, C, H, W]. */
+    int rank() {
+        return rank;
+    }
+
+    void setRank(int rank) {
+        this.rank = rank;
+    }
+
+    /**
+     * Hands the padding of a Pad node ([top, left]) to the windowed node after it, which folds it in;
+     * {@code circular} for Pad's mode 'wrap'.
+     */
+    void padNext(int[] pads, boolean circular) {
+        pendingPads = pads;
+        pendingCircular = circular;
+    }
+
+    /** The padding a Pad node before this one handed over, or null; taking it clears it. */
+    int[] takePads() {
+        int[] p = pendingPads;
+        pendingPads = null;
+        return p;
+    }
+
+    /** Whether the padding {@link #takePads} returned wraps around (Pad mode 'wrap'). */
+    boolean padsCircular() {
+        return pendingCircular;
+    }
     /** An error about the current node: {@code model.onnx: node '/0/Gemm' (Gemm): message}. */
     InputException error(String message) {
         Node n = node();
@@ -85,6 +123,22 @@ final class NodeCursor {
         return a.f();
     }
 
+    /** A list-of-ints attribute, or {@code fallback} when absent. */
+    long[] intsAttr(String name, long[] fallback) {
+        Attribute a = attr(name);
+        if (a == null) return fallback;
+        if (a.type() != OnnxGraph.ATTR_INTS) throw error("attribute '" + name + "' must be a list of ints, got " + a.valueText());
+        return a.ints();
+    }
+
+    /** A string attribute, or {@code fallback} when absent. */
+    String stringAttr(String name, String fallback) {
+        Attribute a = attr(name);
+        if (a == null) return fallback;
+        if (a.type() != OnnxGraph.ATTR_STRING) throw error("attribute '" + name + "' must be a string, got " + a.valueText());
+        return a.s();
+    }
+
     /** Refuses attribute {@code name} unless it is absent or equals {@code value} ({@code supported} says so). */
     void requireAttr(String name, double value, String supported) {
         Attribute a = attr(name);
@@ -98,9 +152,25 @@ final class NodeCursor {
     }
 
     NDArray namedWeight(String name) {
-        NDArray w = initializers.get(name);
-        if (w == null) throw error("input '" + name + "' must be a weight stored in the file (an initializer)");
-        return w;
+        Initializer w = initializers.get(name);
+        if (w == null || w.value() == null) throw error("input '" + name + "' must be a float weight stored in the file (an initializer)");
+        return w.value();
+    }
+
+    /** The node's input {@code i}, an int64 constant stored in the file (a shape, pads). */
+    long[] longs(int i) {
+        List<String> in = node().inputs();
+        if (in.size() <= i || in.get(i).isEmpty()) throw error("input " + i + " is missing");
+        Initializer c = initializers.get(in.get(i));
+        if (c == null || c.longs() == null) {
+            throw error("input '" + in.get(i) + "' must be an int64 constant stored in the file (an initializer)");
+        }
+        return c.longs();
+    }
+
+    /** Records {@code value} as the parameter or buffer {@code name} of the module being built. */
+    void record(String name, NDArray value) {
+        state.put(layer + "." + name, value);
     }
 
     /** The node's input {@code i}, an initializer of rank {@code rank}. */
@@ -131,8 +201,8 @@ final class NodeCursor {
             bias = bias.reshape(out);
         }
         Linear l = new Linear(in, out, bias != null);
-        state.put(layer + ".weight", w);
-        if (bias != null) state.put(layer + ".bias", bias);
+        record("weight", w);
+        if (bias != null) record("bias", bias);
         return l;
     }
 }

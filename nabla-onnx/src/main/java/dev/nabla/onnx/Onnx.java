@@ -4,8 +4,12 @@ import dev.nabla.InputException;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.io.MemoryBudget;
+import dev.nabla.nn.Flatten;
+import dev.nabla.nn.GlobalAvgPool2d;
+import dev.nabla.nn.Linear;
 import dev.nabla.nn.ModelFile;
 import dev.nabla.nn.Module;
+import dev.nabla.nn.ToImage;
 import dev.nabla.nn.Sequential;
 import dev.nabla.onnx.OnnxGraph.Dim;
 import dev.nabla.onnx.OnnxGraph.Graph;
@@ -33,17 +37,23 @@ import java.util.Map;
  * OnnxModel m = Onnx.load(Path.of("from-pytorch.onnx"));                         // m.model() is a Sequential
  * }</pre>
  *
- * <p>Files are written with opset {@value #OPSET}: input {@value #INPUT_NAME} [batch, inputSize] and output
- * {@value #OUTPUT_NAME} [batch, outputs], the batch dimension dynamic, weights as initializers named as the
- * module's state dict, the description in the metadata property {@value #DESCRIPTION_KEY}. Reading accepts a
- * chain of Gemm (or MatMul + Add), Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Identity and Dropout nodes; anything
- * else is refused naming the node, the op and what is supported.
+ * <p>Files are written with opset {@value #OPSET} (19 when a window pads circularly, written as Pad mode 'wrap';
+ * 20 when the model has a GELU, written as Gelu approximate='tanh'): input {@value #INPUT_NAME} [batch,
+ * inputSize] and output {@value #OUTPUT_NAME} [batch, outputs], the batch dimension dynamic, weights as
+ * initializers named as the module's state dict, the description in the metadata property
+ * {@value #DESCRIPTION_KEY}. Reading accepts a chain of the nodes {@link OnnxLayers} lists (Gemm or MatMul + Add,
+ * Conv, MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Flatten, Reshape, Pad before a window,
+ * activations, Softmax, LogSoftmax, Dropout, Identity); anything else is refused naming the node, the op and
+ * what is supported. A graph of [batch, C, H, W] images starts with a {@code ToImage}, so its model takes rows
+ * of C H W values as nabla's CNNs do.
  */
 public final class Onnx {
     /** The opset files are written with. */
     public static final int OPSET = 13;
     /** The IR version matching {@link #OPSET}. */
     static final long IR_VERSION = 7;
+    /** The IR version of files that need opset 19 or 20 (Pad mode 'wrap', Gelu). */
+    static final long IR_VERSION_19 = 9;
     public static final String INPUT_NAME = "input";
     public static final String OUTPUT_NAME = "output";
     /** Metadata key of the model's description. */
@@ -67,18 +77,27 @@ public final class Onnx {
         AtomicFiles.write(file, toBytes(model, inputSize, Map.of(DESCRIPTION_KEY, description)));
     }
 
-    /** Writes a model read from a nabla model file, described by its summary; its spec goes along as metadata. */
-    public static void export(ModelFile.Loaded loaded, Path file) {
+    /**
+     * Writes a model read from a nabla model file, described by its summary; its spec goes along as metadata.
+     *
+     * @return the opset written ({@link #OPSET}, or newer for a layer that needs it)
+     */
+    public static int export(ModelFile.Loaded loaded, Path file) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(DESCRIPTION_KEY, loaded.summary());
         if (loaded.spec() != null) meta.put(ModelFile.SPEC_KEY, Json.write(ModelFile.specToMap(loaded.spec())));
-        AtomicFiles.write(file, toBytes(loaded.model(), loaded.inputSize(), meta));
+        GraphWriter g = new GraphWriter();
+        AtomicFiles.write(file, toBytes(loaded.model(), loaded.inputSize(), meta, g));
+        return g.opset();
     }
 
     /** The ONNX bytes of {@code model}; {@code metadata} becomes the file's metadata properties. */
     public static byte[] toBytes(Module model, int inputSize, Map<String, String> metadata) {
+        return toBytes(model, inputSize, metadata, new GraphWriter());
+    }
+
+    private static byte[] toBytes(Module model, int inputSize, Map<String, String> metadata, GraphWriter g) {
         int outputs = model.outputShape(1, inputSize)[1];
-        GraphWriter g = new GraphWriter();
         String out = write(model, g, INPUT_NAME);
         if (out.equals(INPUT_NAME)) out = g.node("Identity", List.of(out), List.of());
         g.renameOutput(out, OUTPUT_NAME);
@@ -86,7 +105,7 @@ public final class Onnx {
         Graph graph = new Graph("nabla", g.nodes, g.initializers,
                 List.of(new ValueInfo(INPUT_NAME, elem, List.of(new Dim(-1, BATCH), new Dim(inputSize, "")))),
                 List.of(new ValueInfo(OUTPUT_NAME, elem, List.of(new Dim(-1, BATCH), new Dim(outputs, "")))));
-        return OnnxCodec.encode(new Model(IR_VERSION, OPSET, "nabla", "0.1.0",
+        return OnnxCodec.encode(new Model(g.opset() >= 19 ? IR_VERSION_19 : IR_VERSION, g.opset(), "nabla", "0.1.0",
                 metadata.getOrDefault(DESCRIPTION_KEY, ""), metadata, graph));
     }
 
@@ -130,8 +149,8 @@ public final class Onnx {
 
     private static OnnxModel build(Model model, String source) {
         Graph g = model.graph();
-        Map<String, NDArray> inits = new HashMap<>();
-        for (Initializer i : g.initializers()) inits.put(i.name(), i.value());
+        Map<String, Initializer> inits = new HashMap<>();
+        for (Initializer i : g.initializers()) inits.put(i.name(), i);
         List<ValueInfo> inputs = g.inputs().stream().filter(v -> !inits.containsKey(v.name())).toList();
         if (inputs.size() != 1 || g.outputs().size() != 1) {
             throw new InputException(source + ": the graph has " + inputs.size() + " inputs and " + g.outputs().size()
@@ -145,6 +164,19 @@ public final class Onnx {
         Map<String, NDArray> state = new LinkedHashMap<>();
         NodeCursor c = new NodeCursor(source, g.nodes(), inits, state, model.opset());
         List<Module> layers = new ArrayList<>();
+        List<Dim> dims = input.dims();
+        if (dims.size() == 4) { // [N, C, H, W]: the model takes rows of C H W values too, as nabla's CNNs do
+            long ch = dims.get(1).size(), h = dims.get(2).size(), w = dims.get(3).size();
+            if (ch <= 0 || h <= 0 || w <= 0 || ch * h * w > Integer.MAX_VALUE) {
+                throw new InputException(source + ": input '" + input.name() + "' of images needs fixed channels, height and width, got "
+                        + dims.stream().map(d -> d.size() < 0 ? d.param() : String.valueOf(d.size())).toList());
+            }
+            layers.add(new ToImage((int) ch, (int) h, (int) w));
+        } else if (dims.size() > 2 || dims.size() == 1) {
+            throw new InputException(source + ": input '" + input.name() + "' has rank " + dims.size()
+                    + "; nabla imports models of [batch, features] and [batch, channels, height, width] inputs");
+        }
+        c.setRank(dims.size() == 4 ? 4 : 2);
         String current = input.name();
         for (; !c.done(); c.advance()) {
             Node n = c.node();
@@ -155,7 +187,10 @@ public final class Onnx {
             }
             if (n.outputs().isEmpty()) throw c.error("has no output");
             c.startLayer(layers.size());
-            layers.add(OnnxLayers.importLayer(c));
+            Module layer = OnnxLayers.importLayer(c);
+            if (layer != null) layers.add(layer);
+            if (layer instanceof Flatten || layer instanceof GlobalAvgPool2d || layer instanceof Linear) c.setRank(2);
+            if (layer instanceof ToImage) c.setRank(4);
             current = c.node().outputs().get(0);
         }
         if (!current.equals(output.name())) {
@@ -171,6 +206,7 @@ public final class Onnx {
         }
         seq.to(dtype);
         seq.loadStateDict(state, true);
+        seq.eval(); // ready to evaluate; fine-tuning switches it to training
         int inputSize = inputSize(input, seq, source);
         int[] out;
         try {
@@ -182,18 +218,17 @@ public final class Onnx {
                 (model.producer() + " " + model.producerVersion()).trim(), model.metadata());
     }
 
-    /** The input's feature dimension: declared [batch, n], or the first Linear layer's input size. */
+    /** The input's features: declared [batch, n] or [batch, C, H, W], or the first layer's that fixes them. */
     private static int inputSize(ValueInfo input, Sequential seq, String source) {
         List<Dim> d = input.dims();
-        if (d.size() > 2) {
-            throw new InputException(source + ": input '" + input.name() + "' has rank " + d.size()
-                    + "; nabla imports models of [batch, features] inputs");
-        }
         if (d.size() == 2 && d.get(1).size() > 0) {
             if (d.get(1).size() > Integer.MAX_VALUE) throw new InputException(source + ": input size " + d.get(1).size());
             return (int) d.get(1).size();
         }
-        for (Module m : seq.layers()) if (m instanceof dev.nabla.nn.Linear l) return l.in();
+        for (Module m : seq.layers()) {
+            if (m instanceof Linear l) return l.in();
+            if (m instanceof ToImage t) return t.channels() * t.height() * t.width();
+        }
         throw new InputException(source + ": the input '" + input.name() + "' has no fixed feature size and no layer fixes it");
     }
 }

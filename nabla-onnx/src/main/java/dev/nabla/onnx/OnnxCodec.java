@@ -50,10 +50,10 @@ final class OnnxCodec {
     private static final int NODE_INPUT = 1, NODE_OUTPUT = 2, NODE_NAME = 3, NODE_OP_TYPE = 4, NODE_ATTRIBUTE = 5,
             NODE_DOMAIN = 7;
     // AttributeProto
-    private static final int ATTR_NAME = 1, ATTR_F = 2, ATTR_I = 3, ATTR_S = 4, ATTR_FLOATS = 7, ATTR_INTS = 8,
+    private static final int ATTR_NAME = 1, ATTR_F = 2, ATTR_I = 3, ATTR_S = 4, ATTR_T = 5, ATTR_FLOATS = 7, ATTR_INTS = 8,
             ATTR_TYPE = 20;
     // TensorProto
-    private static final int TENSOR_DIMS = 1, TENSOR_DATA_TYPE = 2, TENSOR_FLOAT_DATA = 4, TENSOR_NAME = 8,
+    private static final int TENSOR_DIMS = 1, TENSOR_DATA_TYPE = 2, TENSOR_FLOAT_DATA = 4, TENSOR_INT64_DATA = 7, TENSOR_NAME = 8,
             TENSOR_RAW_DATA = 9, TENSOR_DOUBLE_DATA = 10, TENSOR_DATA_LOCATION = 14;
     // ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto, TensorShapeProto.Dimension
     private static final int VALUE_NAME = 1, VALUE_TYPE = 2, TYPE_TENSOR = 1, TENSOR_TYPE_ELEM = 1,
@@ -146,15 +146,25 @@ final class OnnxCodec {
         switch (a.type()) {
             case OnnxGraph.ATTR_FLOAT -> m.float32(ATTR_F, a.f());
             case OnnxGraph.ATTR_INT -> m.int64(ATTR_I, a.i());
-            default -> throw new IllegalArgumentException("nabla writes only float and int attributes, not " + a);
+            case OnnxGraph.ATTR_STRING -> m.string(ATTR_S, a.s());
+            case OnnxGraph.ATTR_INTS -> {
+                for (long v : a.ints()) m.int64(ATTR_INTS, v);
+            }
+            default -> throw new IllegalArgumentException("nabla writes float, int, string and ints attributes, not " + a);
         }
         return m.int64(ATTR_TYPE, a.type());
     }
 
     /** Dims, type, name and the values as little-endian raw data. */
     private static Message tensor(Initializer i) {
-        NDArray v = i.value().contiguous();
         Message m = new Message();
+        if (i.longs() != null) {
+            m.int64(TENSOR_DIMS, i.longs().length).int64(TENSOR_DATA_TYPE, OnnxGraph.INT64).string(TENSOR_NAME, i.name());
+            ByteBuffer raw = ByteBuffer.allocate(i.longs().length * 8).order(ByteOrder.LITTLE_ENDIAN);
+            raw.asLongBuffer().put(i.longs());
+            return m.bytes(TENSOR_RAW_DATA, raw.array());
+        }
+        NDArray v = i.value().contiguous();
         for (int d : v.shape()) m.int64(TENSOR_DIMS, d);
         boolean f64 = v.dtype() == DType.F64;
         m.int64(TENSOR_DATA_TYPE, f64 ? OnnxGraph.DOUBLE : OnnxGraph.FLOAT).string(TENSOR_NAME, i.name());
@@ -257,7 +267,12 @@ final class OnnxCodec {
         List<ValueInfo> inputs = new ArrayList<>(), outputs = new ArrayList<>();
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
-                case GRAPH_NODE -> nodes.add(node(input(in.readBytes())));
+                case GRAPH_NODE -> {
+                    Node n = node(input(in.readBytes()), source);
+                    Initializer constant = constant(n, source);
+                    if (constant != null) inits.add(constant);
+                    else nodes.add(n);
+                }
                 case GRAPH_NAME -> name = in.readString();
                 case GRAPH_INITIALIZER -> inits.add(tensor(input(in.readBytes()), source));
                 case GRAPH_INPUT -> inputs.add(valueInfo(input(in.readBytes())));
@@ -268,7 +283,22 @@ final class OnnxCodec {
         return new Graph(name, nodes, inits, inputs, outputs);
     }
 
-    private static Node node(CodedInputStream in) throws IOException {
+    /**
+     * A Constant node of the default domain with a tensor value, as the initializer named by its output (the form
+     * exporters give the shapes and pads of Reshape and Pad); null for any other node.
+     */
+    private static Initializer constant(Node n, String source) {
+        if (!n.opType().equals("Constant") || !(n.domain().isEmpty() || n.domain().equals("ai.onnx"))) return null;
+        if (n.outputs().size() != 1 || n.attributes().size() != 1 || !n.attributes().get(0).name().equals("value")
+                || n.attributes().get(0).tensor() == null) {
+            throw new InputException(source + ": Constant node '" + (n.name().isEmpty() ? String.join(",", n.outputs()) : n.name()) + "' is not supported;"
+                    + " supported: one output and a tensor 'value'");
+        }
+        Initializer t = n.attributes().get(0).tensor();
+        return new Initializer(n.outputs().get(0), t.value(), t.longs());
+    }
+
+    private static Node node(CodedInputStream in, String source) throws IOException {
         String name = "", op = "", domain = "";
         List<String> inputs = new ArrayList<>(), outputs = new ArrayList<>();
         List<Attribute> attrs = new ArrayList<>();
@@ -278,7 +308,7 @@ final class OnnxCodec {
                 case NODE_OUTPUT -> outputs.add(in.readString());
                 case NODE_NAME -> name = in.readString();
                 case NODE_OP_TYPE -> op = in.readString();
-                case NODE_ATTRIBUTE -> attrs.add(attribute(input(in.readBytes())));
+                case NODE_ATTRIBUTE -> attrs.add(attribute(input(in.readBytes()), source));
                 case NODE_DOMAIN -> domain = in.readString();
                 default -> in.skipField(tag);
             }
@@ -286,7 +316,8 @@ final class OnnxCodec {
         return new Node(name, op, domain, inputs, outputs, attrs);
     }
 
-    private static Attribute attribute(CodedInputStream in) throws IOException {
+    private static Attribute attribute(CodedInputStream in, String source) throws IOException {
+        Initializer t = null;
         String name = "", s = "";
         int type = 0;
         float f = 0;
@@ -299,13 +330,14 @@ final class OnnxCodec {
                 case ATTR_F -> f = in.readFloat();
                 case ATTR_I -> i = in.readInt64();
                 case ATTR_S -> s = in.readBytes().toStringUtf8();
+                case ATTR_T -> t = tensor(input(in.readBytes()), source);
                 case ATTR_FLOATS -> floats.read(in, tag);
                 case ATTR_INTS -> ints.read(in, tag);
                 case ATTR_TYPE -> type = in.readEnum();
-                default -> in.skipField(tag); // graphs, tensors, strings lists: no supported op has them
+                default -> in.skipField(tag); // graphs, lists of strings or tensors: no supported op has them
             }
         }
-        return new Attribute(name, type, f, i, s, floats.toFloats(), ints.toArray());
+        return new Attribute(name, type, f, i, s, floats.toFloats(), ints.toArray(), t);
     }
 
     private static Initializer tensor(CodedInputStream in, String source) throws IOException {
@@ -315,6 +347,7 @@ final class OnnxCodec {
         ByteString raw = null;
         Reals floats = new Reals(true);
         Reals doubles = new Reals(false);
+        LongList longs = new LongList();
         boolean external = false;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
@@ -324,14 +357,15 @@ final class OnnxCodec {
                 case TENSOR_NAME -> name = in.readString();
                 case TENSOR_RAW_DATA -> raw = in.readBytes();
                 case TENSOR_DOUBLE_DATA -> doubles.read(in, tag);
+                case TENSOR_INT64_DATA -> longs.read(in, tag);
                 case TENSOR_DATA_LOCATION -> external = in.readEnum() == 1;
                 default -> in.skipField(tag);
             }
         }
         String what = source + ": initializer '" + name + "'";
         if (external) throw new InputException(what + " keeps its data in an external file; nabla reads only weights stored inside the .onnx file");
-        if (type != OnnxGraph.FLOAT && type != OnnxGraph.DOUBLE) {
-            throw new InputException(what + " has data type " + type + "; supported: 1 (float) and 11 (double)");
+        if (type != OnnxGraph.FLOAT && type != OnnxGraph.DOUBLE && type != OnnxGraph.INT64) {
+            throw new InputException(what + " has data type " + type + "; supported: 1 (float), 7 (int64) and 11 (double)");
         }
         long[] d = dims.toArray();
         int[] shape = new int[d.length];
@@ -341,13 +375,20 @@ final class OnnxCodec {
         }
         long count = MemoryBudget.product(what + " declares dims " + java.util.Arrays.toString(d), d);
         int width = type == OnnxGraph.FLOAT ? 4 : 8;
-        long held = raw != null ? raw.size() / width : type == OnnxGraph.FLOAT ? floats.size : doubles.size;
+        long held = raw != null ? raw.size() / width
+                : type == OnnxGraph.FLOAT ? floats.size : type == OnnxGraph.INT64 ? longs.size : doubles.size;
         if (held != count || (raw != null && raw.size() % width != 0)) {
             throw new InputException(what + " declares dims " + java.util.Arrays.toString(d) + " (" + count
                     + " values) but holds " + (raw != null ? raw.size() + " bytes of raw data" : held + " values"));
         }
         // count is now backed by bytes in the file: allocating it is bounded by the file's size
         MemoryBudget.require(what, count * width);
+        if (type == OnnxGraph.INT64) {
+            if (d.length > 1) throw new InputException(what + ": int64 constants of rank " + d.length + " are not supported; supported: rank 0 or 1 (shapes, pads)");
+            long[] v = raw == null ? longs.toArray() : new long[(int) count];
+            if (raw != null) raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+            return Initializer.ofLongs(name, v);
+        }
         if (type == OnnxGraph.FLOAT) {
             float[] v = raw == null ? floats.toFloats() : new float[(int) count];
             if (raw != null) raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);

@@ -13,7 +13,7 @@ import java.util.Map;
 final class OnnxGraph {
 
     /** ONNX {@code TensorProto.DataType} values nabla reads and writes. */
-    static final int FLOAT = 1, DOUBLE = 11;
+    static final int FLOAT = 1, INT64 = 7, DOUBLE = 11;
 
     /** ONNX {@code AttributeProto.AttributeType} values nabla reads and writes. */
     static final int ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_FLOATS = 6, ATTR_INTS = 7;
@@ -42,10 +42,14 @@ final class OnnxGraph {
     }
 
     /**
-     * A node attribute: one of a float, an int, a string, a list of floats or a list of ints, as {@code type}
-     * says.
+     * A node attribute: one of a float, an int, a string, a list of floats, a list of ints or (read only, the
+     * value of a Constant node) a tensor, as {@code type} says.
      */
-    record Attribute(String name, int type, float f, long i, String s, float[] floats, long[] ints) {
+    record Attribute(String name, int type, float f, long i, String s, float[] floats, long[] ints, Initializer tensor) {
+
+        Attribute(String name, int type, float f, long i, String s, float[] floats, long[] ints) {
+            this(name, type, f, i, s, floats, ints, null);
+        }
 
         static Attribute of(String name, float f) {
             return new Attribute(name, ATTR_FLOAT, f, 0, "", new float[0], new long[0]);
@@ -53,6 +57,14 @@ final class OnnxGraph {
 
         static Attribute of(String name, long i) {
             return new Attribute(name, ATTR_INT, 0, i, "", new float[0], new long[0]);
+        }
+
+        static Attribute of(String name, String s) {
+            return new Attribute(name, ATTR_STRING, 0, 0, s, new float[0], new long[0]);
+        }
+
+        static Attribute of(String name, long... ints) {
+            return new Attribute(name, ATTR_INTS, 0, 0, "", new float[0], ints.clone());
         }
 
         /** The value as text, for error messages. */
@@ -68,8 +80,19 @@ final class OnnxGraph {
         }
     }
 
-    /** A named weight; {@code value} is float32 or float64 and has the declared dims. */
-    record Initializer(String name, NDArray value) {
+    /**
+     * A named constant: a weight ({@code value}, float32 or float64, of the declared dims; {@code longs} null) or
+     * a list of int64 (a shape or pads: {@code longs} of rank 0 or 1, {@code value} null).
+     */
+    record Initializer(String name, NDArray value, long[] longs) {
+
+        Initializer(String name, NDArray value) {
+            this(name, value, null);
+        }
+
+        static Initializer ofLongs(String name, long... longs) {
+            return new Initializer(name, null, longs.clone());
+        }
     }
 
     /**

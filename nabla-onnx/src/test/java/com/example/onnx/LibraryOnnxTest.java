@@ -5,6 +5,7 @@ import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.nn.Linear;
 import dev.nabla.nn.ModelFile;
+import dev.nabla.nn.Models;
 import dev.nabla.nn.ReLU;
 import dev.nabla.nn.Sequential;
 import dev.nabla.onnx.Onnx;
@@ -39,6 +40,7 @@ class LibraryOnnxTest {
         String about = m.description();                          // "my MLP"
         SGD opt = new SGD(back.namedParameters(), 0.1, 0.0, false, 0.0);   // fine-tune as any module
         ModelFile.save(dir.resolve("tuned.safetensors"), back, null);
+        Onnx.export(Models.lenet5(10, 1), 784, dir.resolve("lenet5.onnx"), "LeNet-5");   // Reshape, Conv, MaxPool, ...
 
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(back.namedParameters().keySet()));
         assertArrayEquals(new int[] {64, 784}, back.namedParameters().get("0.weight").shape());
@@ -49,6 +51,11 @@ class LibraryOnnxTest {
         Functional.crossEntropy(back.forward(Tensor.of(x)), y).backward();
         opt.step();
         assertTrue(Files.size(dir.resolve("tuned.safetensors")) > 4 * 64 * 784);
+
+        OnnxModel lenet = Onnx.load(dir.resolve("lenet5.onnx"));
+        assertEquals(Models.lenet5(10, 1).toString(), lenet.model().toString());
+        ModelFile.save(dir.resolve("lenet5.safetensors"), lenet.model(), null);
+        assertEquals(lenet.model().toString(), ModelFile.load(dir.resolve("lenet5.safetensors")).model().toString());
 
         InputException e = assertThrows(InputException.class, () -> Onnx.load(dir.resolve("missing.onnx")));
         assertEquals("ONNX file not found: " + dir.resolve("missing.onnx"), e.getMessage());
