@@ -1,9 +1,9 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
-import dev.nabla.nn.ModelFile;
 import dev.nabla.data.ImageSet;
 import dev.nabla.io.Json;
+import dev.nabla.models.ModelFile;
 import dev.nabla.train.Evaluation;
 import dev.nabla.train.Evaluator;
 import picocli.CommandLine.Command;

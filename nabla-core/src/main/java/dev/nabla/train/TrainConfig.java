@@ -1,7 +1,7 @@
 package dev.nabla.train;
 
 import dev.nabla.InputException;
-import dev.nabla.nn.ModelSpec;
+import dev.nabla.models.ModelSpec;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 
@@ -12,7 +12,7 @@ import static dev.nabla.train.TrainSettings.*;
  * TrainListener, TrainState) run} needs besides the data. Each value is checked by its declaration in
  * {@link TrainSettings}, which also says what it means and its default.
  *
- * @param model     the model to build ({@link dev.nabla.nn.Models#build})
+ * @param model     the model to build ({@link dev.nabla.models.Models#build})
  * @param lr        learning rate (the base rate when a schedule is set)
  * @param reg       L2 strength (added to the gradients of weight matrices, as the course does)
  * @param batchSize samples per step

@@ -2,8 +2,8 @@ package dev.nabla.train;
 
 import dev.nabla.InputException;
 import dev.nabla.datasets.mnist.MnistSplits;
-import dev.nabla.nn.ModelSpec;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.tensor.NDArray;

@@ -4,7 +4,7 @@ import dev.nabla.InputException;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.io.MemoryBudget;
-import dev.nabla.nn.ModelFile;
+import dev.nabla.models.ModelFile;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Sequential;
 import dev.nabla.onnx.OnnxGraph.Dim;

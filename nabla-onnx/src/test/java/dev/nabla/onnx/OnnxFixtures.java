@@ -1,18 +1,18 @@
 package dev.nabla.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import com.google.protobuf.CodedOutputStream;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.CodedOutputStream;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.data.ImageSet;
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.TestMnist;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Linear;
-import dev.nabla.nn.Models;
-import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.ReLU;
 import dev.nabla.nn.Sequential;

@@ -1,7 +1,7 @@
 package dev.nabla.cli.config;
 
 import dev.nabla.InputException;
-import dev.nabla.nn.ModelSpec;
+import dev.nabla.models.ModelSpec;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 import dev.nabla.train.Setting;

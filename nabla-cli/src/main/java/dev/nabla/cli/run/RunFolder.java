@@ -8,7 +8,7 @@ import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.SafeTensors;
-import dev.nabla.nn.ModelFile;
+import dev.nabla.models.ModelFile;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.train.EpochMetrics;

@@ -2,11 +2,11 @@ package dev.nabla.cli.run;
 
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.datasets.mnist.MnistSplits;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
-import dev.nabla.tensor.DType;
-import dev.nabla.nn.ModelSpec;
 import dev.nabla.optim.Optimizer;
+import dev.nabla.tensor.DType;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.Splits;
 import dev.nabla.train.StepLog;

@@ -1,6 +1,20 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
 import dev.nabla.InputException;
+import dev.nabla.nn.BatchNorm2d;
+import dev.nabla.nn.Conv2d;
+import dev.nabla.nn.Dropout;
+import dev.nabla.nn.Flatten;
+import dev.nabla.nn.Init;
+import dev.nabla.nn.Linear;
+import dev.nabla.nn.MaxPool2d;
+import dev.nabla.nn.Module;
+import dev.nabla.nn.ReLU;
+import dev.nabla.nn.Sequential;
+import dev.nabla.nn.Sigmoid;
+import dev.nabla.nn.Tanh;
+import dev.nabla.nn.ToImage;
+import dev.nabla.nn.Window;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,7 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
 import dev.nabla.InputException;
+import dev.nabla.nn.Parameter;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;

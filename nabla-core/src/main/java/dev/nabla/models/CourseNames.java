@@ -1,5 +1,7 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
+import dev.nabla.nn.Linear;
+import dev.nabla.nn.Module;
 import dev.nabla.tensor.NDArray;
 
 import java.util.LinkedHashMap;

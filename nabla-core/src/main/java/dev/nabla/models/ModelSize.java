@@ -1,4 +1,4 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
 import dev.nabla.InputException;
 import dev.nabla.io.MemoryBudget;
