@@ -26,6 +26,46 @@ class ModelSizeTest {
     }
 
     @Test
+    void countsTheConvolutionalModelsToo() {
+        ModelSpec lenet = new ModelSpec("lenet5", 784, new int[0], null, 10, "kaiming", 1);
+        for (ModelSpec s : new ModelSpec[] {lenet, lenet.withType("LeNet5"), new ModelSpec("lenet5", 20 * 20, null, null, 3, "kaiming", 1),
+                new ModelSpec("cnn", 784, new int[0], null, 10, "kaiming", 1),
+                new ModelSpec("cnn", 16 * 16, new int[] {4, 8, 2}, null, 5, "kaiming", 1)}) {
+            long built = Models.build(s).parameters().stream().mapToLong(Parameter::numel).sum();
+            assertEquals(built, ModelSize.parameters(s), s.toString());
+        }
+        assertEquals(61_706, ModelSize.parameters(lenet));
+        // 32 and 64 channels of 3 x 3, then 64 * 7 * 7 -> 128 -> 10
+        assertEquals(32 * 9 + 32 + 64 * 32 * 9 + 64 + (64 * 7 * 7 + 1) * 128 + 129 * 10,
+                ModelSize.parameters(new ModelSpec("cnn", 784, null, null, 10, "kaiming", 1)));
+        // sizes build refuses are left to build: not a square, too small, too many poolings
+        for (ModelSpec refused : new ModelSpec[] {new ModelSpec("cnn", 784, new int[] {8, 8, 8, 8, 8}, null, 10, "kaiming", 1),
+                new ModelSpec("lenet5", 785, null, null, 10, "kaiming", 1), new ModelSpec("lenet5", 8 * 8, null, null, 10, "kaiming", 1)}) {
+            assertEquals(0, ModelSize.parameters(refused), refused.toString());
+            assertThrows(InputException.class, () -> Models.build(refused), refused.toString());
+        }
+    }
+
+    @Test
+    void aConvolutionalModelBeyondTheHeapIsRefusedBeforeItIsBuilt() {
+        int channels = (int) Math.min(1 << 20, (long) Math.sqrt(Runtime.getRuntime().maxMemory() / 8.0 / 9) + 1000);
+        ModelSpec huge = new ModelSpec("cnn", 784, new int[] {channels, channels}, null, 10, "kaiming", 1);
+        String m = assertThrows(InputException.class, () -> Models.build(huge)).getMessage();
+        assertTrue(m.startsWith("model cnn 784-" + channels + "-" + channels + "-10: " + ModelSize.parameters(huge)
+                + " parameters as float32 weights and their gradients, which would need "), m);
+    }
+
+    @Test
+    void aConvolutionalModelFileMustHoldItsSpecsParameters() {
+        ModelSpec spec = new ModelSpec("lenet5", 784, null, null, 10, "kaiming", 1);
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        tensors.put("1.weight", NDArray.zeros(DType.F32, 6, 1, 5, 5));
+        assertEquals("m.safetensors: its metadata describes model lenet5 784-10 with 61706 parameters,"
+                        + " but the file holds 150 weights in 1 tensors",
+                assertThrows(InputException.class, () -> ModelSize.checkFile("m.safetensors", spec, tensors)).getMessage());
+    }
+
+    @Test
     void aModelBeyondTheHeapIsRefusedBeforeItIsBuilt() {
         int hidden = (int) Math.min(1 << 30, Runtime.getRuntime().maxMemory() / 8 / 785 + 1000);
         ModelSpec huge = ModelSpec.courseTwoLayer().withHidden(hidden);
