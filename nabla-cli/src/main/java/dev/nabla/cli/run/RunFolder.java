@@ -319,8 +319,9 @@ public final class RunFolder {
 
     /**
      * The config keys whose values differ between {@code cfg} and the config {@code ck} was trained with, apart
-     * from those a resume may change ({@code epochs}, {@code threads}); empty when they match or the checkpoint
-     * records no config (one written before checkpoints named it).
+     * from those a resume may change ({@code epochs}, {@code threads}) and those the checkpoint does not record
+     * (settings added after it was written: the run's {@value #CONFIG} decides them); empty when they match or
+     * the checkpoint records no config (one written before checkpoints named it).
      */
     public static List<String> configDifferences(Checkpoint ck, TrainConfig cfg) {
         List<String> out = new ArrayList<>();
@@ -331,7 +332,7 @@ public final class RunFolder {
         java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
         keys.addAll(then.keySet());
         for (String k : keys) {
-            if (k.equals("epochs") || k.equals("threads")) continue;
+            if (k.equals("epochs") || k.equals("threads") || !then.containsKey(k)) continue;
             if (!Objects.equals(now.get(k), then.get(k))) {
                 out.add(k + " (" + CONFIG + ": " + show(now.get(k)) + ", checkpoint: " + show(then.get(k)) + ")");
             }
