@@ -8,7 +8,9 @@ import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.SafeTensors;
+import dev.nabla.models.CourseNames;
 import dev.nabla.models.ModelFile;
+import dev.nabla.nn.Module;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.train.EpochMetrics;
@@ -407,6 +409,21 @@ public final class RunFolder {
      * file (null when unknown).
      */
     public record Checkpoint(TrainState state, double seconds, Map<String, Object> config, String modelSha256) {
+
+        /**
+         * This checkpoint in {@code model}'s parameter names. Checkpoints written before state dicts name the
+         * parameters as the course does ({@code W1} [in, out], {@code b1}, ..., and optimizer buffers
+         * {@code W1.momentum}, ...): their weights, best weights and optimizer state are renamed and transposed
+         * ({@link CourseNames#fromCourse}). Any other checkpoint is returned as it is.
+         */
+        public Checkpoint inNamesOf(Module model) {
+            TrainState s = state;
+            if (!CourseNames.areCourseNames(s.weights().keySet())) return this;
+            TrainState named = new TrainState(s.epochsDone(), CourseNames.fromCourse(model, s.weights()),
+                    s.bestWeights() == null ? null : CourseNames.fromCourse(model, s.bestWeights()),
+                    CourseNames.fromCourse(model, s.optimizerState()), s.history(), s.bestEpoch(), s.bestValAcc());
+            return new Checkpoint(named, seconds, config, modelSha256);
+        }
     }
 
     /**

@@ -75,6 +75,7 @@ public final class RunRecorder implements TrainListener {
         if (resume != null) folder.checkConfigMatches(resume, c);
         folder.writeConfig(c);
         Module model = Models.build(c.model()).to(c.dtype());
+        if (resume != null) resume = resume.inNamesOf(model); // a checkpoint of the course's names and layout
         Optimizer opt = Trainer.optimizer(model, c);
         RunRecorder recorder = new RunRecorder(folder, c, resume == null ? 0 : resume.seconds());
         if (resume != null) recorder.modelSha256 = folder.repair(resume, c);
