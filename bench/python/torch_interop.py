@@ -2,7 +2,7 @@
 """PyTorch interop fixture for nabla's model files.
 
 Default: builds a small MLP in PyTorch (nn.Sequential(Linear(6, 5), ReLU(), Linear(5, 3)), seeded), and writes
-into OUT (default: nabla-core's test resources, dev/nabla/nn/torch/):
+into OUT (default: nabla-core's test resources, dev/nabla/models/torch/):
   mlp.safetensors     its state_dict (0.weight [5, 6], 0.bias, 2.weight [3, 5], 2.bias), float32
   io.safetensors      fixed inputs x [4, 6] and the model's logits [4, 3], float32
 nabla's TorchInteropTest loads mlp.safetensors into the same architecture and must reproduce the logits.
@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "nabla-core", "src", "test", "resources", "dev", "nabla", "nn", "torch")
+OUT = os.path.join(HERE, "..", "..", "nabla-core", "src", "test", "resources", "dev", "nabla", "models", "torch")
 DTYPES = {"F32": np.float32, "F64": np.float64}
 
 

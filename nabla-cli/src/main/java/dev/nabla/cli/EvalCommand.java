@@ -1,12 +1,14 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
-import dev.nabla.nn.ModelFile;
 import dev.nabla.data.ImageSet;
 import dev.nabla.io.Json;
+import dev.nabla.models.ModelFile;
 import dev.nabla.train.Evaluation;
 import dev.nabla.train.Evaluator;
+import dev.nabla.train.TrainSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,12 +17,14 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code nabla eval}: a saved model's accuracy, loss, per-class accuracy and confusion matrix on the test set. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        modelTransformer = EvalCommand.Declared.class,
         header = "Evaluate a saved model on the MNIST test set.",
         description = {
                 "Evaluate a saved model on the MNIST test set (10,000 images): accuracy, mean",
@@ -31,6 +35,15 @@ import java.util.concurrent.Callable;
                 "Exit codes: 0 done, 2 bad input."})
 public final class EvalCommand implements Callable<Integer> {
 
+    /** {@code --dtype}, built from its declaration; the default is the model file's own. */
+    public static final class Declared implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return TrainOptions.addFirst(spec, List.of(TrainOptions.option(TrainSettings.DTYPE, "compute in this precision",
+                    "the model file's")));
+        }
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -40,10 +53,6 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "folder with the MNIST files (default: the cache)")
     Path data;
 
-    @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
-            description = "compute in this precision (default: the model file's)")
-    String dtype;
-
     @Option(names = "--json", description = "print the results as JSON")
     boolean json;
 
@@ -52,7 +61,8 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ModelFile.Loaded m = SavedModels.load(modelFile);
-        m.model().to(DTypeOption.parse(dtype, m.model().dtype()));
+        String dtype = spec.findOption(TrainSettings.DTYPE.option()).getValue();
+        if (dtype != null) m.model().to(TrainSettings.DTYPE.parse(dtype, TrainSettings.DTYPE.option()));
         ImageSet test = MnistData.load(data, err).test();
         if (test.features() != m.inputSize()) {
             throw new InputException(modelFile + " takes inputs of " + m.inputSize() + " values, the test images have "
@@ -63,7 +73,7 @@ public final class EvalCommand implements Callable<Integer> {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("model", modelFile.toString());
             if (m.spec() != null) j.put("spec", ModelFile.specToMap(m.spec()));
-            j.put("dtype", DTypeOption.name(m.model().dtype()));
+            j.put("dtype", TrainSettings.dtypeName(m.model().dtype()));
             j.put("images", test.count());
             j.put("accuracy", e.accuracy());
             j.put("loss", e.loss());
@@ -78,7 +88,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, ModelFile.Loaded m, ImageSet test, Evaluation e) {
-        out.println("model: " + modelFile + " (" + m.summary() + ", " + DTypeOption.name(m.model().dtype()) + ")");
+        out.println("model: " + modelFile + " (" + m.summary() + ", " + TrainSettings.dtypeName(m.model().dtype()) + ")");
         out.printf(Locale.ROOT, "test set: %,d images%n", test.count());
         out.printf(Locale.ROOT, "accuracy %.4f  loss %.4f%n%n", e.accuracy(), e.loss());
         int[][] c = e.confusion();

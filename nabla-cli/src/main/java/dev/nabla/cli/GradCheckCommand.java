@@ -7,17 +7,22 @@ import dev.nabla.autograd.Tensor;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.data.ImageSet;
 import dev.nabla.io.NamedArray;
-import dev.nabla.nn.CourseNames;
-import dev.nabla.nn.ModelFile;
 import dev.nabla.io.Npy;
-import dev.nabla.nn.Models;
+import dev.nabla.models.CourseNames;
+import dev.nabla.models.ModelFile;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
-import dev.nabla.nn.ModelSpec;
 import dev.nabla.nn.Parameter;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
+import dev.nabla.train.Setting;
+import dev.nabla.train.TrainConfig;
+import dev.nabla.train.TrainSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -41,6 +46,7 @@ import java.util.stream.IntStream;
  * both in float64, for the loss of a model on a batch of images.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+        modelTransformer = GradCheckCommand.Declared.class,
         header = "Check a model's gradients against central differences.",
         description = {
                 "Check a model's gradients: the mean cross-entropy loss on a batch of training",
@@ -59,24 +65,27 @@ import java.util.stream.IntStream;
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
 public final class GradCheckCommand implements Callable<Integer> {
 
+    /** The settings gradcheck shares with train: the model and its weights, and the precision. */
+    static final List<Setting<?>> SHARED = List.of(TrainSettings.MODEL, TrainSettings.HIDDEN, TrainSettings.ACTIVATION,
+            TrainSettings.INIT, TrainSettings.SEED, TrainSettings.DTYPE);
+
+    /** gradcheck's options for {@link #SHARED}, built from their declarations; the precision defaults to float64. */
+    public static final class Declared implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            List<OptionSpec> declared = new ArrayList<>();
+            for (Setting<?> s : SHARED) {
+                declared.add(s == TrainSettings.DTYPE
+                        ? TrainOptions.option(s, "precision of the analytic gradients; the differences are always float64", "float64")
+                        : s == TrainSettings.SEED ? TrainOptions.option(s, "seed of the initial weights", s.defaultText())
+                        : TrainOptions.option(s));
+            }
+            return TrainOptions.addFirst(spec, declared);
+        }
+    }
+
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--model", paramLabel = "softmax|twolayer|mlp", defaultValue = "twolayer",
-            description = "model (default ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer sizes (default 128)")
-    String hidden;
-
-    @Option(names = "--activation", paramLabel = "relu|sigmoid|tanh", description = "hidden activation")
-    String activation;
-
-    @Option(names = "--init", paramLabel = "numpy|normal|xavier|kaiming", description = "weight initialisation (default numpy)")
-    String init;
-
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the initial weights (default 1024)")
-    String seed;
 
     @Option(names = "--range", paramLabel = "FROM:TO", description = "the training images [FROM, TO) (default 0:64)")
     String range;
@@ -93,10 +102,6 @@ public final class GradCheckCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "N", defaultValue = "10",
             description = "classes (model outputs) for --inputs; labels lie in [0, N) (default ${DEFAULT-VALUE})")
     int classes;
-
-    @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
-            description = "precision of the analytic gradients (default float64); the differences are always float64")
-    String dtype;
 
     @Option(names = "--save-grads", paramLabel = "DIR",
             description = "write each analytic gradient as DIR/<parameter>.npy in --dtype, in the course's names and layout (W1 [in, out], b1, ...)")
@@ -132,17 +137,18 @@ public final class GradCheckCommand implements Callable<Integer> {
         if ((inputs == null) != (labels == null)) {
             throw new InputException("--inputs and --labels go together: give both .npy files or neither");
         }
-        RunConfig rc = RunConfig.defaults().with("model", model, "--model");
-        if (hidden != null) rc = rc.with("hidden", hidden, "--hidden");
-        if (activation != null) rc = rc.with("activation", activation, "--activation");
-        if (init != null) rc = rc.with("init", init, "--init");
-        if (seed != null) rc = rc.with("seed", seed, "--seed");
-        ModelSpec base = rc.resolve().model();
+        RunConfig rc = RunConfig.defaults().withValue(TrainSettings.DTYPE.key(), DType.F64, "gradcheck's default");
+        for (Setting<?> setting : SHARED) {
+            String given = spec.findOption(setting.option()).getValue();
+            if (given != null) rc = rc.with(setting.key(), given, setting.option());
+        }
+        TrainConfig cfg = rc.resolve();
+        ModelSpec base = cfg.model();
 
         Batch b = inputs != null ? npyBatch() : mnistBatch(err);
         ModelSpec s = new ModelSpec(base.type(), b.features, base.hidden(), base.activation(), b.classes, base.init(),
                 base.seed());
-        DType dt = DTypeOption.parse(dtype, DType.F64);
+        DType dt = cfg.dtype();
         Module m = Models.build(s).to(DType.F64); // the model the central differences evaluate
         Module analytic = dt == DType.F64 ? m : Models.build(s).to(dt);
         NDArray x = NDArray.of(b.x, b.count, b.features).to(DType.F64);
@@ -157,7 +163,7 @@ public final class GradCheckCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "gradcheck %s (init %s, seed %d) on %s%n", RunConfig.describeModel(s), s.init(),
                 s.seed(), b.what);
-        out.printf(Locale.ROOT, "loss %.9f (mean cross-entropy, %s)%n", loss, DTypeOption.name(dt));
+        out.printf(Locale.ROOT, "loss %.9f (mean cross-entropy, %s)%n", loss, TrainSettings.dtypeName(dt));
         out.printf(Locale.ROOT, "central differences with h = %s; an entry passes when |analytic - numerical| <= %s + %s * |numerical|%n",
                 num(eps), num(atol), num(rtol));
 
@@ -176,7 +182,7 @@ public final class GradCheckCommand implements Callable<Integer> {
 
         printTable(out, reports);
         boolean passed = reports.stream().allMatch(ParamReport::passed);
-        if (saveGrads != null) out.println("gradients written to " + saveGrads + " (" + DTypeOption.name(dt) + ": "
+        if (saveGrads != null) out.println("gradients written to " + saveGrads + " (" + TrainSettings.dtypeName(dt) + ": "
                 + String.join(", ", saved.keySet().stream().map(n -> n + ".npy").toList()) + ")");
         out.println(passed ? "gradcheck passed" : "gradcheck FAILED");
         out.flush();

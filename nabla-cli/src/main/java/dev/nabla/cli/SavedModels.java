@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.nn.ModelFile;
+import dev.nabla.models.ModelFile;
 import dev.nabla.onnx.Onnx;
 
 import java.nio.file.Path;

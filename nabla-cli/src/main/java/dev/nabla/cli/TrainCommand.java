@@ -9,9 +9,9 @@ import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
-import dev.nabla.tensor.DType;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
+import dev.nabla.train.TrainSettings;
 import dev.nabla.train.Warmup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,10 +65,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its last checkpoint (--epochs may raise the total)")
     Path resume;
 
-    @Option(names = "--dtype", paramLabel = DTypeOption.LABEL,
-            description = "precision of the weights and the computation (default float32; a resumed run keeps its own)")
-    String dtype;
-
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
 
@@ -102,6 +98,10 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new InputException("--epochs " + cfg.epochs() + " is fewer than the " + done + " epochs " + resume
                         + " has done already; give --epochs " + done + " or more");
             }
+            if (rc.get(TrainSettings.DTYPE.key()) == null && !checkpoint.state().weights().isEmpty()) {
+                // a config.yaml written before dtype was a setting: the checkpoint's weights say it
+                cfg = cfg.withDType(checkpoint.state().weights().values().iterator().next().dtype());
+            }
             folder.checkConfigMatches(checkpoint, cfg);
         } else if (resume == null && folder.holdsRun()) {
             throw new InputException("--out " + dir + " already holds a run (" + RunFolder.RESULTS
@@ -133,9 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (resume != null) {
             lines.println("resuming " + dir + " from the start: no epoch had finished");
         }
-        DType precision = DTypeOption.parse(dtype, checkpoint == null || checkpoint.state().weights().isEmpty() ? DType.F32
-                : checkpoint.state().weights().values().iterator().next().dtype());
-        TrainResult r = RunRecorder.runTraining(cfg, precision, splits, dir, checkpoint,
+        TrainResult r = RunRecorder.runTraining(cfg, splits, dir, checkpoint,
                 new Progress(err, lines, Progress.onTerminal()));
 
         if (json) {

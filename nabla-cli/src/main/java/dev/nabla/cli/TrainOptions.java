@@ -101,10 +101,24 @@ public final class TrainOptions {
 
     /** The option of one declared setting: {@code --key LABEL}, its help with the default, a String value. */
     static OptionSpec option(Setting<?> s) {
+        return option(s, s.help(), s.defaultText());
+    }
+
+    /** {@link #option(Setting)} for a command that gives the setting its own meaning or default. */
+    static OptionSpec option(Setting<?> s, String help, String defaultText) {
         OptionSpec.Builder b = OptionSpec.builder(s.option()).paramLabel(s.label()).type(String.class)
-                .description(s.help() + " (default " + s.defaultText() + ")");
+                .description(help + " (default " + defaultText + ")");
         if (s.dflt() instanceof Boolean) b.arity("0..1").fallbackValue("true"); // --nesterov alone means true
         return b.build();
+    }
+
+    /** Puts {@code declared} before the command's own options, in order (for commands that share a few settings). */
+    static CommandSpec addFirst(CommandSpec spec, List<OptionSpec> declared) {
+        List<OptionSpec> own = List.copyOf(spec.options());
+        for (OptionSpec o : own) spec.remove(o);
+        for (OptionSpec o : declared) spec.addOption(o);
+        for (OptionSpec o : own) spec.addOption(o);
+        return spec;
     }
 
     /** Adds the declared settings' options after --config, before the others, in declaration order. */

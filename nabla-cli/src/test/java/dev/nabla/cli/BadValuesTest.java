@@ -1,10 +1,10 @@
 package dev.nabla.cli;
 
-import dev.nabla.nn.ModelFile;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.Npy;
-import dev.nabla.nn.ModelSpec;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelFile;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

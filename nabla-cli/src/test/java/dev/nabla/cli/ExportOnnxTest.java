@@ -1,8 +1,8 @@
 package dev.nabla.cli;
 
-import dev.nabla.nn.ModelFile;
-import dev.nabla.nn.ModelSpec;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelFile;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,9 +3,9 @@ package dev.nabla.cli;
 import dev.nabla.io.Json;
 import dev.nabla.io.SafeTensors;
 import dev.nabla.io.StoredArray;
-import dev.nabla.nn.ModelFile;
-import dev.nabla.nn.ModelSpec;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelFile;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

@@ -3,14 +3,14 @@ package dev.nabla.cli;
 import dev.nabla.InputException;
 import dev.nabla.cli.config.ConfigLoader;
 import dev.nabla.cli.config.RunConfig;
-import dev.nabla.nn.ModelSpec;
+import dev.nabla.models.ModelSpec;
 import dev.nabla.train.Setting;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainSettings;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -33,9 +33,7 @@ final class TestData {
         try {
             Path dir = Files.createTempDirectory("nabla-synthetic-mnist");
             dir.toFile().deleteOnExit();
-            Random rng = new Random(7);
-            writeSet(dir, "train", SYNTHETIC_TRAIN, rng);
-            writeSet(dir, "t10k", SYNTHETIC_TEST, rng);
+            synthetic(dir, SYNTHETIC_TRAIN);
             for (String f : new String[]{"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                     "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
                 dir.resolve(f).toFile().deleteOnExit();
@@ -45,6 +43,14 @@ final class TestData {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The synthetic digits of {@link #synthetic()} with {@code train} training images, written into {@code dir}. */
+    static Path synthetic(Path dir, int train) throws IOException {
+        Random rng = new Random(7);
+        writeSet(dir, "train", train, rng);
+        writeSet(dir, "t10k", SYNTHETIC_TEST, rng);
+        return dir;
     }
 
     private static void writeSet(Path dir, String prefix, int n, Random rng) throws IOException {

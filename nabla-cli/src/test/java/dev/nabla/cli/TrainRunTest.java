@@ -1,20 +1,20 @@
 package dev.nabla.cli;
 
 import dev.nabla.cli.config.ConfigLoader;
-import dev.nabla.nn.ModelFile;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.io.Json;
 import dev.nabla.io.SafeTensors;
+import dev.nabla.models.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 import static dev.nabla.cli.TestData.nabla;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -4,9 +4,8 @@
  * (a tree with dotted names and a state dict, as PyTorch's); {@link dev.nabla.nn.Linear}, the activations
  * ({@link dev.nabla.nn.Sigmoid}, {@link dev.nabla.nn.ReLU}, {@link dev.nabla.nn.Tanh}) and
  * {@link dev.nabla.nn.Sequential} compose into models; {@link dev.nabla.nn.Init} draws initial weights
- * (including the course's numpy-identical scheme); {@link dev.nabla.nn.Models#build} turns a
- * {@link dev.nabla.nn.ModelSpec} into a model; {@link dev.nabla.nn.ModelFile} saves and rebuilds models;
- * {@link dev.nabla.nn.CourseNames} maps the course's parameter names and layout.
+ * (including the course's numpy-identical scheme). Ready-made models built from a spec, model files and the
+ * course's parameter names live above this package, in {@code dev.nabla.models}; nothing here depends on them.
  *
  * <p>Lifecycle: build (parameters are created and initialised), check shapes ({@link dev.nabla.nn.Module#describe}),
  * then call {@link dev.nabla.nn.Module#forward} once per batch; an optimizer reads each parameter's gradient

@@ -1,9 +1,10 @@
 package dev.nabla.train;
 
 import dev.nabla.InputException;
-import dev.nabla.nn.ModelSpec;
+import dev.nabla.models.ModelSpec;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
+import dev.nabla.tensor.DType;
 
 import static dev.nabla.train.TrainSettings.*;
 
@@ -12,7 +13,7 @@ import static dev.nabla.train.TrainSettings.*;
  * TrainListener, TrainState) run} needs besides the data. Each value is checked by its declaration in
  * {@link TrainSettings}, which also says what it means and its default.
  *
- * @param model     the model to build ({@link dev.nabla.nn.Models#build})
+ * @param model     the model to build ({@link dev.nabla.models.Models#build})
  * @param lr        learning rate (the base rate when a schedule is set)
  * @param reg       L2 strength (added to the gradients of weight matrices, as the course does)
  * @param batchSize samples per step
@@ -26,10 +27,12 @@ import static dev.nabla.train.TrainSettings.*;
  * @param penalty   the non-smooth penalty on the weight matrices (proxsgd: proximal step; sgd: subgradient);
  *                  null means none
  * @param logSteps  record the loss of every step
+ * @param dtype     the model's element type (float32, or float64 to compare with a float64 reference); null
+ *                  means float32
  */
 public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize, int epochs, double momentum,
                           boolean nesterov, String optimizer, long seed, int threads, Schedule schedule,
-                          Penalty penalty, boolean logSteps) {
+                          Penalty penalty, boolean logSteps, DType dtype) {
 
     /** The optimizers {@link Trainer#optimizer} knows. */
     public static final String OPTIMIZERS = String.join(", ", TrainSettings.OPTIMIZERS);
@@ -49,6 +52,7 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
         THREADS.check(threads);
         if (schedule == null) schedule = Schedule.constant();
         if (penalty == null) penalty = Penalty.NONE;
+        if (dtype == null) dtype = DTYPE.dflt();
         if (penalty.active() && !optimizer.equals("sgd") && !optimizer.equals("proxsgd")) {
             throw new InputException("penalty " + penalty + " needs optimizer proxsgd (proximal step) or sgd"
                     + " (subgradient step), got optimizer " + optimizer);
@@ -57,6 +61,14 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
             throw new InputException("momentum " + momentum + " is not supported with "
                     + (optimizer.equals("proxsgd") ? "optimizer proxsgd" : "a penalty") + " (set momentum 0)");
         }
+    }
+
+    /** In float32. */
+    public TrainConfig(ModelSpec model, double lr, double reg, int batchSize, int epochs, double momentum,
+                       boolean nesterov, String optimizer, long seed, int threads, Schedule schedule,
+                       Penalty penalty, boolean logSteps) {
+        this(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps,
+                DTYPE.dflt());
     }
 
     /** With no penalty and no step log. */
@@ -79,7 +91,7 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
     public static TrainConfig defaults() {
         return new TrainConfig(ModelSpec.courseTwoLayer(), LR.dflt(), REG.dflt(), BATCH.dflt(), EPOCHS.dflt(),
                 MOMENTUM.dflt(), NESTEROV.dflt(), OPTIMIZER.dflt(), SEED.dflt(), THREADS.dflt(), SCHEDULE.dflt(),
-                PENALTY.dflt(), LOG_STEPS.dflt());
+                PENALTY.dflt(), LOG_STEPS.dflt(), DTYPE.dflt());
     }
 
     /** The same as {@link #defaults()}: the course's setup. */
@@ -88,50 +100,54 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
     }
 
     public TrainConfig withModel(ModelSpec m) {
-        return new TrainConfig(m, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(m, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withLr(double v) {
-        return new TrainConfig(model, v, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, v, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withReg(double v) {
-        return new TrainConfig(model, lr, v, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, v, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withBatchSize(int v) {
-        return new TrainConfig(model, lr, reg, v, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, v, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withEpochs(int v) {
-        return new TrainConfig(model, lr, reg, batchSize, v, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, v, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withMomentum(double m, boolean nest) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, m, nest, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, m, nest, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withOptimizer(String v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, v, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, v, seed, threads, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withSeed(long v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, v, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, v, threads, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withThreads(int v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, v, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, v, schedule, penalty, logSteps, dtype);
     }
 
     public TrainConfig withSchedule(Schedule v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, v, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, v, penalty, logSteps, dtype);
     }
 
     public TrainConfig withPenalty(Penalty v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, v, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, v, logSteps, dtype);
+    }
+
+    public TrainConfig withDType(DType v) {
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, v);
     }
 
     public TrainConfig withLogSteps(boolean v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, v);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, v, dtype);
     }
 }

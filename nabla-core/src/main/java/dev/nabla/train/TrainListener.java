@@ -1,24 +1,21 @@
 package dev.nabla.train;
 
-import dev.nabla.nn.Module;
-
 /**
  * Hears what a {@link Trainer} does, and may steer it: every method does nothing by default. Called on the
  * training thread, in the order the listeners were added: the next step waits until a method returns. The
  * methods that get the {@link Trainer} may call {@link Trainer#stop}.
  *
- * <p>Per run: {@link #onStart(TrainConfig, Module, int)} (only for runs of a {@link TrainConfig}), then
- * {@link #onStart(Trainer)}; per epoch: {@link #onEpochStart}, per step {@link #onLoss} then (unless stopped)
+ * <p>Per run: {@link #onStart}; per epoch: {@link #onEpochStart}, per step {@link #onLoss} then (unless stopped)
  * {@link #onBatch}; after validation {@link #onValidated}, then {@link #onEpoch}; and {@link #onDiverged}
  * when a stop with status {@link TrainResult#DIVERGED} ends the run early.
  */
 public interface TrainListener {
 
-    /** Before the first epoch of a run that {@link Trainer#fit(Module, dev.nabla.optim.Optimizer, Splits, TrainConfig, TrainListener, TrainState)} configured from {@code config}. */
-    default void onStart(TrainConfig config, Module model, int batchesPerEpoch) {
-    }
-
-    /** Before the first (or, resuming, the next) epoch. */
+    /**
+     * Before the first (or, resuming, the next) epoch. The trainer tells the run: {@link Trainer#model},
+     * {@link Trainer#epochs}, {@link Trainer#trainLoader}, and {@link Trainer#config} for a run configured from
+     * a {@link TrainConfig}.
+     */
     default void onStart(Trainer trainer) {
     }
 

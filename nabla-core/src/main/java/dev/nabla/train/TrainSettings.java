@@ -2,6 +2,7 @@ package dev.nabla.train;
 
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
+import dev.nabla.tensor.DType;
 
 import java.util.List;
 import java.util.function.Function;
@@ -94,9 +95,13 @@ public final class TrainSettings {
             "record the training loss of every step (steps.csv and a chart in the run folder)", false, "false",
             "true or false", Setting.bool(), TrainConfig::logSteps);
 
+    public static final Setting<DType> DTYPE = new Setting<>("dtype", "float32|float64",
+            "precision of the weights and the computation", DType.F32, "float32", "float32 or float64", dtype(),
+            TrainConfig::dtype);
+
     /** Every setting, in the order the options, the YAML and the docs list them. */
     public static final List<Setting<?>> ALL = List.of(MODEL, HIDDEN, ACTIVATION, LR, REG, BATCH, EPOCHS, MOMENTUM,
-            NESTEROV, OPTIMIZER, PENALTY, SCHEDULE, SEED, INIT, THREADS, LOG_STEPS);
+            NESTEROV, OPTIMIZER, PENALTY, SCHEDULE, SEED, INIT, THREADS, LOG_STEPS, DTYPE);
 
     /** The keys of {@link #ALL}, in order. */
     public static List<String> keys() {
@@ -127,6 +132,24 @@ public final class TrainSettings {
 
     private static String cell(String text) {
         return text.replace("|", "\\|");
+    }
+
+    /** {@code float32} or {@code float64}, the names {@link #DTYPE} reads and writes. */
+    public static String dtypeName(DType t) {
+        return t == DType.F64 ? "float64" : "float32";
+    }
+
+    // float32 or float64 (also f32, f64)
+    private static Function<Object, DType> dtype() {
+        return raw -> {
+            if (raw instanceof DType d) return d;
+            if (!(raw instanceof String t)) return null;
+            return switch (t.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "float32", "f32" -> DType.F32;
+                case "float64", "f64" -> DType.F64;
+                default -> null;
+            };
+        };
     }
 
     private static Function<Object, Schedule> schedule() {

@@ -63,6 +63,8 @@ public final class Trainer {
     private boolean accuracySet;
 
     // the run in progress
+    private TrainConfig config;
+    private DataLoader trainLoader;
     private int epochs, batchesPerEpoch;
     private boolean validates;
     private String stopStatus, stopMessage;
@@ -99,6 +101,16 @@ public final class Trainer {
 
     public Loss loss() {
         return loss;
+    }
+
+    /** The settings of a run started by {@link #fit(Module, Optimizer, Splits, TrainConfig, TrainListener, TrainState)}; null for any other run. */
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** The training batches of the run in progress. */
+    public DataLoader trainLoader() {
+        return trainLoader;
     }
 
     /** The number of epochs of the run in progress. */
@@ -148,6 +160,7 @@ public final class Trainer {
         if (epochs < 1) throw new InputException("epochs must be >= 1, got " + epochs);
         long started = System.nanoTime();
         this.epochs = epochs;
+        this.trainLoader = train;
         this.batchesPerEpoch = train.batches();
         stopStatus = stopMessage = null;
         Metric acc = accuracySet ? accuracy : train.dataset().hasLabels() ? new Accuracy() : null;
@@ -297,7 +310,7 @@ public final class Trainer {
             TrainListener l = listener == null ? TrainListener.NONE : listener;
             Trainer t = new Trainer(model, opt, new CrossEntropyLoss())
                     .listen(new LrScheduler(cfg.schedule(), cfg.lr()), new DivergenceStop(), l);
-            l.onStart(cfg, model, train.batches());
+            t.config = cfg;
             TrainResult r = t.fit(train, new DataLoader(data.validation(), EVAL_BATCH, false, 0), cfg.epochs(), resumeFrom);
             double testAcc = Double.NaN;
             if (r.bestEpoch() > 0 && data.test() != null && data.test().size() > 0) {

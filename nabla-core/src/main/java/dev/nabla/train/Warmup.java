@@ -4,7 +4,7 @@ import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.metrics.Accuracy;
-import dev.nabla.nn.Models;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.optim.Optimizer;
 

@@ -2,8 +2,8 @@ package com.example.nn;
 
 import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.models.ModelFile;
 import dev.nabla.nn.Linear;
-import dev.nabla.nn.ModelFile;
 import dev.nabla.nn.Module;
 import dev.nabla.optim.AdamW;
 import dev.nabla.optim.ParamGroup;

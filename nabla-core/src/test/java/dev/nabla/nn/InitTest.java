@@ -1,6 +1,8 @@
 package dev.nabla.nn;
 
 import dev.nabla.InputException;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;
 

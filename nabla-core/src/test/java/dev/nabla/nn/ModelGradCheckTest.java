@@ -3,6 +3,8 @@ package dev.nabla.nn;
 import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.GradCheck;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.InputException;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.models.ModelFile;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package dev.nabla.train;
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.datasets.mnist.TestMnist;
-import dev.nabla.nn.ModelSpec;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.optim.Optimizer;
 

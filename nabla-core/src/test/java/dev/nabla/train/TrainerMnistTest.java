@@ -3,7 +3,7 @@ package dev.nabla.train;
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.datasets.mnist.TestMnist;
-import dev.nabla.nn.Models;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package dev.nabla.train;
 
 import dev.nabla.InputException;
 import dev.nabla.datasets.mnist.MnistSplits;
-import dev.nabla.nn.ModelSpec;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.tensor.NDArray;
@@ -44,10 +44,14 @@ class TrainerTest {
         final List<Boolean> newBest = new ArrayList<>();
         int batches;
         String diverged;
+        TrainConfig started;
+        int startBatchSize;
 
         @Override
-        public void onStart(TrainConfig config, Module model, int batchesPerEpoch) {
-            events.add("start " + batchesPerEpoch);
+        public void onStart(Trainer trainer) {
+            events.add("start " + trainer.batchesPerEpoch());
+            started = trainer.config();
+            startBatchSize = trainer.trainLoader().batchSize();
         }
 
         @Override
@@ -78,9 +82,12 @@ class TrainerTest {
     @Test
     void trainingLearnsAndReportsEveryEpochAndBatch() {
         Recorder rec = new Recorder();
-        TrainResult r = run(config(), rec, null).result();
+        TrainConfig cfg = config();
+        TrainResult r = run(cfg, rec, null).result();
         assertEquals(TrainResult.OK, r.status());
         assertEquals(List.of("start 19", "epoch 1", "epoch 2", "epoch 3"), rec.events);
+        assertSame(cfg, rec.started, "the listener is told the run's settings");
+        assertEquals(32, rec.startBatchSize);
         assertEquals(3 * 19, rec.batches);
         assertEquals(3, r.history().size());
         assertTrue(r.bestValAcc() > 0.8, "clusters are separable: " + r.bestValAcc());

@@ -1,8 +1,8 @@
 package dev.nabla.train;
 
 import dev.nabla.datasets.mnist.MnistSplits;
-import dev.nabla.nn.ModelSpec;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import dev.nabla.io.MemoryBudget;
 import dev.nabla.nn.Flatten;
 import dev.nabla.nn.GlobalAvgPool2d;
 import dev.nabla.nn.Linear;
-import dev.nabla.nn.ModelFile;
+import dev.nabla.models.ModelFile;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.ToImage;
 import dev.nabla.nn.Sequential;

@@ -1,8 +1,8 @@
 package dev.nabla.onnx;
 
 import dev.nabla.io.Json;
-import dev.nabla.nn.ModelFile;
-import dev.nabla.nn.ModelSpec;
+import dev.nabla.models.ModelFile;
+import dev.nabla.models.ModelSpec;
 import dev.nabla.nn.Sequential;
 
 import java.util.Map;

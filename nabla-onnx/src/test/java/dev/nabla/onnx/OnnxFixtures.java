@@ -1,10 +1,10 @@
 package dev.nabla.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import com.google.protobuf.CodedOutputStream;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.CodedOutputStream;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.data.ImageSet;
@@ -22,8 +22,8 @@ import dev.nabla.nn.LeakyReLU;
 import dev.nabla.nn.Linear;
 import dev.nabla.nn.LogSoftmax;
 import dev.nabla.nn.MaxPool2d;
-import dev.nabla.nn.Models;
-import dev.nabla.nn.ModelSpec;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.ReLU;
 import dev.nabla.nn.Sequential;

@@ -15,7 +15,7 @@ import dev.nabla.nn.GlobalAvgPool2d;
 import dev.nabla.nn.LeakyReLU;
 import dev.nabla.nn.Linear;
 import dev.nabla.nn.MaxPool2d;
-import dev.nabla.nn.ModelFile;
+import dev.nabla.models.ModelFile;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.ReLU;
 import dev.nabla.nn.Sequential;

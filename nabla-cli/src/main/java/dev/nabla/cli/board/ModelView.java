@@ -7,16 +7,13 @@ import dev.nabla.autograd.Tensor;
 import dev.nabla.cli.DigitImage;
 import dev.nabla.cli.PredictCommand;
 import dev.nabla.data.ImageSet;
+import dev.nabla.models.ModelFile;
 import dev.nabla.nn.Linear;
-import dev.nabla.nn.ModelFile;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Sequential;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.tensor.Shape;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,6 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A run's model, looked at: its layers, its first layer's weights as images, its errors on the test set, and

@@ -1,9 +1,10 @@
 package dev.nabla.cli.config;
 
 import dev.nabla.InputException;
-import dev.nabla.nn.ModelSpec;
+import dev.nabla.models.ModelSpec;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
+import dev.nabla.tensor.DType;
 import dev.nabla.train.Setting;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainSettings;
@@ -185,7 +186,8 @@ public final class RunConfig {
         ModelSpec spec = new ModelSpec(model, INPUT_SIZE, hidden, activation, CLASSES, value(TrainSettings.INIT), seed);
         return new TrainConfig(spec, value(TrainSettings.LR), value(TrainSettings.REG), value(TrainSettings.BATCH),
                 value(TrainSettings.EPOCHS), momentum, nesterov, optimizer, seed, value(TrainSettings.THREADS),
-                value(TrainSettings.SCHEDULE), value(TrainSettings.PENALTY), value(TrainSettings.LOG_STEPS));
+                value(TrainSettings.SCHEDULE), value(TrainSettings.PENALTY), value(TrainSettings.LOG_STEPS),
+                value(TrainSettings.DTYPE));
     }
 
     // "--hidden 64,32" for an option, "run.yaml: hidden = 64,32" for a file
@@ -210,6 +212,7 @@ public final class RunConfig {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Setting<?> s : settings) {
             Object v = s.read().apply(cfg);
+            if (v instanceof DType t) v = TrainSettings.dtypeName(t);
             if (v != null) m.put(s.key(), v instanceof Schedule || v instanceof Penalty ? v.toString() : v);
         }
         return m;
@@ -260,6 +263,7 @@ public final class RunConfig {
         }
         if (!(cfg.schedule() instanceof Schedule.Constant)) sb.append(" schedule=").append(cfg.schedule());
         if (cfg.penalty().active()) sb.append(" penalty=").append(cfg.penalty());
+        if (cfg.dtype() != TrainSettings.DTYPE.dflt()) sb.append(' ').append(TrainSettings.dtypeName(cfg.dtype()));
         return sb.toString();
     }
 }

@@ -9,7 +9,7 @@ import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.loss.CrossEntropyLoss;
 import dev.nabla.loss.Loss;
-import dev.nabla.nn.Models;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Parameter;
 import dev.nabla.optim.Optimizer;

@@ -5,7 +5,7 @@ import dev.nabla.cli.plot.Charts;
 import dev.nabla.data.ImageSet;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
-import dev.nabla.nn.Models;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Parameter;
 import dev.nabla.optim.Penalty;

@@ -1,11 +1,11 @@
 package dev.nabla.cli.run;
 
 import dev.nabla.cli.config.RunConfig;
-import dev.nabla.nn.Module;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainListener;
 import dev.nabla.train.TrainState;
+import dev.nabla.train.Trainer;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -62,11 +62,13 @@ public final class Progress implements TrainListener {
     }
 
     @Override
-    public void onStart(TrainConfig c, Module m, int batchesPerEpoch) {
-        epochs = c.epochs();
-        batchSize = c.batchSize();
-        lines.println("training " + RunConfig.describe(c) + ": " + epochs + (epochs == 1 ? " epoch" : " epochs")
-                + " of " + batchesPerEpoch + " batches");
+    public void onStart(Trainer trainer) {
+        epochs = trainer.epochs();
+        batchSize = trainer.trainLoader().batchSize();
+        TrainConfig c = trainer.config();
+        String what = c != null ? RunConfig.describe(c) : trainer.model().getClass().getSimpleName();
+        lines.println("training " + what + ": " + epochs + (epochs == 1 ? " epoch" : " epochs")
+                + " of " + trainer.batchesPerEpoch() + " batches");
         lines.flush();
         startEpochClock();
     }

@@ -8,7 +8,9 @@ import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.SafeTensors;
-import dev.nabla.nn.ModelFile;
+import dev.nabla.models.CourseNames;
+import dev.nabla.models.ModelFile;
+import dev.nabla.nn.Module;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.train.EpochMetrics;
@@ -319,8 +321,9 @@ public final class RunFolder {
 
     /**
      * The config keys whose values differ between {@code cfg} and the config {@code ck} was trained with, apart
-     * from those a resume may change ({@code epochs}, {@code threads}); empty when they match or the checkpoint
-     * records no config (one written before checkpoints named it).
+     * from those a resume may change ({@code epochs}, {@code threads}) and those the checkpoint does not record
+     * (settings added after it was written: the run's {@value #CONFIG} decides them); empty when they match or
+     * the checkpoint records no config (one written before checkpoints named it).
      */
     public static List<String> configDifferences(Checkpoint ck, TrainConfig cfg) {
         List<String> out = new ArrayList<>();
@@ -331,7 +334,7 @@ public final class RunFolder {
         java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
         keys.addAll(then.keySet());
         for (String k : keys) {
-            if (k.equals("epochs") || k.equals("threads")) continue;
+            if (k.equals("epochs") || k.equals("threads") || !then.containsKey(k)) continue;
             if (!Objects.equals(now.get(k), then.get(k))) {
                 out.add(k + " (" + CONFIG + ": " + show(now.get(k)) + ", checkpoint: " + show(then.get(k)) + ")");
             }
@@ -406,6 +409,21 @@ public final class RunFolder {
      * file (null when unknown).
      */
     public record Checkpoint(TrainState state, double seconds, Map<String, Object> config, String modelSha256) {
+
+        /**
+         * This checkpoint in {@code model}'s parameter names. Checkpoints written before state dicts name the
+         * parameters as the course does ({@code W1} [in, out], {@code b1}, ..., and optimizer buffers
+         * {@code W1.momentum}, ...): their weights, best weights and optimizer state are renamed and transposed
+         * ({@link CourseNames#fromCourse}). Any other checkpoint is returned as it is.
+         */
+        public Checkpoint inNamesOf(Module model) {
+            TrainState s = state;
+            if (!CourseNames.areCourseNames(s.weights().keySet())) return this;
+            TrainState named = new TrainState(s.epochsDone(), CourseNames.fromCourse(model, s.weights()),
+                    s.bestWeights() == null ? null : CourseNames.fromCourse(model, s.bestWeights()),
+                    CourseNames.fromCourse(model, s.optimizerState()), s.history(), s.bestEpoch(), s.bestValAcc());
+            return new Checkpoint(named, seconds, config, modelSha256);
+        }
     }
 
     /**

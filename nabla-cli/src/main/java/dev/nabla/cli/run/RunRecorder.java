@@ -2,10 +2,9 @@ package dev.nabla.cli.run;
 
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.datasets.mnist.MnistSplits;
-import dev.nabla.nn.Models;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
-import dev.nabla.tensor.DType;
-import dev.nabla.nn.ModelSpec;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.train.EpochMetrics;
 import dev.nabla.train.Splits;
@@ -70,18 +69,13 @@ public final class RunRecorder implements TrainListener {
      */
     public static TrainResult runTraining(TrainConfig cfg, MnistSplits data, Path outDir,
                                           RunFolder.Checkpoint resume, TrainListener progress) {
-        return runTraining(cfg, DType.F32, data, outDir, resume, progress);
-    }
-
-    /** {@link #runTraining(TrainConfig, MnistSplits, Path, RunFolder.Checkpoint, TrainListener)} with the model in {@code dtype}. */
-    public static TrainResult runTraining(TrainConfig cfg, DType dtype, MnistSplits data, Path outDir,
-                                          RunFolder.Checkpoint resume, TrainListener progress) {
         Charts.warmUp();
         TrainConfig c = fitToData(cfg, data);
         RunFolder folder = new RunFolder(outDir);
         if (resume != null) folder.checkConfigMatches(resume, c);
         folder.writeConfig(c);
-        Module model = Models.build(c.model()).to(dtype);
+        Module model = Models.build(c.model()).to(c.dtype());
+        if (resume != null) resume = resume.inNamesOf(model); // a checkpoint of the course's names and layout
         Optimizer opt = Trainer.optimizer(model, c);
         RunRecorder recorder = new RunRecorder(folder, c, resume == null ? 0 : resume.seconds());
         if (resume != null) recorder.modelSha256 = folder.repair(resume, c);
@@ -137,9 +131,9 @@ public final class RunRecorder implements TrainListener {
     static TrainListener both(TrainListener a, TrainListener b) {
         return new TrainListener() {
             @Override
-            public void onStart(TrainConfig c, Module m, int batchesPerEpoch) {
-                a.onStart(c, m, batchesPerEpoch);
-                b.onStart(c, m, batchesPerEpoch);
+            public void onStart(Trainer trainer) {
+                a.onStart(trainer);
+                b.onStart(trainer);
             }
 
             @Override

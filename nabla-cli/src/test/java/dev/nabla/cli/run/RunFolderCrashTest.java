@@ -4,7 +4,7 @@ import dev.nabla.cli.config.RunConfig;
 import dev.nabla.data.ImageSet;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.io.Json;
-import dev.nabla.nn.ModelFile;
+import dev.nabla.models.ModelFile;
 import dev.nabla.train.Evaluator;
 import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;

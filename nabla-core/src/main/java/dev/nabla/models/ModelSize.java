@@ -1,4 +1,4 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
 import dev.nabla.InputException;
 import dev.nabla.io.MemoryBudget;
@@ -22,8 +22,9 @@ public final class ModelSize {
 
     /**
      * The number of parameters {@link Models#build} would create for {@code spec}: each Linear layer's weights
-     * and biases (the softmax model's one layer has no bias). Sizes that {@code build} refuses count as 0 here,
-     * so that {@code build} reports them.
+     * and biases (the softmax model's one layer has no bias), and for {@code lenet5} and {@code cnn} each
+     * convolution's kernels and biases too. Sizes that {@code build} refuses count as 0 here, so that
+     * {@code build} reports them.
      *
      * @throws InputException when the count overflows 64 bits
      */
@@ -36,17 +37,45 @@ public final class ModelSize {
         return switch (type) {
             case "softmax" -> MemoryBudget.product(what, in, classes);
             case "twolayer", "mlp" -> {
-                long total = 0;
-                long from = in;
-                for (int h : spec.hidden()) {
-                    long to = Math.max(0, h);
-                    total = MemoryBudget.sum(what, total, MemoryBudget.product(what, from + 1, to));
-                    from = to;
+                int[] hidden = spec.hidden();
+                long[] sizes = new long[hidden.length + 1];
+                for (int i = 0; i < hidden.length; i++) sizes[i] = Math.max(0, hidden[i]);
+                sizes[hidden.length] = classes;
+                yield dense(what, 0, in, sizes);
+            }
+            case "lenet5" -> {
+                int side = Models.squareSide(spec.inputSize()), s = side < 0 ? 0 : Models.lenet5FeatureSide(side);
+                if (s < 1) yield 0;
+                long convs = conv(what, 1, 6, 5) + conv(what, 6, 16, 5);
+                yield dense(what, convs, MemoryBudget.product(what, 16, s, s), 120, 84, classes);
+            }
+            case "cnn" -> {
+                int s = Models.squareSide(spec.inputSize());
+                long total = 0, channels = 1;
+                for (int c : Models.cnnChannels(spec)) {
+                    if (c < 1 || s < 2) yield 0;
+                    total = MemoryBudget.sum(what, total, conv(what, channels, c, Models.CNN_KERNEL));
+                    channels = c;
+                    s /= 2;
                 }
-                yield MemoryBudget.sum(what, total, MemoryBudget.product(what, from + 1, classes));
+                yield dense(what, total, MemoryBudget.product(what, channels, s, s), Models.CNN_FC, classes);
             }
             default -> 0;
         };
+    }
+
+    /** A convolution's kernels [out, in, k, k] and biases [out]. */
+    private static long conv(String what, long in, long out, int kernel) {
+        return MemoryBudget.sum(what, MemoryBudget.product(what, out, in, kernel, kernel), out);
+    }
+
+    /** {@code total} plus the dense layers (with biases) from {@code in} features through {@code sizes}. */
+    private static long dense(String what, long total, long in, long... sizes) {
+        for (long to : sizes) {
+            total = MemoryBudget.sum(what, total, MemoryBudget.product(what, MemoryBudget.sum(what, in, 1), to));
+            in = to;
+        }
+        return total;
     }
 
     /**

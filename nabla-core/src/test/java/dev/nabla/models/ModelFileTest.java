@@ -1,9 +1,15 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
 import dev.nabla.InputException;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.io.SafeTensors;
 import dev.nabla.io.StoredArray;
+import dev.nabla.nn.Init;
+import dev.nabla.nn.Linear;
+import dev.nabla.nn.Module;
+import dev.nabla.nn.Sequential;
+import dev.nabla.nn.Sigmoid;
+import dev.nabla.nn.Tanh;
 import dev.nabla.optim.ParamGroup;
 import dev.nabla.optim.SGD;
 import dev.nabla.tensor.DType;

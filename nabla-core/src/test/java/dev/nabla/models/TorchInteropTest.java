@@ -1,8 +1,9 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
 import dev.nabla.autograd.Tensor;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.SafeTensors;
+import dev.nabla.nn.Sequential;
 import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;
 

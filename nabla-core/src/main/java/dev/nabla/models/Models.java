@@ -1,6 +1,20 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
 import dev.nabla.InputException;
+import dev.nabla.nn.BatchNorm2d;
+import dev.nabla.nn.Conv2d;
+import dev.nabla.nn.Dropout;
+import dev.nabla.nn.Flatten;
+import dev.nabla.nn.Init;
+import dev.nabla.nn.Linear;
+import dev.nabla.nn.MaxPool2d;
+import dev.nabla.nn.Module;
+import dev.nabla.nn.ReLU;
+import dev.nabla.nn.Sequential;
+import dev.nabla.nn.Sigmoid;
+import dev.nabla.nn.Tanh;
+import dev.nabla.nn.ToImage;
+import dev.nabla.nn.Window;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +28,9 @@ public final class Models {
     public static final String TYPES = "softmax, twolayer, mlp, lenet5, cnn";
     /** The activations {@link #build} accepts. */
     public static final String ACTIVATIONS = "sigmoid, relu, tanh";
+    /** The {@code cnn} spec's channels when it names no hidden sizes, its kernel and its dense layer's width. */
+    static final int[] CNN_CHANNELS = {32, 64};
+    static final int CNN_KERNEL = 3, CNN_FC = 128;
 
     private Models() {}
 
@@ -70,22 +87,38 @@ public final class Models {
                 return lenet5(imageSide(spec), spec.classes(), spec.seed());
             }
             case "cnn" -> {
-                int[] channels = hidden.length == 0 ? new int[] {32, 64} : hidden;
-                return cnn(imageSide(spec), channels, 3, 128, 0, false, spec.classes(), spec.seed());
+                return cnn(imageSide(spec), cnnChannels(spec), CNN_KERNEL, CNN_FC, 0, false, spec.classes(), spec.seed());
             }
             default -> throw new InputException("model: unknown type '" + spec.type() + "' (expected one of: " + TYPES + ")");
         }
         return new Sequential(layers.toArray(Module[]::new));
     }
 
+    /** The channels of a {@code cnn} spec's convolution blocks. */
+    static int[] cnnChannels(ModelSpec spec) {
+        int[] hidden = spec.hidden();
+        return hidden.length == 0 ? CNN_CHANNELS.clone() : hidden;
+    }
+
+    /** The side of LeNet-5's last feature maps for side x side images (5 for 28 x 28); below 1 when too small. */
+    static int lenet5FeatureSide(int side) {
+        return ((side + 4 - 4) / 2 - 4) / 2;
+    }
+
     /** The side of the square one-channel images a convolutional spec takes ([N, side^2] rows). */
-    private static int imageSide(ModelSpec spec) {
-        int side = (int) Math.round(Math.sqrt(spec.inputSize()));
-        if (side * side != spec.inputSize()) {
+    static int imageSide(ModelSpec spec) {
+        int side = squareSide(spec.inputSize());
+        if (side < 0) {
             throw new InputException("model " + spec.type() + ": input size " + spec.inputSize()
                     + " is not a square image (28 x 28 = 784 for MNIST)");
         }
         return side;
+    }
+
+    /** The side of a square of {@code n} pixels, or -1 when {@code n} is not a positive square. */
+    static int squareSide(int n) {
+        int side = (int) Math.round(Math.sqrt(Math.max(0, n)));
+        return n > 0 && side * side == n ? side : -1;
     }
 
     /** {@link #lenet5(int, int, long)} for 28 x 28 images. */
@@ -102,7 +135,7 @@ public final class Models {
     public static Sequential lenet5(int side, int classes, long seed) {
         Random rng = new Random(seed);
         Init dense = Init.kaiming(seed);
-        int s = ((side + 4 - 4) / 2 - 4) / 2;
+        int s = lenet5FeatureSide(side);
         if (s < 1) throw new InputException("model lenet5: images of " + side + "x" + side + " are too small (at least 16x16)");
         return new Sequential(new ToImage(1, side, side),
                 new Conv2d(1, 6, Window.square(5, 1, 2), 1, true, rng), new ReLU(), new MaxPool2d(2),

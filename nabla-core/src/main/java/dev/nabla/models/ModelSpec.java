@@ -1,5 +1,6 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
+import dev.nabla.nn.Init;
 import java.util.Arrays;
 import java.util.Objects;
 

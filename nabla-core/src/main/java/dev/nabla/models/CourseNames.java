@@ -1,5 +1,7 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
+import dev.nabla.nn.Linear;
+import dev.nabla.nn.Module;
 import dev.nabla.tensor.NDArray;
 
 import java.util.LinkedHashMap;
@@ -9,7 +11,8 @@ import java.util.Map;
  * The course's names and layout for a model's parameters: the k-th {@link Linear} layer (counted from 1, depth
  * first) holds {@code Wk} [in, out] and {@code bk} [out], where nabla names them {@code <path>.weight} [out, in]
  * and {@code <path>.bias}. The course's models use it for the files the course's code reads or writes (model
- * files written before state dicts, gradients saved for a comparison with the course's numpy code).
+ * files and checkpoints written before state dicts, gradients saved for a comparison with the course's numpy
+ * code).
  */
 public final class CourseNames {
     private CourseNames() {}
@@ -42,16 +45,19 @@ public final class CourseNames {
     }
 
     /**
-     * {@code arrays} in the course's names and layout, renamed and transposed to the model's state-dict names;
-     * a name the model's mapping does not hold is kept as it is (so a strict load reports it).
+     * {@code arrays} in the course's names and layout, renamed and transposed to the model's state-dict names:
+     * parameters ({@code W1} [in, out] to {@code 0.weight} [out, in]) and an optimizer's per-parameter buffers
+     * ({@code W1.momentum} to {@code 0.weight.momentum}, transposed as its parameter). A name the model's mapping
+     * does not hold is kept as it is (an optimizer's {@code step}; anything else a strict load then reports).
      */
     public static Map<String, NDArray> fromCourse(Module model, Map<String, NDArray> arrays) {
         Map<String, String> names = of(model);
         Map<String, NDArray> out = new LinkedHashMap<>();
-        arrays.forEach((course, a) -> {
-            String name = names.get(course);
-            if (name == null) out.put(course, a);
-            else out.put(name, isWeight(course) && a.rank() == 2 ? a.t().contiguous() : a);
+        arrays.forEach((key, a) -> {
+            int dot = key.indexOf('.');
+            String course = dot < 0 ? key : key.substring(0, dot), name = names.get(course);
+            if (name == null) out.put(key, a);
+            else out.put(name + key.substring(course.length()), isWeight(course) && a.rank() == 2 ? a.t().contiguous() : a);
         });
         return out;
     }

@@ -1,4 +1,4 @@
-package dev.nabla.nn;
+package dev.nabla.models;
 
 import dev.nabla.InputException;
 import dev.nabla.io.Float64Array;
@@ -6,6 +6,10 @@ import dev.nabla.io.Json;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.SafeTensors;
 import dev.nabla.io.StoredArray;
+import dev.nabla.nn.Architecture;
+import dev.nabla.nn.Linear;
+import dev.nabla.nn.Module;
+import dev.nabla.nn.ToImage;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 
