@@ -70,8 +70,8 @@ public final class Models {
                 return lenet5(imageSide(spec), spec.classes(), spec.seed());
             }
             case "cnn" -> {
-                int[] channels = hidden.length == 0 ? new int[] {32, 64} : hidden;
-                return cnn(imageSide(spec), channels, 3, 128, 0, false, spec.classes(), spec.seed());
+                ModelSpec.Conv c = spec.conv();
+                return cnn(imageSide(spec), c.channels(), c.kernel(), c.fc(), c.dropout(), c.batchNorm(), spec.classes(), spec.seed());
             }
             default -> throw new InputException("model: unknown type '" + spec.type() + "' (expected one of: " + TYPES + ")");
         }
@@ -118,9 +118,9 @@ public final class Models {
      * seeded from {@code seed}.
      */
     public static Sequential cnn(int side, int[] channels, int kernel, int fc, double dropout, boolean batchNorm, int classes, long seed) {
-        if (channels.length == 0 || kernel < 1 || kernel % 2 == 0 || fc < 1) {
-            throw new InputException("model cnn: needs at least one channel count, an odd kernel and fc >= 1, got channels "
-                    + Arrays.toString(channels) + ", kernel " + kernel + ", fc " + fc);
+        if (channels.length == 0 || kernel < 1 || kernel % 2 == 0 || fc < 1 || !(dropout >= 0 && dropout < 1)) {
+            throw new InputException("model cnn: needs at least one channel count, an odd kernel, fc >= 1 and dropout in [0, 1), got channels "
+                    + Arrays.toString(channels) + ", kernel " + kernel + ", fc " + fc + ", dropout " + dropout);
         }
         Random rng = new Random(seed);
         List<Module> layers = new ArrayList<>(List.of(new ToImage(1, side, side)));

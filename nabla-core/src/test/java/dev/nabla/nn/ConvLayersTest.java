@@ -82,7 +82,7 @@ class ConvLayersTest {
 
     @Test
     void aCnnModelFileRebuildsItsArchitectureAndRefusesAnother(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        ModelSpec spec = new ModelSpec("cnn", 784, new int[] {4, 8}, "relu", 10, "kaiming", 3);
+        ModelSpec spec = new ModelSpec("cnn", 784, null, "relu", 10, "kaiming", 3).withConv(new ModelSpec.Conv(new int[] {4, 8}, 3, 16, 0, false));
         Sequential model = Models.build(spec);
         java.nio.file.Path file = dir.resolve("cnn.safetensors");
         ModelFile.save(file, model, spec);
