@@ -74,9 +74,9 @@ class ConvLayersTest {
         Sequential lenet = Models.lenet5(10, 0);
         assertArrayEquals(new int[] {64, 10}, lenet.outputShape(64, 1, 28, 28));
         InputException e = assertThrows(InputException.class, () -> lenet.outputShape(64, 1, 8, 8));
-        assertTrue(e.getMessage().contains("Conv2d(6, 16, 5x5)") && e.getMessage().contains("input [64, 6, 4, 4] is smaller than the kernel"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("4 (Conv2d 5x5): input [64, 6, 4, 4] is smaller than the kernel (5x5 over 4x4)"), e.getMessage());
         InputException channels = assertThrows(InputException.class, () -> lenet.forward(Tensor.of(NDArray.zeros(DType.F32, 2, 3, 28, 28))));
-        assertTrue(channels.getMessage().startsWith("ToImage(1x28x28) at layer 0: input [2, 3, 28, 28] is neither [N, 784]"), channels.getMessage());
+        assertTrue(channels.getMessage().startsWith("0 (ToImage 1x28x28): input [2, 3, 28, 28] is neither [N, 784]"), channels.getMessage());
         assertTrue(lenet.describe(64, 1, 28, 28).contains("total parameters: 61706"), lenet.describe(64, 1, 28, 28));
     }
 
