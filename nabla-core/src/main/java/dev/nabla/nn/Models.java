@@ -126,13 +126,19 @@ public final class Models {
         List<Module> layers = new ArrayList<>(List.of(new ToImage(1, side, side)));
         int in = 1, s = side;
         for (int c : channels) {
-            if (c < 1 || s < 2) throw new InputException("model cnn: " + channels.length + " blocks of pooling by 2 do not fit " + side + "x" + side + " images");
+            if (c < 1) throw new InputException("model cnn: channel counts must be >= 1, got " + Arrays.toString(channels));
             layers.add(new Conv2d(in, c, Window.square(kernel, 1, kernel / 2), 1, !batchNorm, rng));
             if (batchNorm) layers.add(new BatchNorm2d(c));
             layers.add(new ReLU());
             layers.add(new MaxPool2d(2));
             in = c;
             s /= 2;
+        }
+        try { // the blocks' shapes, inferred: a pooling window larger than what reaches it is named by its layer
+            new Sequential(layers.toArray(Module[]::new)).outputShape(1, side * side);
+        } catch (LayerShapeException e) {
+            throw new InputException("model cnn: " + channels.length + " conv blocks do not fit " + side + "x" + side
+                    + " images: " + e.getMessage(), e);
         }
         Init dense = Init.kaiming(seed);
         layers.add(new Flatten());
