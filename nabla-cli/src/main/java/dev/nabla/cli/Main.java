@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
                 ExperimentCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
+                DescribeCommand.class,
                 ExportCommand.class,
                 GradCheckCommand.class,
                 AutodiffDemoCommand.class,

@@ -49,6 +49,17 @@ class SettingsDeclarationTest {
         assertEquals(0.25, c.lr());
         assertTrue(c.nesterov());
         assertArrayEquals(new int[] {64}, c.model().hidden());
+        TrainCommand cnn = new TrainCommand();
+        new CommandLine(cnn).parseArgs("--model", "cnn", "--channels", "32,64", "--kernel", "3", "--fc", "128", "--dropout", "0.25", "--batchnorm");
+        assertEquals(new ModelSpec.Conv(new int[] {32, 64}, 3, 128, 0.25, true), cnn.options.runConfig().resolve().model().conv());
+        TrainCommand even = new TrainCommand();
+        new CommandLine(even).parseArgs("--model", "cnn", "--kernel", "4");
+        assertEquals("--kernel 4 is not allowed: expected an odd integer >= 1",
+                assertThrows(InputException.class, () -> even.options.runConfig()).getMessage());
+        TrainCommand mlpChannels = new TrainCommand();
+        new CommandLine(mlpChannels).parseArgs("--model", "mlp", "--channels", "8");
+        assertEquals("--channels 8 applies to model cnn only, not mlp",
+                assertThrows(InputException.class, () -> mlpChannels.options.runConfig().resolve()).getMessage());
         TrainCommand bad = new TrainCommand();
         new CommandLine(bad).parseArgs("--momentum", "1.5");
         InputException e = assertThrows(InputException.class, () -> bad.options.runConfig());
@@ -60,11 +71,21 @@ class SettingsDeclarationTest {
         TrainConfig mlp = TrainConfig.defaults().withModel(new ModelSpec("mlp", 784, new int[] {32, 16}, "tanh", 10, "xavier", 5))
                 .withSeed(5).withMomentum(0.5, true).withSchedule(dev.nabla.optim.Schedule.parse("step:2:0.5"));
         String yaml = RunConfig.toYaml(mlp);
-        List<String> keys = new ArrayList<>();
-        for (String line : yaml.lines().toList()) if (!line.startsWith("#")) keys.add(line.substring(0, line.indexOf(':')));
-        assertEquals(TrainSettings.keys(), keys);
+        // an mlp has every key but the cnn's; a cnn every key but hidden (activation is relu, echoed)
+        List<String> cnnKeys = List.of("channels", "kernel", "fc", "dropout", "batchnorm");
+        assertEquals(TrainSettings.keys().stream().filter(k -> !cnnKeys.contains(k)).toList(), echoedKeys(mlp));
         assertEquals(TrainSettings.keys(), RunConfig.KEYS);
         assertEquals(mlp, ConfigLoader.parse(RunConfig.defaults(), yaml, "config.yaml").resolve());
+        TrainConfig cnn = TrainConfig.defaults().withModel(new ModelSpec("cnn", 784, null, "relu", 10, "kaiming", 5)
+                .withConv(new ModelSpec.Conv(new int[] {8, 16}, 5, 64, 0.25, true))).withSeed(5);
+        assertEquals(TrainSettings.keys().stream().filter(k -> !k.equals("hidden")).toList(), echoedKeys(cnn));
+        assertEquals(cnn, ConfigLoader.parse(RunConfig.defaults(), RunConfig.toYaml(cnn), "config.yaml").resolve());
+    }
+
+    private static List<String> echoedKeys(TrainConfig cfg) {
+        List<String> keys = new ArrayList<>();
+        for (String line : RunConfig.toYaml(cfg).lines().toList()) if (!line.startsWith("#")) keys.add(line.substring(0, line.indexOf(':')));
+        return keys;
     }
 
     @Test

@@ -210,7 +210,28 @@ public final class ModelFile {
         m.put("classes", s.classes());
         m.put("init", s.init());
         m.put("seed", s.seed());
+        if ("cnn".equals(s.type())) {
+            ModelSpec.Conv c = s.conv();
+            Map<String, Object> conv = new LinkedHashMap<>();
+            conv.put("channels", c.channels());
+            conv.put("kernel", c.kernel());
+            conv.put("fc", c.fc());
+            conv.put("dropout", c.dropout());
+            conv.put("batchnorm", c.batchNorm());
+            m.put("conv", conv);
+        }
         return m;
+    }
+
+    /** A cnn's blocks; files written before they were configurable hold only the channels, in {@code hidden}. */
+    private static ModelSpec.Conv convFromMap(Object conv, int[] hidden) {
+        if (conv == null) return hidden.length == 0 ? null : new ModelSpec.Conv(hidden, 3, 128, 0, false);
+        Map<?, ?> c = (Map<?, ?>) conv;
+        List<?> ch = (List<?>) c.get("channels");
+        int[] channels = new int[ch.size()];
+        for (int i = 0; i < channels.length; i++) channels[i] = ((Number) ch.get(i)).intValue();
+        return new ModelSpec.Conv(channels, ((Number) c.get("kernel")).intValue(), ((Number) c.get("fc")).intValue(),
+                ((Number) c.get("dropout")).doubleValue(), (Boolean) c.get("batchnorm"));
     }
 
     /**
@@ -225,11 +246,11 @@ public final class ModelFile {
             for (int i = 0; i < hidden.length; i++) hidden[i] = ((Number) h.get(i)).intValue();
             return new ModelSpec((String) m.get("type"), ((Number) m.get("input_size")).intValue(), hidden,
                     (String) m.get("activation"), ((Number) m.get("classes")).intValue(), (String) m.get("init"),
-                    ((Number) m.get("seed")).longValue());
+                    ((Number) m.get("seed")).longValue(), "cnn".equals(m.get("type")) ? convFromMap(m.get("conv"), hidden) : null);
         } catch (ClassCastException | NullPointerException e) {
             throw new InputException(source + ": the model description " + Json.write(m)
                     + " lacks a field or has one of the wrong type (expected type, input_size, hidden, activation,"
-                    + " classes, init, seed)");
+                    + " classes, init, seed, and conv for a cnn)");
         }
     }
 }

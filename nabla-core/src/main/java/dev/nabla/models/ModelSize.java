@@ -5,7 +5,6 @@ import dev.nabla.io.MemoryBudget;
 import dev.nabla.io.NamedArray;
 import dev.nabla.tensor.NDArray;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,15 +22,15 @@ public final class ModelSize {
     /**
      * The number of parameters {@link Models#build} would create for {@code spec}: each Linear layer's weights
      * and biases (the softmax model's one layer has no bias), and for {@code lenet5} and {@code cnn} each
-     * convolution's kernels and biases too. Sizes that {@code build} refuses count as 0 here, so that
+     * convolution's kernels and biases too (with batch norm, the norm's weights, biases and running statistics
+     * in place of the convolution's bias). Sizes that {@code build} refuses count as 0 here, so that
      * {@code build} reports them.
      *
      * @throws InputException when the count overflows 64 bits
      */
     public static long parameters(ModelSpec spec) {
         String type = spec.type() == null ? "" : spec.type().trim().toLowerCase(Locale.ROOT);
-        String what = "model " + type + " " + spec.inputSize() + "-" + Arrays.toString(spec.hidden()) + "-"
-                + spec.classes();
+        String what = "model " + describe(spec);
         long in = Math.max(0, spec.inputSize());
         long classes = Math.max(0, spec.classes());
         return switch (type) {
@@ -50,15 +49,21 @@ public final class ModelSize {
                 yield dense(what, convs, MemoryBudget.product(what, 16, s, s), 120, 84, classes);
             }
             case "cnn" -> {
-                int s = Models.squareSide(spec.inputSize());
+                ModelSpec.Conv c = spec.conv();
+                int s = Models.squareSide(spec.inputSize()), k = c.kernel();
+                if (k < 1) yield 0;
                 long total = 0, channels = 1;
-                for (int c : Models.cnnChannels(spec)) {
-                    if (c < 1 || s < 2) yield 0;
-                    total = MemoryBudget.sum(what, total, conv(what, channels, c, Models.CNN_KERNEL));
-                    channels = c;
+                for (int ch : c.channels()) {
+                    if (ch < 1 || s < 2) yield 0;
+                    // without batch norm each convolution has a bias; with it, the norm's weight, bias and running
+                    // mean and variance (the file holds its buffers too) replace that bias
+                    long perChannel = c.batchNorm() ? MemoryBudget.product(what, ch, 4) : ch;
+                    total = MemoryBudget.sum(what, total,
+                            MemoryBudget.sum(what, MemoryBudget.product(what, ch, channels, k, k), perChannel));
+                    channels = ch;
                     s /= 2;
                 }
-                yield dense(what, total, MemoryBudget.product(what, channels, s, s), Models.CNN_FC, classes);
+                yield dense(what, total, MemoryBudget.product(what, channels, s, s), c.fc(), classes);
             }
             default -> 0;
         };
@@ -124,6 +129,7 @@ public final class ModelSize {
     }
 
     private static String describe(ModelSpec spec) {
+        if ("cnn".equals(spec.type())) return spec.summary();
         StringBuilder sb = new StringBuilder(String.valueOf(spec.type())).append(' ').append(spec.inputSize());
         for (int h : spec.hidden()) sb.append('-').append(h);
         return sb.append('-').append(spec.classes()).toString();

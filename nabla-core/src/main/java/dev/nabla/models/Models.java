@@ -6,6 +6,7 @@ import dev.nabla.nn.Conv2d;
 import dev.nabla.nn.Dropout;
 import dev.nabla.nn.Flatten;
 import dev.nabla.nn.Init;
+import dev.nabla.nn.LayerShapeException;
 import dev.nabla.nn.Linear;
 import dev.nabla.nn.MaxPool2d;
 import dev.nabla.nn.Module;
@@ -28,9 +29,6 @@ public final class Models {
     public static final String TYPES = "softmax, twolayer, mlp, lenet5, cnn";
     /** The activations {@link #build} accepts. */
     public static final String ACTIVATIONS = "sigmoid, relu, tanh";
-    /** The {@code cnn} spec's channels when it names no hidden sizes, its kernel and its dense layer's width. */
-    static final int[] CNN_CHANNELS = {32, 64};
-    static final int CNN_KERNEL = 3, CNN_FC = 128;
 
     private Models() {}
 
@@ -87,17 +85,12 @@ public final class Models {
                 return lenet5(imageSide(spec), spec.classes(), spec.seed());
             }
             case "cnn" -> {
-                return cnn(imageSide(spec), cnnChannels(spec), CNN_KERNEL, CNN_FC, 0, false, spec.classes(), spec.seed());
+                ModelSpec.Conv c = spec.conv();
+                return cnn(imageSide(spec), c.channels(), c.kernel(), c.fc(), c.dropout(), c.batchNorm(), spec.classes(), spec.seed());
             }
             default -> throw new InputException("model: unknown type '" + spec.type() + "' (expected one of: " + TYPES + ")");
         }
         return new Sequential(layers.toArray(Module[]::new));
-    }
-
-    /** The channels of a {@code cnn} spec's convolution blocks. */
-    static int[] cnnChannels(ModelSpec spec) {
-        int[] hidden = spec.hidden();
-        return hidden.length == 0 ? CNN_CHANNELS.clone() : hidden;
     }
 
     /** The side of LeNet-5's last feature maps for side x side images (5 for 28 x 28); below 1 when too small. */
@@ -151,21 +144,27 @@ public final class Models {
      * seeded from {@code seed}.
      */
     public static Sequential cnn(int side, int[] channels, int kernel, int fc, double dropout, boolean batchNorm, int classes, long seed) {
-        if (channels.length == 0 || kernel < 1 || kernel % 2 == 0 || fc < 1) {
-            throw new InputException("model cnn: needs at least one channel count, an odd kernel and fc >= 1, got channels "
-                    + Arrays.toString(channels) + ", kernel " + kernel + ", fc " + fc);
+        if (channels.length == 0 || kernel < 1 || kernel % 2 == 0 || fc < 1 || !(dropout >= 0 && dropout < 1)) {
+            throw new InputException("model cnn: needs at least one channel count, an odd kernel, fc >= 1 and dropout in [0, 1), got channels "
+                    + Arrays.toString(channels) + ", kernel " + kernel + ", fc " + fc + ", dropout " + dropout);
         }
         Random rng = new Random(seed);
         List<Module> layers = new ArrayList<>(List.of(new ToImage(1, side, side)));
         int in = 1, s = side;
         for (int c : channels) {
-            if (c < 1 || s < 2) throw new InputException("model cnn: " + channels.length + " blocks of pooling by 2 do not fit " + side + "x" + side + " images");
+            if (c < 1) throw new InputException("model cnn: channel counts must be >= 1, got " + Arrays.toString(channels));
             layers.add(new Conv2d(in, c, Window.square(kernel, 1, kernel / 2), 1, !batchNorm, rng));
             if (batchNorm) layers.add(new BatchNorm2d(c));
             layers.add(new ReLU());
             layers.add(new MaxPool2d(2));
             in = c;
             s /= 2;
+        }
+        try { // the blocks' shapes, inferred: a pooling window larger than what reaches it is named by its layer
+            new Sequential(layers.toArray(Module[]::new)).outputShape(1, side * side);
+        } catch (LayerShapeException e) {
+            throw new InputException("model cnn: " + channels.length + " conv blocks do not fit " + side + "x" + side
+                    + " images: " + e.getMessage(), e);
         }
         Init dense = Init.kaiming(seed);
         layers.add(new Flatten());

@@ -88,6 +88,12 @@ public final class Conv2d extends Module {
         return new int[] {s[0], out, window.outH(s[2]), window.outW(s[3])};
     }
 
+    /** {@code Conv2d 5x5} (with stride, padding and dilation where they are not the defaults). */
+    @Override
+    public String label() {
+        return "Conv2d " + window;
+    }
+
     @Override
     public String toString() {
         return "Conv2d(" + in + ", " + out + ", " + window + (groups > 1 ? ", groups " + groups : "") + (bias == null ? ", bias=false" : "") + ")";

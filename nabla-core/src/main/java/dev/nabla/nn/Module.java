@@ -280,7 +280,7 @@ public abstract class Module {
         long total = 0;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
-            int[] out = checkedOutputShape(m, i, shape);
+            int[] out = checkedOutputShape(this, m, shape);
             rows.add(new String[] {String.valueOf(i), m.toString(), Shape.str(shape), Shape.str(out), String.valueOf(m.parameterCount())});
             total += m.parameterCount();
             shape = out;
@@ -304,12 +304,28 @@ public abstract class Module {
         return List.of(this);
     }
 
-    /** {@code m.outputShape(shape)}, with the layer and its index prefixed to any error. */
-    static int[] checkedOutputShape(Module m, int index, int[] shape) {
+    /**
+     * {@code m.outputShape(shape)} for {@code m} in {@code root}'s tree; an error becomes a
+     * {@link LayerShapeException} naming m's path from {@code root}.
+     */
+    static int[] checkedOutputShape(Module root, Module m, int[] shape) {
         try {
             return m.outputShape(shape);
+        } catch (LayerShapeException e) {
+            throw e.under(root);
         } catch (InputException e) {
-            throw new InputException(m + " at layer " + index + ": " + e.getMessage(), e);
+            throw LayerShapeException.of(root, m, e.getMessage(), e);
         }
+    }
+
+    /**
+     * A one-line name for messages, e.g. {@code Linear in=784, out=128, bias=true}: {@link #toString()} without
+     * its parentheses, or the class name for a multi-line one.
+     */
+    public String label() {
+        String s = toString();
+        if (s.contains("\n")) return getClass().getSimpleName();
+        int open = s.indexOf('(');
+        return open > 0 && s.endsWith(")") ? s.substring(0, open) + (open + 1 < s.length() - 1 ? " " + s.substring(open + 1, s.length() - 1) : "") : s;
     }
 }

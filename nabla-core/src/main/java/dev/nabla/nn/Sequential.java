@@ -10,8 +10,9 @@ import java.util.List;
  * {@code 0.bias}, {@code 2.weight}, {@code 2.bias} (layer 1 is the activation), as in PyTorch's
  * {@code nn.Sequential}.
  *
- * <p>Before each layer runs, the shape reaching it is checked, so a wrong input size fails with the layer and
- * its index: {@code Linear(in=784, out=128, bias=true) at layer 0: input [64, 100] does not match in=784}.
+ * <p>Before each layer runs, the shape reaching it is checked, so a wrong input size fails with the layer's path
+ * and label ({@link LayerShapeException}): {@code 0 (Linear in=784, out=128, bias=true): input [64, 100] does not
+ * match in=784}; in a nested container the path is {@code 1.0}.
  */
 public final class Sequential extends Module {
     private final List<Module> layers;
@@ -39,8 +40,12 @@ public final class Sequential extends Module {
     public Tensor forward(Tensor x) {
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
-            if (!(m instanceof Sequential)) checkedOutputShape(m, i, x.shape());
-            x = m.forward(x);
+            if (!(m instanceof Sequential)) checkedOutputShape(this, m, x.shape());
+            try {
+                x = m.forward(x);
+            } catch (LayerShapeException e) {
+                throw e.under(this);
+            }
         }
         return x;
     }
@@ -48,7 +53,7 @@ public final class Sequential extends Module {
     @Override
     public int[] outputShape(int... inputShape) {
         int[] s = inputShape;
-        for (int i = 0; i < layers.size(); i++) s = checkedOutputShape(layers.get(i), i, s);
+        for (Module layer : layers) s = checkedOutputShape(this, layer, s);
         return s;
     }
 

@@ -1,5 +1,6 @@
 package dev.nabla.train;
 
+import dev.nabla.models.ModelSpec;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 import dev.nabla.tensor.DType;
@@ -24,13 +25,40 @@ public final class TrainSettings {
             "model", "twolayer", "twolayer", "one of " + String.join(", ", MODELS), Setting.choice(MODELS),
             c -> c.model().type());
     public static final Setting<int[]> HIDDEN = new Setting<>("hidden", "N[,N...]",
-            "hidden layer sizes", null, "128; softmax, lenet5: none; cnn: channels 32,64", "one or more layer sizes >= 1, e.g. 128 or 256,128",
+            "hidden layer sizes", null, "128; softmax, lenet5, cnn: none", "one or more layer sizes >= 1, e.g. 128 or 256,128",
             Setting.intList(1, 1 << 20),
-            c -> c.model().type().equals("softmax") || c.model().type().equals("lenet5") ? null : c.model().hidden().clone());
+            c -> c.model().type().equals("softmax") || c.model().type().equals("lenet5") || cnn(c) ? null : c.model().hidden().clone());
     public static final Setting<String> ACTIVATION = new Setting<>("activation", String.join("|", ACTIVATIONS),
             "hidden activation", null, "twolayer: sigmoid, mlp: relu", "one of " + String.join(", ", ACTIVATIONS),
             Setting.choice(ACTIVATIONS),
             c -> c.model().type().equals("softmax") ? null : c.model().activation());
+    public static final Setting<int[]> CHANNELS = new Setting<>("channels", "N[,N...]",
+            "cnn: output channels of each conv block (conv, [batchnorm], relu, max pool 2)", null, "32,64",
+            "one or more channel counts >= 1, e.g. 32,64", Setting.intList(1, 1 << 16), c -> cnn(c) ? c.model().conv().channels() : null);
+    public static final Setting<Integer> KERNEL = new Setting<>("kernel", "N",
+            "cnn: side of the square conv kernels (padding keeps the image size)", ModelSpec.Conv.DEFAULT.kernel(), "3", "an odd integer >= 1",
+            odd(Setting.intRange(1, 99)), c -> cnn(c) ? c.model().conv().kernel() : null);
+    public static final Setting<Integer> FC = new Setting<>("fc", "N",
+            "cnn: units of the dense layer after the conv blocks", ModelSpec.Conv.DEFAULT.fc(), "128", "an integer >= 1",
+            Setting.intRange(1, 1 << 20), c -> cnn(c) ? c.model().conv().fc() : null);
+    public static final Setting<Double> DROPOUT = new Setting<>("dropout", "X",
+            "cnn: dropout probability before each dense layer (0: none)", ModelSpec.Conv.DEFAULT.dropout(), "0", "a number in [0, 1)",
+            Setting.real(x -> x >= 0 && x < 1), c -> cnn(c) ? c.model().conv().dropout() : null);
+    public static final Setting<Boolean> BATCHNORM = new Setting<>("batchnorm", "true|false",
+            "cnn: BatchNorm2d after each convolution (which then has no bias)", ModelSpec.Conv.DEFAULT.batchNorm(), "false", "true or false",
+            Setting.bool(), c -> cnn(c) ? c.model().conv().batchNorm() : null);
+
+    private static boolean cnn(TrainConfig c) {
+        return c.model().type().equals("cnn");
+    }
+
+    private static Function<Object, Integer> odd(Function<Object, Integer> any) {
+        return raw -> {
+            Integer n = any.apply(raw);
+            return n != null && n % 2 == 1 ? n : null;
+        };
+    }
+
     public static final Setting<Double> LR = new Setting<>("lr", "X",
             "learning rate (the base rate of a schedule)", 0.1, "0.1", "a number > 0", Setting.real(x -> x > 0),
             TrainConfig::lr);
@@ -100,7 +128,8 @@ public final class TrainSettings {
             TrainConfig::dtype);
 
     /** Every setting, in the order the options, the YAML and the docs list them. */
-    public static final List<Setting<?>> ALL = List.of(MODEL, HIDDEN, ACTIVATION, LR, REG, BATCH, EPOCHS, MOMENTUM,
+    public static final List<Setting<?>> ALL = List.of(MODEL, HIDDEN, ACTIVATION, CHANNELS, KERNEL, FC,
+            DROPOUT, BATCHNORM, LR, REG, BATCH, EPOCHS, MOMENTUM,
             NESTEROV, OPTIMIZER, PENALTY, SCHEDULE, SEED, INIT, THREADS, LOG_STEPS, DTYPE);
 
     /** The keys of {@link #ALL}, in order. */

@@ -30,8 +30,10 @@ class ModelSizeTest {
         ModelSpec lenet = new ModelSpec("lenet5", 784, new int[0], null, 10, "kaiming", 1);
         for (ModelSpec s : new ModelSpec[] {lenet, lenet.withType("LeNet5"), new ModelSpec("lenet5", 20 * 20, null, null, 3, "kaiming", 1),
                 new ModelSpec("cnn", 784, new int[0], null, 10, "kaiming", 1),
-                new ModelSpec("cnn", 16 * 16, new int[] {4, 8, 2}, null, 5, "kaiming", 1)}) {
-            long built = Models.build(s).parameters().stream().mapToLong(Parameter::numel).sum();
+                cnn(16 * 16, 5, new ModelSpec.Conv(new int[] {4, 8, 2}, 3, 128, 0, false)),
+                cnn(20 * 20, 3, new ModelSpec.Conv(new int[] {5, 7}, 5, 16, 0.25, true))}) {
+            // what a model file holds: the parameters and the buffers (batch norm's running statistics)
+            long built = Models.build(s).stateDict().values().stream().mapToLong(NDArray::numel).sum();
             assertEquals(built, ModelSize.parameters(s), s.toString());
         }
         assertEquals(61_706, ModelSize.parameters(lenet));
@@ -39,7 +41,7 @@ class ModelSizeTest {
         assertEquals(32 * 9 + 32 + 64 * 32 * 9 + 64 + (64 * 7 * 7 + 1) * 128 + 129 * 10,
                 ModelSize.parameters(new ModelSpec("cnn", 784, null, null, 10, "kaiming", 1)));
         // sizes build refuses are left to build: not a square, too small, too many poolings
-        for (ModelSpec refused : new ModelSpec[] {new ModelSpec("cnn", 784, new int[] {8, 8, 8, 8, 8}, null, 10, "kaiming", 1),
+        for (ModelSpec refused : new ModelSpec[] {cnn(784, 10, new ModelSpec.Conv(new int[] {8, 8, 8, 8, 8}, 3, 128, 0, false)),
                 new ModelSpec("lenet5", 785, null, null, 10, "kaiming", 1), new ModelSpec("lenet5", 8 * 8, null, null, 10, "kaiming", 1)}) {
             assertEquals(0, ModelSize.parameters(refused), refused.toString());
             assertThrows(InputException.class, () -> Models.build(refused), refused.toString());
@@ -49,9 +51,9 @@ class ModelSizeTest {
     @Test
     void aConvolutionalModelBeyondTheHeapIsRefusedBeforeItIsBuilt() {
         int channels = (int) Math.min(1 << 20, (long) Math.sqrt(Runtime.getRuntime().maxMemory() / 8.0 / 9) + 1000);
-        ModelSpec huge = new ModelSpec("cnn", 784, new int[] {channels, channels}, null, 10, "kaiming", 1);
+        ModelSpec huge = cnn(784, 10, new ModelSpec.Conv(new int[] {channels, channels}, 3, 128, 0, false));
         String m = assertThrows(InputException.class, () -> Models.build(huge)).getMessage();
-        assertTrue(m.startsWith("model cnn 784-" + channels + "-" + channels + "-10: " + ModelSize.parameters(huge)
+        assertTrue(m.startsWith("model cnn 784-c" + channels + "-c" + channels + "-fc128-10 3x3: " + ModelSize.parameters(huge)
                 + " parameters as float32 weights and their gradients, which would need "), m);
     }
 
@@ -92,5 +94,9 @@ class ModelSizeTest {
         assertEquals("m.safetensors: weight W1[3, 7] is NaN; a model's weights must be finite (was it saved from a"
                         + " diverged run?)",
                 assertThrows(InputException.class, () -> ModelSize.checkFile("m.safetensors", spec, tensors)).getMessage());
+    }
+
+    private static ModelSpec cnn(int inputSize, int classes, ModelSpec.Conv blocks) {
+        return new ModelSpec("cnn", inputSize, null, null, classes, "kaiming", 1).withConv(blocks);
     }
 }

@@ -82,7 +82,7 @@ class ModelsTest {
     void aWrongInputSizeNamesTheLayerItsIndexAndBothSizes() {
         Sequential m = Models.build(ModelSpec.courseTwoLayer());
         InputException e = assertThrows(InputException.class, () -> m.forward(Tensor.zeros(DType.F32, 64, 100)));
-        assertEquals("Linear(in=784, out=128, bias=true) at layer 0: input [64, 100] does not match in=784", e.getMessage());
+        assertEquals("0 (Linear in=784, out=128, bias=true): input [64, 100] does not match in=784", e.getMessage());
         InputException d = assertThrows(InputException.class, () -> m.describe(64, 100));
         assertEquals(e.getMessage(), d.getMessage());
         InputException alone = assertThrows(InputException.class, () -> m.get(2).forward(Tensor.zeros(DType.F32, 5, 784)));

@@ -8,32 +8,23 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The convolution lesson, numerically: a circular-padding convolution is multiplication by a doubly block
+ * The convolution lesson ({@link CirculantMatrix}), numerically: a circular-padding convolution is multiplication by a doubly block
  * circulant matrix built from its kernel, so it commutes with circular shifts of the image.
  */
 class CirculantConvolutionTest {
     static final int N = 6;
     static final Window SAME = new Window(3, 3, 1, 1, 1, 1, 1, 1, Window.Padding.CIRCULAR);
 
-    /** M [N^2, N^2]: row (y, x), column ((y - 1 + i) mod N, (x - 1 + j) mod N) holds w[i, j]. */
     static NDArray circulant(NDArray w) {
-        NDArray m = NDArray.zeros(DType.F64, N * N, N * N);
-        for (int y = 0; y < N; y++) for (int x = 0; x < N; x++) for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) {
-            int col = Math.floorMod(y - 1 + i, N) * N + Math.floorMod(x - 1 + j, N);
-            m.set(m.get(y * N + x, col) + w.get(0, 0, i, j), y * N + x, col);
-        }
-        return m;
+        return CirculantMatrix.of(w, N, N, SAME);
     }
 
     static NDArray roll(NDArray img, int dy, int dx) {
-        NDArray out = NDArray.zeros(DType.F64, img.shape());
-        for (int y = 0; y < N; y++) for (int x = 0; x < N; x++) {
-            out.set(img.get(0, 0, y, x), 0, 0, Math.floorMod(y + dy, N), Math.floorMod(x + dx, N));
-        }
-        return out;
+        return CirculantMatrix.roll(img, dy, dx);
     }
 
     static NDArray conv(NDArray x, NDArray w) {
@@ -52,6 +43,22 @@ class CirculantConvolutionTest {
             int dy = Math.floorMod(c / N - r / N, N), dx = Math.floorMod(c % N - r % N, N);
             assertEquals(m.get(0, dy * N + dx), m.get(r, c), 0);
         }
+    }
+
+    @Test
+    void theMatrixRefusesWindowsThatAreNotCircularOrChangeTheSize() {
+        NDArray w = NDArray.randn(new Random(1), DType.F64, 1, 1, 3, 3);
+        assertThrows(dev.nabla.InputException.class, () -> CirculantMatrix.of(w, N, N, Window.square(3, 1, 1)));
+        assertThrows(dev.nabla.InputException.class,
+                () -> CirculantMatrix.of(w, N, N, new Window(3, 3, 1, 1, 0, 0, 1, 1, Window.Padding.CIRCULAR)));
+    }
+
+    @Test
+    void aShiftByTheImageSizeIsTheIdentityAndRollMovesValues() {
+        NDArray x = NDArray.randn(new Random(2), DType.F64, 1, 1, N, N);
+        assertTrue(roll(x, N, -N).allClose(x, 0, 0));
+        assertEquals(x.get(0, 0, 0, 0), roll(x, 1, 2).get(0, 0, 1, 2));
+        assertEquals(x.get(0, 0, N - 1, N - 1), roll(x, 1, 1).get(0, 0, 0, 0));
     }
 
     @Test

@@ -77,15 +77,15 @@ class ConvLayersTest {
         Sequential lenet = Models.lenet5(10, 0);
         assertArrayEquals(new int[] {64, 10}, lenet.outputShape(64, 1, 28, 28));
         InputException e = assertThrows(InputException.class, () -> lenet.outputShape(64, 1, 8, 8));
-        assertTrue(e.getMessage().contains("Conv2d(6, 16, 5x5)") && e.getMessage().contains("input [64, 6, 4, 4] is smaller than the kernel"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("4 (Conv2d 5x5): input [64, 6, 4, 4] is smaller than the kernel (5x5 over 4x4)"), e.getMessage());
         InputException channels = assertThrows(InputException.class, () -> lenet.forward(Tensor.of(NDArray.zeros(DType.F32, 2, 3, 28, 28))));
-        assertTrue(channels.getMessage().startsWith("ToImage(1x28x28) at layer 0: input [2, 3, 28, 28] is neither [N, 784]"), channels.getMessage());
+        assertTrue(channels.getMessage().startsWith("0 (ToImage 1x28x28): input [2, 3, 28, 28] is neither [N, 784]"), channels.getMessage());
         assertTrue(lenet.describe(64, 1, 28, 28).contains("total parameters: 61706"), lenet.describe(64, 1, 28, 28));
     }
 
     @Test
     void aCnnModelFileRebuildsItsArchitectureAndRefusesAnother(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        ModelSpec spec = new ModelSpec("cnn", 784, new int[] {4, 8}, "relu", 10, "kaiming", 3);
+        ModelSpec spec = new ModelSpec("cnn", 784, null, "relu", 10, "kaiming", 3).withConv(new ModelSpec.Conv(new int[] {4, 8}, 3, 16, 0, false));
         Sequential model = Models.build(spec);
         java.nio.file.Path file = dir.resolve("cnn.safetensors");
         ModelFile.save(file, model, spec);

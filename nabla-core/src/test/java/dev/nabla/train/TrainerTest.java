@@ -202,7 +202,7 @@ class TrainerTest {
     void dataThatDoesNotFitTheModelFailsBeforeTrainingNamingTheLayer() {
         TrainConfig cfg = config().withModel(ModelSpec.courseTwoLayer());
         InputException e = assertThrows(InputException.class, () -> run(cfg, null, null));
-        assertEquals("Linear(in=784, out=128, bias=true) at layer 0: input [1, 20] does not match in=784", e.getMessage());
+        assertEquals("0 (Linear in=784, out=128, bias=true): input [1, 20] does not match in=784", e.getMessage());
     }
 
     @Test

@@ -162,8 +162,11 @@ public final class RunConfig {
                 activation = "relu";
             }
             case "cnn" -> {
-                // hidden holds the channels of the convolution blocks
-                if (values.get(TrainSettings.HIDDEN.key()) == null) hidden = new int[] {32, 64};
+                if (values.get(TrainSettings.HIDDEN.key()) != null) {
+                    throw new InputException(setting("hidden", join(hidden)) + " does not apply to model cnn: give its"
+                            + " conv blocks' channels with channels (--channels 32,64) and its dense layer with fc");
+                }
+                hidden = new int[0];
                 activation = "relu";
             }
             default -> {
@@ -183,11 +186,31 @@ public final class RunConfig {
                     + " (set momentum, e.g. 0.9)");
         }
         long seed = value(TrainSettings.SEED);
-        ModelSpec spec = new ModelSpec(model, INPUT_SIZE, hidden, activation, CLASSES, value(TrainSettings.INIT), seed);
+        ModelSpec spec = new ModelSpec(model, INPUT_SIZE, hidden, activation, CLASSES, value(TrainSettings.INIT), seed,
+                conv(model));
         return new TrainConfig(spec, value(TrainSettings.LR), value(TrainSettings.REG), value(TrainSettings.BATCH),
                 value(TrainSettings.EPOCHS), momentum, nesterov, optimizer, seed, value(TrainSettings.THREADS),
                 value(TrainSettings.SCHEDULE), value(TrainSettings.PENALTY), value(TrainSettings.LOG_STEPS),
                 value(TrainSettings.DTYPE));
+    }
+
+    /** The cnn's blocks from channels, kernel, fc, dropout and batchnorm; for another model, none of them may be set. */
+    private ModelSpec.Conv conv(String model) {
+        List<Setting<?>> convKeys = List.of(TrainSettings.CHANNELS, TrainSettings.KERNEL, TrainSettings.FC,
+                TrainSettings.DROPOUT, TrainSettings.BATCHNORM);
+        if (!model.equals("cnn")) {
+            for (Setting<?> k : convKeys) {
+                Object v = values.get(k.key());
+                if (v != null) {
+                    throw new InputException(setting(k.key(), v instanceof int[] a ? join(a) : String.valueOf(v))
+                            + " applies to model cnn only, not " + model);
+                }
+            }
+            return null;
+        }
+        int[] channels = (int[]) values.get(TrainSettings.CHANNELS.key());
+        return new ModelSpec.Conv(channels == null ? ModelSpec.Conv.DEFAULT.channels() : channels, value(TrainSettings.KERNEL),
+                value(TrainSettings.FC), value(TrainSettings.DROPOUT), value(TrainSettings.BATCHNORM));
     }
 
     // "--hidden 64,32" for an option, "run.yaml: hidden = 64,32" for a file

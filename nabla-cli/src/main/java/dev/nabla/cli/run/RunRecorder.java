@@ -105,7 +105,7 @@ public final class RunRecorder implements TrainListener {
     static TrainConfig fitToData(TrainConfig cfg, MnistSplits data) {
         ModelSpec s = cfg.model();
         return cfg.withModel(new ModelSpec(s.type(), data.train().features(), s.hidden(), s.activation(),
-                data.train().classes(), s.init(), s.seed()));
+                data.train().classes(), s.init(), s.seed(), s.conv()));
     }
 
     @Override
