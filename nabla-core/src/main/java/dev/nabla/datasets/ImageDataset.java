@@ -2,8 +2,12 @@ package dev.nabla.datasets;
 
 import dev.nabla.InputException;
 
+import dev.nabla.io.Json;
+
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A named image-classification data set in MNIST's layout and the names of its classes, so that a run, a model
@@ -64,5 +68,37 @@ public record ImageDataset(String name, String title, List<String> classNames) {
     public boolean namesAreLabels() {
         for (int i = 0; i < classNames.size(); i++) if (!classNames.get(i).equals(Integer.toString(i))) return false;
         return true;
+    }
+
+    /** The metadata key of a model file (or run record) naming the data set it was trained on. */
+    public static final String METADATA_KEY = "nabla.dataset";
+    /** The metadata key of the class names, a JSON list, for readers that do not know the data set's name. */
+    public static final String CLASS_NAMES_KEY = "nabla.class_names";
+
+    /** This data set as model-file metadata: {@link #METADATA_KEY} and {@link #CLASS_NAMES_KEY}. */
+    public Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(METADATA_KEY, name);
+        m.put(CLASS_NAMES_KEY, Json.write(classNames));
+        return m;
+    }
+
+    /**
+     * The data set a model file's metadata names: a known one by its name, another by its recorded class names;
+     * null when the file records none (a model trained before data sets were recorded, an ONNX file).
+     */
+    public static ImageDataset fromMetadata(Map<String, String> metadata) {
+        if (metadata == null || metadata.get(METADATA_KEY) == null) return null;
+        String name = metadata.get(METADATA_KEY);
+        ImageDataset known = find(name);
+        if (known != null) return known;
+        String names = metadata.get(CLASS_NAMES_KEY);
+        if (names == null) return null;
+        try {
+            List<?> list = (List<?>) Json.parse(names, CLASS_NAMES_KEY);
+            return new ImageDataset(name, name, list.stream().map(String::valueOf).toList());
+        } catch (RuntimeException e) {
+            return null; // unreadable names: shown as labels
+        }
     }
 }
