@@ -74,7 +74,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ImageDataset d = dataset == null ? ImageDataset.MNIST : ImageDataset.byName(dataset, "data fetch");
+            ImageDataset d = dataset == null ? ImageDataset.MNIST : ImageDataset.byName(dataset, "dataset");
             if (d.equals(ImageDataset.FASHION_MNIST)) return fetchFashion();
             Path dir = dataDir(data);
             if (from != null && !Files.isDirectory(from)) {

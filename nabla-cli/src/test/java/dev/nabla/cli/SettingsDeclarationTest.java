@@ -58,7 +58,8 @@ class SettingsDeclarationTest {
     @Test
     void everyDeclaredSettingIsAYamlKeyEchoedInConfigYamlThatReadsBackTheSame() {
         TrainConfig mlp = TrainConfig.defaults().withModel(new ModelSpec("mlp", 784, new int[] {32, 16}, "tanh", 10, "xavier", 5))
-                .withSeed(5).withMomentum(0.5, true).withSchedule(dev.nabla.optim.Schedule.parse("step:2:0.5"));
+                .withSeed(5).withMomentum(0.5, true).withSchedule(dev.nabla.optim.Schedule.parse("step:2:0.5"))
+                .withAugment(dev.nabla.data.Augment.parse("shift:2,flip")); // echoed only when on
         String yaml = RunConfig.toYaml(mlp);
         List<String> keys = new ArrayList<>();
         for (String line : yaml.lines().toList()) if (!line.startsWith("#")) keys.add(line.substring(0, line.indexOf(':')));

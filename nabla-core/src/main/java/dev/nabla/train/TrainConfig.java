@@ -1,6 +1,7 @@
 package dev.nabla.train;
 
 import dev.nabla.InputException;
+import dev.nabla.data.Augment;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
@@ -26,10 +27,11 @@ import static dev.nabla.train.TrainSettings.*;
  * @param penalty   the non-smooth penalty on the weight matrices (proxsgd: proximal step; sgd: subgradient);
  *                  null means none
  * @param logSteps  record the loss of every step
+ * @param augment   random changes to the training images ({@link Augment}); null means none
  */
 public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize, int epochs, double momentum,
                           boolean nesterov, String optimizer, long seed, int threads, Schedule schedule,
-                          Penalty penalty, boolean logSteps) {
+                          Penalty penalty, boolean logSteps, Augment augment) {
 
     /** The optimizers {@link Trainer#optimizer} knows. */
     public static final String OPTIMIZERS = String.join(", ", TrainSettings.OPTIMIZERS);
@@ -49,6 +51,7 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
         THREADS.check(threads);
         if (schedule == null) schedule = Schedule.constant();
         if (penalty == null) penalty = Penalty.NONE;
+        if (augment == null) augment = Augment.NONE;
         if (penalty.active() && !optimizer.equals("sgd") && !optimizer.equals("proxsgd")) {
             throw new InputException("penalty " + penalty + " needs optimizer proxsgd (proximal step) or sgd"
                     + " (subgradient step), got optimizer " + optimizer);
@@ -57,6 +60,14 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
             throw new InputException("momentum " + momentum + " is not supported with "
                     + (optimizer.equals("proxsgd") ? "optimizer proxsgd" : "a penalty") + " (set momentum 0)");
         }
+    }
+
+    /** Without augmentation. */
+    public TrainConfig(ModelSpec model, double lr, double reg, int batchSize, int epochs, double momentum,
+                       boolean nesterov, String optimizer, long seed, int threads, Schedule schedule,
+                       Penalty penalty, boolean logSteps) {
+        this(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty,
+                logSteps, Augment.NONE);
     }
 
     /** With no penalty and no step log. */
@@ -79,7 +90,7 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
     public static TrainConfig defaults() {
         return new TrainConfig(ModelSpec.courseTwoLayer(), LR.dflt(), REG.dflt(), BATCH.dflt(), EPOCHS.dflt(),
                 MOMENTUM.dflt(), NESTEROV.dflt(), OPTIMIZER.dflt(), SEED.dflt(), THREADS.dflt(), SCHEDULE.dflt(),
-                PENALTY.dflt(), LOG_STEPS.dflt());
+                PENALTY.dflt(), LOG_STEPS.dflt(), AUGMENT.dflt());
     }
 
     /** The same as {@link #defaults()}: the course's setup. */
@@ -88,50 +99,54 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
     }
 
     public TrainConfig withModel(ModelSpec m) {
-        return new TrainConfig(m, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(m, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withLr(double v) {
-        return new TrainConfig(model, v, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, v, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withReg(double v) {
-        return new TrainConfig(model, lr, v, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, v, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withBatchSize(int v) {
-        return new TrainConfig(model, lr, reg, v, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, v, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withEpochs(int v) {
-        return new TrainConfig(model, lr, reg, batchSize, v, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, v, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withMomentum(double m, boolean nest) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, m, nest, optimizer, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, m, nest, optimizer, seed, threads, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withOptimizer(String v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, v, seed, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, v, seed, threads, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withSeed(long v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, v, threads, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, v, threads, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withThreads(int v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, v, schedule, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, v, schedule, penalty, logSteps, augment);
     }
 
     public TrainConfig withSchedule(Schedule v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, v, penalty, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, v, penalty, logSteps, augment);
     }
 
     public TrainConfig withPenalty(Penalty v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, v, logSteps);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, v, logSteps, augment);
     }
 
     public TrainConfig withLogSteps(boolean v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, v);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, v, augment);
+    }
+
+    public TrainConfig withAugment(Augment v) {
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, v);
     }
 }

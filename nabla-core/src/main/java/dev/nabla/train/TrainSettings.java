@@ -1,5 +1,6 @@
 package dev.nabla.train;
 
+import dev.nabla.data.Augment;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 
@@ -94,9 +95,16 @@ public final class TrainSettings {
             "record the training loss of every step (steps.csv and a chart in the run folder)", false, "false",
             "true or false", Setting.bool(), TrainConfig::logSteps);
 
+    public static final Setting<Augment> AUGMENT = new Setting<>("augment", "none|shift:N[,flip]",
+            "random changes to the training images, seeded: translation by up to N pixels (zero padding), flip: "
+                    + "mirror half of them left to right (for clothing, not digits)",
+            Augment.NONE, "none", "none, flip, shift:N (N from 1 to " + Augment.MAX_SHIFT + ") or shift:N,flip",
+            raw -> raw instanceof Augment a ? a : raw instanceof String t ? Augment.parse(t) : null,
+            c -> c.augment().active() ? c.augment() : null); // left out when off: runs without it read as before
+
     /** Every setting, in the order the options, the YAML and the docs list them. */
     public static final List<Setting<?>> ALL = List.of(MODEL, HIDDEN, ACTIVATION, LR, REG, BATCH, EPOCHS, MOMENTUM,
-            NESTEROV, OPTIMIZER, PENALTY, SCHEDULE, SEED, INIT, THREADS, LOG_STEPS);
+            NESTEROV, OPTIMIZER, PENALTY, SCHEDULE, SEED, INIT, THREADS, LOG_STEPS, AUGMENT);
 
     /** The keys of {@link #ALL}, in order. */
     public static List<String> keys() {

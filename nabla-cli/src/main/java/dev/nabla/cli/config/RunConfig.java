@@ -1,6 +1,7 @@
 package dev.nabla.cli.config;
 
 import dev.nabla.InputException;
+import dev.nabla.data.Augment;
 import dev.nabla.nn.ModelSpec;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
@@ -185,7 +186,8 @@ public final class RunConfig {
         ModelSpec spec = new ModelSpec(model, INPUT_SIZE, hidden, activation, CLASSES, value(TrainSettings.INIT), seed);
         return new TrainConfig(spec, value(TrainSettings.LR), value(TrainSettings.REG), value(TrainSettings.BATCH),
                 value(TrainSettings.EPOCHS), momentum, nesterov, optimizer, seed, value(TrainSettings.THREADS),
-                value(TrainSettings.SCHEDULE), value(TrainSettings.PENALTY), value(TrainSettings.LOG_STEPS));
+                value(TrainSettings.SCHEDULE), value(TrainSettings.PENALTY), value(TrainSettings.LOG_STEPS),
+                value(TrainSettings.AUGMENT));
     }
 
     // "--hidden 64,32" for an option, "run.yaml: hidden = 64,32" for a file
@@ -210,7 +212,7 @@ public final class RunConfig {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Setting<?> s : settings) {
             Object v = s.read().apply(cfg);
-            if (v != null) m.put(s.key(), v instanceof Schedule || v instanceof Penalty ? v.toString() : v);
+            if (v != null) m.put(s.key(), v instanceof Schedule || v instanceof Penalty || v instanceof Augment ? v.toString() : v);
         }
         return m;
     }
@@ -260,6 +262,7 @@ public final class RunConfig {
         }
         if (!(cfg.schedule() instanceof Schedule.Constant)) sb.append(" schedule=").append(cfg.schedule());
         if (cfg.penalty().active()) sb.append(" penalty=").append(cfg.penalty());
+        if (cfg.augment().active()) sb.append(" augment=").append(cfg.augment());
         return sb.toString();
     }
 }
