@@ -34,8 +34,7 @@ public final class FashionMnist {
     public static final long SPLIT_SEED = 2017;
 
     /** The four files, under MNIST's names. */
-    public static final List<String> FILES = List.of(
-            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    public static final List<String> FILES = MnistFetcher.FILES;
 
     /** SHA-256 of each converted file (the same from this converter and from numpy's, docs/fashion-mnist.md). */
     public static final Map<String, String> SHA256;
