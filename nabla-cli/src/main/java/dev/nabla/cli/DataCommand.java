@@ -64,8 +64,8 @@ public final class DataCommand implements Runnable {
         String dataset;
 
         @Option(names = "--data", paramLabel = "DIR",
-                description = {"Folder to fill.", "Default: $NABLA_DATA, else ~/.cache/nabla/mnist;"
-                        + " fashion-mnist: $NABLA_FASHION_DATA, else ~/.cache/nabla/fashion-mnist."})
+                description = {"Folder to fill.", "Default: $NABLA_DATA, else ~/.cache/nabla/mnist;",
+                        "fashion-mnist: $NABLA_FASHION_DATA,", "else ~/.cache/nabla/fashion-mnist."})
         Path data;
 
         @Option(names = "--from", paramLabel = "DIR",

@@ -137,12 +137,15 @@ public final class RunFolder {
     private static final String FRACTION_PREFIX = "validation fraction: ";
     private static final String DATASET_PREFIX = "dataset: ";
 
-    /** Records the (absolute) folder the run's data was read from and its validation fraction. */
+    /**
+     * Records the (absolute) folder the run's data was read from, its validation fraction and, when it is not
+     * MNIST, the data set (so that a record of an MNIST run reads as before data sets were named).
+     */
     public void writeDataSource(DataSource source) {
         writing(DATA_SOURCE);
         AtomicFiles.writeString(file(DATA_SOURCE), source.dir().toAbsolutePath().normalize() + "\n" + FRACTION_PREFIX
-                + RunConfig.number(source.validationFraction()).replaceAll("\\.0$", "") + "\n" + DATASET_PREFIX
-                + source.dataset().name() + "\n");
+                + RunConfig.number(source.validationFraction()).replaceAll("\\.0$", "") + "\n"
+                + (source.dataset().equals(ImageDataset.MNIST) ? "" : DATASET_PREFIX + source.dataset().name() + "\n"));
     }
 
     /**
