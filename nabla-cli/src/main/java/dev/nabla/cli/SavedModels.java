@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.models.ModelFile;
+import dev.nabla.datasets.ImageDataset;
 import dev.nabla.onnx.Onnx;
 
 import java.nio.file.Path;
@@ -15,5 +16,15 @@ final class SavedModels {
     static ModelFile.Loaded load(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".onnx") ? Onnx.load(file).asLoaded() : ModelFile.load(file);
+    }
+
+    /**
+     * The data set a model is used with: {@code given} (--dataset) when there is one, else the one its file
+     * names, else MNIST.
+     */
+    static ImageDataset dataset(ModelFile.Loaded m, ImageDataset given) {
+        if (given != null) return given;
+        ImageDataset recorded = ImageDataset.fromMetadata(m.metadata());
+        return recorded != null ? recorded : ImageDataset.MNIST;
     }
 }

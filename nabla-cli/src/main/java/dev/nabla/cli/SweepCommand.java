@@ -1,6 +1,7 @@
 package dev.nabla.cli;
 
 import dev.nabla.InputException;
+import dev.nabla.datasets.ImageDataset;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.sweep.ParamSpec;
@@ -104,10 +105,10 @@ public final class SweepCommand implements Callable<Integer> {
         RunConfig base;
         if (resume != null) {
             if (!params.isEmpty() || random != null || !options.given().isEmpty() || options.config != null
-                    || options.valFraction() != null) {
+                    || options.valFraction() != null || options.datasetGiven() != null) {
                 throw new InputException("--resume " + resume + " finishes the sweep as it was planned in " + Sweep.PLAN
-                        + "; leave out --param, --random, --config, --val-fraction and the train options (--data may"
-                        + " be given)");
+                        + "; leave out --param, --random, --config, --val-fraction, --dataset and the train options"
+                        + " (--data may be given)");
             }
             dir = resume;
             plan = readPlan(resume);
@@ -120,9 +121,9 @@ public final class SweepCommand implements Callable<Integer> {
             int p = parallel != null ? parallel : Math.min(cores, trials.size());
             String threadsOption = options.given().get("threads"); // checked by runConfig() above
             int threads = threadsOption != null ? Integer.parseInt(threadsOption) : Math.max(1, cores / Math.min(p, trials.size()));
-            Path dataDir = MnistData.folder(options.data, err).toAbsolutePath().normalize();
+            Path dataDir = MnistData.folder(options.dataset(), options.data, err).toAbsolutePath().normalize();
             plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString(),
-                    options.valFractionOrDefault());
+                    options.valFractionOrDefault(), options.dataset().name());
             dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         Sweep sweep = new Sweep(dir, plan, base, err);
@@ -156,7 +157,8 @@ public final class SweepCommand implements Callable<Integer> {
 
         options.applyKernelChoice();
         Path dataDir = options.data != null ? options.data : plan.data() != null ? Path.of(plan.data()) : null;
-        MnistSplits data = MnistData.load(dataDir, plan.validationFraction(), err);
+        MnistSplits data = MnistData.load(ImageDataset.byName(plan.dataset(), Sweep.PLAN + ": dataset ="), dataDir,
+                plan.validationFraction(), err);
         return finish(sweep, sweep.run(data, p), dir, stdout);
     }
 

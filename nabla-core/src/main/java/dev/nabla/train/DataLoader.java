@@ -2,6 +2,7 @@ package dev.nabla.train;
 
 import dev.nabla.InputException;
 import dev.nabla.autograd.Tensor;
+import dev.nabla.data.Augment;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.ImageSet;
 import dev.nabla.kernel.Parallel;
@@ -30,6 +31,7 @@ public final class DataLoader {
     private final boolean shuffle;
     private final boolean dropLast;
     private final long seed;
+    private final Augment augment;
 
     /**
      * @param shuffle  a new seeded order every epoch
@@ -44,7 +46,34 @@ public final class DataLoader {
         this.shuffle = shuffle;
         this.dropLast = dropLast;
         this.seed = seed;
+        this.augment = Augment.NONE;
     }
+
+    private DataLoader(DataLoader d, Augment augment) {
+        this.data = d.data;
+        this.batchSize = d.batchSize;
+        this.shuffle = d.shuffle;
+        this.dropLast = d.dropLast;
+        this.seed = d.seed;
+        this.augment = augment;
+    }
+
+    /**
+     * This loader with every batch's inputs changed by {@code augment} (float32 image samples), drawn from
+     * {@code NumpyRandom(epochSeed(seed ^ AUGMENT_SALT, epoch))} batch after batch ({@link Augment}); this loader
+     * itself when {@code augment} changes nothing, so that the batches are bit for bit those without it.
+     *
+     * @throws InputException when the samples are not float32 images
+     */
+    public DataLoader withAugment(Augment augment) {
+        if (augment == null || !augment.active()) return this;
+        Augment.imageShape(data.sampleShape());
+        if (data.inputs().dtype() != DType.F32) throw new InputException("augment needs float32 inputs");
+        return new DataLoader(this, augment);
+    }
+
+    /** Mixed into the seed of the augmentation's draws, so that they do not repeat the shuffle's. */
+    static final long AUGMENT_SALT = 0x5DEECE66DL;
 
     /** All batches, the last one possibly smaller. */
     public DataLoader(Dataset data, int batchSize, boolean shuffle, long seed) {
@@ -117,7 +146,9 @@ public final class DataLoader {
         int end = batches() * batchSize >= data.size() ? data.size() : batches() * batchSize;
         return () -> new Iterator<>() {
             private int at;
-            private float[] buffer;
+            private float[] buffer, augmented;
+            private final NumpyRandom draws = augment.active()
+                    ? new NumpyRandom(epochSeed(seed ^ AUGMENT_SALT, epoch)) : null;
 
             @Override
             public boolean hasNext() {
@@ -149,7 +180,18 @@ public final class DataLoader {
                             data.targets() == null ? null : Tensor.of(gather(data.targets(), rows, null)));
                 }
                 at = to;
-                return out;
+                return draws == null ? out : augmented(out, reuse && b == batchSize);
+            }
+
+            // the augmented copy of a batch; full batches of a reusing loop share one buffer
+            private Batch augmented(Batch in, boolean reuseBuffer) {
+                NDArray x = in.x().value().contiguous();
+                int[] img = Augment.imageShape(data.sampleShape());
+                float[] src = x.offset() == 0 && x.floatStorage().length == x.numel() ? x.floatStorage() : x.toFloatArray();
+                float[] into = reuseBuffer && augmented != null ? augmented : new float[x.numel()];
+                if (reuseBuffer) augmented = into;
+                augment.apply(src, into, in.size(), img[0], img[1], img[2], draws);
+                return new Batch(Tensor.of(NDArray.of(into, x.shape())), in.labels(), in.targets());
             }
         };
     }

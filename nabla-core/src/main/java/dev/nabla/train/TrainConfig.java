@@ -2,6 +2,7 @@ package dev.nabla.train;
 
 import dev.nabla.InputException;
 import dev.nabla.models.ModelSpec;
+import dev.nabla.data.Augment;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 import dev.nabla.tensor.DType;
@@ -29,10 +30,11 @@ import static dev.nabla.train.TrainSettings.*;
  * @param logSteps  record the loss of every step
  * @param dtype     the model's element type (float32, or float64 to compare with a float64 reference); null
  *                  means float32
+ * @param augment   random changes to the training images ({@link Augment}); null means none
  */
 public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize, int epochs, double momentum,
                           boolean nesterov, String optimizer, long seed, int threads, Schedule schedule,
-                          Penalty penalty, boolean logSteps, DType dtype) {
+                          Penalty penalty, boolean logSteps, DType dtype, Augment augment) {
 
     /** The optimizers {@link Trainer#optimizer} knows. */
     public static final String OPTIMIZERS = String.join(", ", TrainSettings.OPTIMIZERS);
@@ -53,6 +55,7 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
         if (schedule == null) schedule = Schedule.constant();
         if (penalty == null) penalty = Penalty.NONE;
         if (dtype == null) dtype = DTYPE.dflt();
+        if (augment == null) augment = Augment.NONE;
         if (penalty.active() && !optimizer.equals("sgd") && !optimizer.equals("proxsgd")) {
             throw new InputException("penalty " + penalty + " needs optimizer proxsgd (proximal step) or sgd"
                     + " (subgradient step), got optimizer " + optimizer);
@@ -63,12 +66,12 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
         }
     }
 
-    /** In float32. */
+    /** In float32, without augmentation. */
     public TrainConfig(ModelSpec model, double lr, double reg, int batchSize, int epochs, double momentum,
                        boolean nesterov, String optimizer, long seed, int threads, Schedule schedule,
                        Penalty penalty, boolean logSteps) {
         this(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps,
-                DTYPE.dflt());
+                DTYPE.dflt(), Augment.NONE);
     }
 
     /** With no penalty and no step log. */
@@ -91,7 +94,7 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
     public static TrainConfig defaults() {
         return new TrainConfig(ModelSpec.courseTwoLayer(), LR.dflt(), REG.dflt(), BATCH.dflt(), EPOCHS.dflt(),
                 MOMENTUM.dflt(), NESTEROV.dflt(), OPTIMIZER.dflt(), SEED.dflt(), THREADS.dflt(), SCHEDULE.dflt(),
-                PENALTY.dflt(), LOG_STEPS.dflt(), DTYPE.dflt());
+                PENALTY.dflt(), LOG_STEPS.dflt(), DTYPE.dflt(), AUGMENT.dflt());
     }
 
     /** The same as {@link #defaults()}: the course's setup. */
@@ -99,55 +102,59 @@ public record TrainConfig(ModelSpec model, double lr, double reg, int batchSize,
         return defaults();
     }
 
-    public TrainConfig withModel(ModelSpec m) {
-        return new TrainConfig(m, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
+    public TrainConfig withModel(ModelSpec v) {
+        return new TrainConfig(v, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withLr(double v) {
-        return new TrainConfig(model, v, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
+        return new TrainConfig(model, v, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withReg(double v) {
-        return new TrainConfig(model, lr, v, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
+        return new TrainConfig(model, lr, v, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withBatchSize(int v) {
-        return new TrainConfig(model, lr, reg, v, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
+        return new TrainConfig(model, lr, reg, v, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withEpochs(int v) {
-        return new TrainConfig(model, lr, reg, batchSize, v, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
+        return new TrainConfig(model, lr, reg, batchSize, v, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withMomentum(double m, boolean nest) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, m, nest, optimizer, seed, threads, schedule, penalty, logSteps, dtype);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, m, nest, optimizer, seed, threads, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withOptimizer(String v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, v, seed, threads, schedule, penalty, logSteps, dtype);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, v, seed, threads, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withSeed(long v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, v, threads, schedule, penalty, logSteps, dtype);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, v, threads, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withThreads(int v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, v, schedule, penalty, logSteps, dtype);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, v, schedule, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withSchedule(Schedule v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, v, penalty, logSteps, dtype);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, v, penalty, logSteps, dtype, augment);
     }
 
     public TrainConfig withPenalty(Penalty v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, v, logSteps, dtype);
-    }
-
-    public TrainConfig withDType(DType v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, v);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, v, logSteps, dtype, augment);
     }
 
     public TrainConfig withLogSteps(boolean v) {
-        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, v, dtype);
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, v, dtype, augment);
+    }
+
+    public TrainConfig withDType(DType v) {
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, v, augment);
+    }
+
+    public TrainConfig withAugment(Augment v) {
+        return new TrainConfig(model, lr, reg, batchSize, epochs, momentum, nesterov, optimizer, seed, threads, schedule, penalty, logSteps, dtype, v);
     }
 }

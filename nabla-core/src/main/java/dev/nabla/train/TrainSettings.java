@@ -1,6 +1,7 @@
 package dev.nabla.train;
 
 import dev.nabla.models.ModelSpec;
+import dev.nabla.data.Augment;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 import dev.nabla.tensor.DType;
@@ -127,10 +128,17 @@ public final class TrainSettings {
             "precision of the weights and the computation", DType.F32, "float32", "float32 or float64", dtype(),
             TrainConfig::dtype);
 
+    public static final Setting<Augment> AUGMENT = new Setting<>("augment", "none|shift:N[,flip]",
+            "random changes to the training images, seeded: translation by up to N pixels (zero padding), flip: "
+                    + "mirror half of them left to right (for clothing, not digits)",
+            Augment.NONE, "none", "none, flip, shift:N (N from 1 to " + Augment.MAX_SHIFT + ") or shift:N,flip",
+            raw -> raw instanceof Augment a ? a : raw instanceof String t ? Augment.parse(t) : null,
+            c -> c.augment().active() ? c.augment() : null); // left out when off: runs without it read as before
+
     /** Every setting, in the order the options, the YAML and the docs list them. */
     public static final List<Setting<?>> ALL = List.of(MODEL, HIDDEN, ACTIVATION, CHANNELS, KERNEL, FC,
             DROPOUT, BATCHNORM, LR, REG, BATCH, EPOCHS, MOMENTUM,
-            NESTEROV, OPTIMIZER, PENALTY, SCHEDULE, SEED, INIT, THREADS, LOG_STEPS, DTYPE);
+            NESTEROV, OPTIMIZER, PENALTY, SCHEDULE, SEED, INIT, THREADS, LOG_STEPS, DTYPE, AUGMENT);
 
     /** The keys of {@link #ALL}, in order. */
     public static List<String> keys() {

@@ -288,7 +288,7 @@ public final class Trainer {
 
     /**
      * The run {@code cfg} describes, as {@code nabla train} makes it: cross-entropy on labels, batches of
-     * {@code cfg.batchSize()} shuffled by {@code cfg.seed()}, the learning rate of {@code cfg.schedule()}, a stop
+     * {@code cfg.batchSize()} shuffled by {@code cfg.seed()} (and changed by {@code cfg.augment()}), the learning rate of {@code cfg.schedule()}, a stop
      * on a NaN or infinite loss ({@link DivergenceStop}); the best epoch's weights tested on {@code data.test()}
      * at the end. The kernels use {@code cfg.threads()} threads meanwhile.
      *
@@ -306,7 +306,7 @@ public final class Trainer {
             probe[0] = 1;
             System.arraycopy(in, 0, probe, 1, in.length);
             model.outputShape(probe);
-            DataLoader train = new DataLoader(data.train(), cfg.batchSize(), true, cfg.seed());
+            DataLoader train = new DataLoader(data.train(), cfg.batchSize(), true, cfg.seed()).withAugment(cfg.augment());
             TrainListener l = listener == null ? TrainListener.NONE : listener;
             Trainer t = new Trainer(model, opt, new CrossEntropyLoss())
                     .listen(new LrScheduler(cfg.schedule(), cfg.lr()), new DivergenceStop(), l);

@@ -1,5 +1,6 @@
 package dev.nabla.cli.board;
 
+import dev.nabla.datasets.ImageDataset;
 import dev.nabla.InputException;
 import dev.nabla.autograd.Functional;
 import dev.nabla.autograd.Grad;
@@ -183,6 +184,8 @@ final class ModelView {
         out.put("errors", wrong.size());
         out.put("confusion", confusion);
         out.put("per_class_accuracy", perClass);
+        ImageDataset named = ImageDataset.fromMetadata(m.metadata());
+        if (named != null && !named.namesAreLabels()) out.put("class_names", named.classNames());
         out.put("gallery", gallery);
         evaluations.keySet().removeIf(old -> old.file().equals(key.file()));
         evaluations.put(key, out);

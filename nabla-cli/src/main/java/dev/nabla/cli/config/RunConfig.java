@@ -2,6 +2,7 @@ package dev.nabla.cli.config;
 
 import dev.nabla.InputException;
 import dev.nabla.models.ModelSpec;
+import dev.nabla.data.Augment;
 import dev.nabla.optim.Penalty;
 import dev.nabla.optim.Schedule;
 import dev.nabla.tensor.DType;
@@ -191,7 +192,7 @@ public final class RunConfig {
         return new TrainConfig(spec, value(TrainSettings.LR), value(TrainSettings.REG), value(TrainSettings.BATCH),
                 value(TrainSettings.EPOCHS), momentum, nesterov, optimizer, seed, value(TrainSettings.THREADS),
                 value(TrainSettings.SCHEDULE), value(TrainSettings.PENALTY), value(TrainSettings.LOG_STEPS),
-                value(TrainSettings.DTYPE));
+                value(TrainSettings.DTYPE), value(TrainSettings.AUGMENT));
     }
 
     /** The cnn's blocks from channels, kernel, fc, dropout and batchnorm; for another model, none of them may be set. */
@@ -236,7 +237,7 @@ public final class RunConfig {
         for (Setting<?> s : settings) {
             Object v = s.read().apply(cfg);
             if (v instanceof DType t) v = TrainSettings.dtypeName(t);
-            if (v != null) m.put(s.key(), v instanceof Schedule || v instanceof Penalty ? v.toString() : v);
+            if (v != null) m.put(s.key(), v instanceof Schedule || v instanceof Penalty || v instanceof Augment ? v.toString() : v);
         }
         return m;
     }
@@ -287,6 +288,7 @@ public final class RunConfig {
         if (!(cfg.schedule() instanceof Schedule.Constant)) sb.append(" schedule=").append(cfg.schedule());
         if (cfg.penalty().active()) sb.append(" penalty=").append(cfg.penalty());
         if (cfg.dtype() != TrainSettings.DTYPE.dflt()) sb.append(' ').append(TrainSettings.dtypeName(cfg.dtype()));
+        if (cfg.augment().active()) sb.append(" augment=").append(cfg.augment());
         return sb.toString();
     }
 }

@@ -1,7 +1,6 @@
 package dev.nabla.cli.experiment;
 
 import dev.nabla.InputException;
-import dev.nabla.cli.MnistData;
 import dev.nabla.cli.TrainOptions;
 import dev.nabla.datasets.mnist.MnistSplits;
 
@@ -47,7 +46,7 @@ final class Experiments {
     static MnistSplits load(TrainOptions options, int trainSize, PrintWriter err) {
         if (trainSize < 10) throw new InputException("--train-size must be at least 10, got " + trainSize);
         options.applyKernelChoice();
-        MnistSplits data = MnistData.load(options.data(), options.valFractionOrDefault(), err);
+        MnistSplits data = options.load(err);
         if (trainSize > data.train().count()) {
             throw new InputException("--train-size " + trainSize + " exceeds the " + data.train().count() + " training images");
         }

@@ -2,7 +2,6 @@ package dev.nabla.cli.experiment;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.Main;
-import dev.nabla.cli.MnistData;
 import dev.nabla.cli.TrainOptions;
 import dev.nabla.cli.config.RunConfig;
 import picocli.CommandLine.Command;
@@ -133,7 +132,7 @@ public final class RandomLabelsCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "random-labels-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         options.applyKernelChoice();
-        var data = MnistData.load(options.data(), options.valFractionOrDefault(), err);
+        var data = options.load(err);
         if (trainSize > data.train().count()) {
             throw new InputException("--train-size " + trainSize + " exceeds the " + data.train().count() + " training images");
         }

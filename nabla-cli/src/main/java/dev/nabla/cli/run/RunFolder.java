@@ -1,6 +1,7 @@
 package dev.nabla.cli.run;
 
 import dev.nabla.InputException;
+import dev.nabla.datasets.ImageDataset;
 import dev.nabla.cli.config.ConfigLoader;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.plot.Charts;
@@ -85,9 +86,16 @@ public final class RunFolder {
     static volatile Consumer<String> beforeWrite;
 
     private final Path dir;
+    private final ImageDataset dataset; // named in results and model files; null: not recorded
 
     public RunFolder(Path dir) {
+        this(dir, null);
+    }
+
+    /** The folder of a run on {@code dataset}, which its results and model file name (with its class names). */
+    public RunFolder(Path dir, ImageDataset dataset) {
         this.dir = dir;
+        this.dataset = dataset;
     }
 
     public Path dir() {
@@ -113,22 +121,38 @@ public final class RunFolder {
 
     // ---------------------------------------------------------------- data source
 
-    /** The folder a run's data was read from and the fraction of its training file that validates. */
-    public record DataSource(Path dir, double validationFraction) {
+    /**
+     * The folder a run's data was read from, the fraction of its training file that validates, and the data
+     * set it holds (its class names).
+     */
+    public record DataSource(Path dir, double validationFraction, ImageDataset dataset) {
+        public DataSource {
+            if (dataset == null) dataset = ImageDataset.MNIST;
+        }
+
+        /** MNIST's images (or an unnamed folder in its layout). */
+        public DataSource(Path dir, double validationFraction) {
+            this(dir, validationFraction, ImageDataset.MNIST);
+        }
     }
 
     private static final String FRACTION_PREFIX = "validation fraction: ";
+    private static final String DATASET_PREFIX = "dataset: ";
 
-    /** Records the (absolute) folder the run's data was read from and its validation fraction. */
+    /**
+     * Records the (absolute) folder the run's data was read from, its validation fraction and, when it is not
+     * MNIST, the data set (so that a record of an MNIST run reads as before data sets were named).
+     */
     public void writeDataSource(DataSource source) {
         writing(DATA_SOURCE);
         AtomicFiles.writeString(file(DATA_SOURCE), source.dir().toAbsolutePath().normalize() + "\n" + FRACTION_PREFIX
-                + RunConfig.number(source.validationFraction()).replaceAll("\\.0$", "") + "\n");
+                + RunConfig.number(source.validationFraction()).replaceAll("\\.0$", "") + "\n"
+                + (source.dataset().equals(ImageDataset.MNIST) ? "" : DATASET_PREFIX + source.dataset().name() + "\n"));
     }
 
     /**
      * What {@link #writeDataSource} recorded, or null when the run has nothing recorded; a record from before
-     * the fraction was recorded has the course's 0.2.
+     * the fraction was recorded has the course's 0.2, one from before data sets were named is MNIST.
      */
     public DataSource readDataSource() {
         Path f = file(DATA_SOURCE);
@@ -137,7 +161,12 @@ public final class RunFolder {
             List<String> lines = Files.readAllLines(f);
             if (lines.isEmpty() || lines.get(0).isBlank()) return null;
             double fraction = dev.nabla.datasets.mnist.Mnist.DEFAULT_VALIDATION_FRACTION;
+            ImageDataset dataset = ImageDataset.MNIST;
             for (String l : lines.subList(1, lines.size())) {
+                if (l.startsWith(DATASET_PREFIX)) {
+                    dataset = ImageDataset.byName(l.substring(DATASET_PREFIX.length()), f + ": dataset");
+                    continue;
+                }
                 if (!l.startsWith(FRACTION_PREFIX)) continue;
                 try {
                     fraction = Double.parseDouble(l.substring(FRACTION_PREFIX.length()).strip());
@@ -145,7 +174,7 @@ public final class RunFolder {
                     throw new InputException(f + ": '" + l + "' is not a validation fraction (expected a number in [0, 1))");
                 }
             }
-            return new DataSource(Path.of(lines.get(0).strip()), fraction);
+            return new DataSource(Path.of(lines.get(0).strip()), fraction, dataset);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f, e);
         }
@@ -218,8 +247,13 @@ public final class RunFolder {
     }
 
     public void writeResults(Results r) {
+        Map<String, Object> m = r.toMap(dir);
+        if (dataset != null) {
+            m.put("dataset", dataset.name());
+            m.put("class_names", dataset.classNames());
+        }
         writing(RESULTS);
-        AtomicFiles.writeString(file(RESULTS), Json.pretty(r.toMap(dir)));
+        AtomicFiles.writeString(file(RESULTS), Json.pretty(m));
     }
 
     /** Loss and accuracy curves (training vs validation), with the hyper-parameters in the titles. */
@@ -254,6 +288,7 @@ public final class RunFolder {
         meta.put("nabla.config", Json.write(RunConfig.toMap(cfg)));
         meta.put("nabla.epoch", Integer.toString(epoch));
         meta.put("nabla.val_acc", Double.toString(valAcc));
+        if (dataset != null) meta.putAll(dataset.metadata());
         writing(MODEL);
         ModelFile.save(file(MODEL), cfg.model(), weights, meta);
         return sha256(file(MODEL));

@@ -71,7 +71,7 @@ public final class RunRecorder implements TrainListener {
                                           RunFolder.Checkpoint resume, TrainListener progress) {
         Charts.warmUp();
         TrainConfig c = fitToData(cfg, data);
-        RunFolder folder = new RunFolder(outDir);
+        RunFolder folder = new RunFolder(outDir, data.dataset());
         if (resume != null) folder.checkConfigMatches(resume, c);
         folder.writeConfig(c);
         Module model = Models.build(c.model()).to(c.dtype());

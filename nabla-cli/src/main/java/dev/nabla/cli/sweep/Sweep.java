@@ -1,6 +1,7 @@
 package dev.nabla.cli.sweep;
 
 import dev.nabla.InputException;
+import dev.nabla.datasets.ImageDataset;
 import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.plot.Charts;
 import dev.nabla.cli.run.RunFolder;
@@ -50,7 +51,17 @@ public final class Sweep {
      * sweep runs the same bits.
      */
     public record Plan(Map<String, String> base, List<Map<String, String>> trials, int threadsPerTrial, String command,
-                       String data, double validationFraction) {
+                       String data, double validationFraction, String dataset) {
+
+        public Plan {
+            if (dataset == null) dataset = ImageDataset.MNIST.name();
+        }
+
+        /** A plan for MNIST (or an unnamed folder in its layout). */
+        public Plan(Map<String, String> base, List<Map<String, String>> trials, int threadsPerTrial, String command,
+                    String data, double validationFraction) {
+            this(base, trials, threadsPerTrial, command, data, validationFraction, ImageDataset.MNIST.name());
+        }
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -62,6 +73,7 @@ public final class Sweep {
             m.put("threads_per_trial", threadsPerTrial);
             m.put("data", data);
             m.put("val_fraction", validationFraction);
+            m.put("dataset", dataset);
             return m;
         }
 
@@ -85,8 +97,11 @@ public final class Sweep {
                 if (!(fraction >= 0 && fraction < 1)) {
                     throw new InputException(f + ": val_fraction = " + fraction + " is not allowed: expected a number in [0, 1)");
                 }
+                // a plan from before data sets were named: MNIST
+                Object dataset = m.get("dataset");
+                if (dataset != null) ImageDataset.byName(dataset.toString(), f + ": dataset =");
                 return new Plan(base, trials, threads, String.valueOf(m.get("command")), data == null ? null : data.toString(),
-                        fraction);
+                        fraction, dataset == null ? null : dataset.toString().strip().toLowerCase(java.util.Locale.ROOT));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + f, e);
             } catch (ClassCastException | NullPointerException e) {
@@ -301,7 +316,8 @@ public final class Sweep {
             }
         };
         say(index, "starting: " + label);
-        if (plan.data() != null) folder.writeDataSource(new RunFolder.DataSource(Path.of(plan.data()), plan.validationFraction()));
+        if (plan.data() != null) folder.writeDataSource(new RunFolder.DataSource(Path.of(plan.data()), plan.validationFraction(),
+                data.dataset()));
         TrainResult r = RunRecorder.runTraining(cfg, data, trialDir, resume, progress);
         say(index, String.format(Locale.ROOT, "%s: best val acc %.4f (epoch %d), test acc %.4f, %.1f s",
                 r.status(), r.bestValAcc(), r.bestEpoch(), r.testAcc(), r.seconds()));

