@@ -82,8 +82,8 @@ public final class WannExperiment {
                 AtomicFiles.writeString(dir.resolve(CHECKPOINT), Json.write(checkpoint));
                 Search.Generation g = state.history().get(state.history().size() - 1);
                 if (g.generation() == 1 || g.generation() % 25 == 0 || g.generation() == settings.generations()) {
-                    log.printf(Locale.ROOT, "generation %d/%d  best mean acc %.4f (single weight %.4f)  %d connections, %d hidden  %.0f s%n",
-                            g.generation(), settings.generations(), g.bestMean(), g.bestMax(), g.bestConnections(),
+                    log.printf(Locale.ROOT, "generation %d/%d  best mean acc %.4f (single weight %.4f), log-likelihood %.3f  %d connections, %d hidden  %.0f s%n",
+                            g.generation(), settings.generations(), g.bestMean(), g.bestMax(), g.bestMeanLogLikelihood(), g.bestConnections(),
                             g.bestHidden(), (System.nanoTime() - t0) / 1e9);
                     log.flush();
                 }
