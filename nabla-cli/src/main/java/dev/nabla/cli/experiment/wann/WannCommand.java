@@ -59,7 +59,7 @@ public final class WannCommand implements Callable<Integer> {
     @Option(names = "--generations", paramLabel = "N", defaultValue = "2000", description = "generations (default ${DEFAULT-VALUE})")
     int generations;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1000", description = "training images scored per generation (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "300", description = "training images scored per generation (default ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--weights", paramLabel = "W[,W...]", split = ",", defaultValue = "-2,-1,-0.5,0.5,1,2",
@@ -80,7 +80,7 @@ public final class WannCommand implements Callable<Integer> {
             description = "chance per generation of ranking by mean accuracy and connections rather than by mean and best accuracy (default ${DEFAULT-VALUE})")
     double sizePressure;
 
-    @Option(names = "--mutations", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--mutations", paramLabel = "N", defaultValue = "3",
             description = "most mutations per child; each child gets between 1 and N (default ${DEFAULT-VALUE})")
     int mutations;
 
