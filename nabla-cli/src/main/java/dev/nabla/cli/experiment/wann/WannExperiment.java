@@ -224,9 +224,10 @@ public final class WannExperiment {
             Candidate b = best();
             float[] w = settings.weights();
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "Weight agnostic networks on MNIST 16x16: population %d, %d generations, minibatch %d, seed %d;"
-                            + " %.0f s on %d thread%s (%.0f s of CPU time)%n%n",
-                    settings.population(), history.size(), settings.batch(), settings.seed(), seconds, threads,
+            sb.append(String.format(Locale.ROOT, "Weight agnostic networks on MNIST 16x16: population %d, %d generations, minibatch %d,"
+                            + " fitness %s, up to %d mutation%s per child, seed %d; %.0f s on %d thread%s (%.0f s of CPU time)%n%n",
+                    settings.population(), history.size(), settings.batch(), settings.fitness().label(), settings.mutations(),
+                    settings.mutations() == 1 ? "" : "s", settings.seed(), seconds, threads,
                     threads == 1 ? "" : "s", cpuSeconds));
             sb.append(String.format(Locale.ROOT, "Best network: %d connections, %d hidden nodes.%n%n", b.genome().connections(), b.genome().hidden().length));
             sb.append("| shared weight | validation acc | test acc |\n| --- | --- | --- |\n");
