@@ -33,6 +33,17 @@ class SparsityCommandTest {
     }
 
     @Test
+    void theCoursesTwoLayerNetworkLeavesChanceLevelWithinTwoShortEpochs(@TempDir Path tmp) {
+        // with its own 0.001 * randn weights it stays at chance for hundreds of steps; the experiment starts it
+        // from Xavier init
+        TestData.Run r = TestData.nabla("experiment", "sparsity", "--data", TestData.realMnist().toString(), "--train-size", "3000",
+                "--epochs", "2", "--models", "twolayer", "--strengths", "0", "--out", tmp.resolve("tl").toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        Map<?, ?> run = (Map<?, ?>) ((List<?>) Json.parseObject(r.out(), "stdout").get("runs")).get(0);
+        assertTrue(((Number) run.get("test_acc")).doubleValue() > 0.3, "twolayer after 94 steps: " + run);
+    }
+
+    @Test
     void aPenaltyWithAdamIsAUsageError(@TempDir Path tmp) {
         TestData.Run r = TestData.nabla("train", "--optimizer", "adam", "--penalty", "l1:0.001", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.exit());

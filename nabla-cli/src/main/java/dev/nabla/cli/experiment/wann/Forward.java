@@ -149,6 +149,32 @@ public final class Forward {
         }
     }
 
+    /**
+     * The mean over images of {@code log softmax(outputs)[label]}, computed stably; an image whose outputs are not
+     * all finite counts as a uniform guess, {@code -log(classes)}.
+     */
+    public static double meanLogLikelihood(float[][] outputs, int[] labels) {
+        int n = labels.length, classes = outputs.length;
+        if (n == 0) return 0;
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            double max = Double.NEGATIVE_INFINITY;
+            boolean finite = true;
+            for (float[] o : outputs) {
+                if (!Float.isFinite(o[j])) finite = false;
+                max = Math.max(max, o[j]);
+            }
+            if (!finite) {
+                total -= StrictMath.log(classes);
+                continue;
+            }
+            double sum = 0;
+            for (float[] o : outputs) sum += StrictMath.exp(o[j] - max);
+            total += outputs[labels[j]][j] - max - StrictMath.log(sum);
+        }
+        return total / n;
+    }
+
     /** The class with the largest summed probability for each image (the first of equals). */
     public static int[] predictions(double[][] probs) {
         int n = probs[0].length;

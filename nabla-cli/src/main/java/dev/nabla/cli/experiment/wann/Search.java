@@ -19,10 +19,11 @@ import java.util.concurrent.Future;
  * <ol>
  *   <li>draws a minibatch of training images (seeded by the seed and {@code g});</li>
  *   <li>scores every genome with each shared weight value ({@link Score});</li>
- *   <li>ranks them ({@link Ranking}) by mean accuracy and, by a coin with probability {@code sizePressure},
- *       fewer connections, else the best single-weight accuracy;</li>
- *   <li>keeps the {@code elites} best unchanged and fills the rest with mutated copies ({@link Genome#mutate})
- *       of tournament winners (the best ranked of {@code tournament} random picks).</li>
+ *   <li>ranks them ({@link Ranking}) by the {@link Fitness} averaged over the weight values and, by a coin with
+ *       probability {@code sizePressure}, fewer connections, else the fitness of the best single weight;</li>
+ *   <li>keeps the {@code elites} best unchanged and fills the rest with copies of tournament winners (the best
+ *       ranked of {@code tournament} random picks), each mutated ({@link Genome#mutate}) a random number of
+ *       times between 1 and {@code mutations}.</li>
  * </ol>
  * All randomness of generation {@code g} comes from one generator seeded by (seed, g) and used on the calling
  * thread only, so a state after generation {@code g} depends on nothing else: a run resumed from a checkpoint
@@ -36,7 +37,8 @@ public final class Search implements AutoCloseable {
      * setting as its command-line option does.
      */
     public record Settings(long seed, int population, int generations, int batch, float[] weights,
-                           double linkProbability, int elites, int tournament, double sizePressure) {
+                           double linkProbability, int elites, int tournament, double sizePressure,
+                           int mutations, Fitness fitness) {
 
         public Settings {
             if (population < 2) throw new IllegalArgumentException("population must be at least 2, got " + population);
@@ -53,6 +55,8 @@ public final class Search implements AutoCloseable {
             if (!(sizePressure >= 0 && sizePressure <= 1)) {
                 throw new IllegalArgumentException("size-pressure must be a probability in [0, 1], got " + sizePressure);
             }
+            if (mutations < 1) throw new IllegalArgumentException("mutations must be at least 1, got " + mutations);
+            if (fitness == null) throw new IllegalArgumentException("fitness must be given");
         }
 
         /** The settings as JSON-ready values. */
@@ -67,13 +71,15 @@ public final class Search implements AutoCloseable {
             m.put("elites", elites);
             m.put("tournament", tournament);
             m.put("size_pressure", sizePressure);
+            m.put("mutations", mutations);
+            m.put("fitness", fitness.label());
             return m;
         }
     }
 
     /** What generation {@code generation} (1-based) saw on its minibatch. */
     public record Generation(int generation, double bestMean, double bestMax, double populationMean,
-                             int bestConnections, int bestHidden, double meanConnections) {
+                             double bestMeanLogLikelihood, int bestConnections, int bestHidden, double meanConnections) {
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -81,6 +87,7 @@ public final class Search implements AutoCloseable {
             m.put("best_mean_accuracy", bestMean);
             m.put("best_max_accuracy", bestMax);
             m.put("population_mean_accuracy", populationMean);
+            m.put("best_mean_log_likelihood", bestMeanLogLikelihood);
             m.put("best_connections", bestConnections);
             m.put("best_hidden", bestHidden);
             m.put("mean_connections", meanConnections);
@@ -90,6 +97,7 @@ public final class Search implements AutoCloseable {
         static Generation fromMap(Map<?, ?> m) {
             return new Generation(num(m, "generation").intValue(), num(m, "best_mean_accuracy").doubleValue(),
                     num(m, "best_max_accuracy").doubleValue(), num(m, "population_mean_accuracy").doubleValue(),
+                    num(m, "best_mean_log_likelihood").doubleValue(),
                     num(m, "best_connections").intValue(), num(m, "best_hidden").intValue(),
                     num(m, "mean_connections").doubleValue());
         }
@@ -137,17 +145,24 @@ public final class Search implements AutoCloseable {
         Random rng = rng(settings.seed(), state.done());
         int[] batch = sample(train.count(), Math.min(settings.batch(), train.count()), rng);
         List<Score> scores = score(state.population(), Images.of(train, batch), false);
-        int n = scores.size();
-        double[] mean = new double[n], max = new double[n], negConn = new double[n];
+        int n = scores.size(), values = settings.weights().length;
+        double[] mean = new double[n], max = new double[n], fitMean = new double[n], fitMax = new double[n], negConn = new double[n];
         int[] conn = new int[n];
         for (int i = 0; i < n; i++) {
-            mean[i] = scores.get(i).mean();
-            max[i] = scores.get(i).max();
+            Score s = scores.get(i);
+            mean[i] = s.mean();
+            max[i] = s.max();
+            fitMax[i] = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < values; v++) {
+                double f = settings.fitness().of(s, v);
+                fitMean[i] += f / values;
+                fitMax[i] = Math.max(fitMax[i], f);
+            }
             conn[i] = state.population().get(i).connections();
             negConn[i] = -conn[i];
         }
         boolean bySize = rng.nextDouble() < settings.sizePressure();
-        int[] order = Ranking.order(mean, bySize ? negConn : max, conn);
+        int[] order = Ranking.order(fitMean, bySize ? negConn : fitMax, conn);
         int[] rankOf = new int[n];
         for (int r = 0; r < n; r++) rankOf[order[r]] = r;
 
@@ -159,8 +174,8 @@ public final class Search implements AutoCloseable {
             meanConn += (double) conn[i] / n;
         }
         List<Generation> history = new ArrayList<>(state.history());
-        history.add(new Generation(state.done() + 1, mean[order[0]], bestMax, popMean, best.connections(),
-                best.hidden().length, meanConn));
+        history.add(new Generation(state.done() + 1, mean[order[0]], bestMax, popMean,
+                scores.get(order[0]).meanLogLikelihood(), best.connections(), best.hidden().length, meanConn));
 
         List<Genome> next = new ArrayList<>(n);
         for (int e = 0; e < settings.elites(); e++) next.add(state.population().get(order[e]));
@@ -171,7 +186,9 @@ public final class Search implements AutoCloseable {
                 int other = rng.nextInt(n);
                 if (rankOf[other] < rankOf[winner]) winner = other;
             }
-            next.add(state.population().get(winner).mutate(rng, rates));
+            Genome child = state.population().get(winner);
+            for (int m = 1 + rng.nextInt(settings.mutations()); m > 0; m--) child = child.mutate(rng, rates);
+            next.add(child);
         }
         return new State(state.done() + 1, List.copyOf(next), List.copyOf(history));
     }

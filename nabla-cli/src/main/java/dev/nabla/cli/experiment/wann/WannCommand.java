@@ -56,10 +56,10 @@ public final class WannCommand implements Callable<Integer> {
     @Option(names = "--population", paramLabel = "N", defaultValue = "100", description = "networks per generation (default ${DEFAULT-VALUE})")
     int population;
 
-    @Option(names = "--generations", paramLabel = "N", defaultValue = "2000", description = "generations (default ${DEFAULT-VALUE})")
+    @Option(names = "--generations", paramLabel = "N", defaultValue = "1000", description = "generations (default ${DEFAULT-VALUE})")
     int generations;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1000", description = "training images scored per generation (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "300", description = "training images scored per generation (default ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--weights", paramLabel = "W[,W...]", split = ",", defaultValue = "-2,-1,-0.5,0.5,1,2",
@@ -80,6 +80,14 @@ public final class WannCommand implements Callable<Integer> {
             description = "chance per generation of ranking by mean accuracy and connections rather than by mean and best accuracy (default ${DEFAULT-VALUE})")
     double sizePressure;
 
+    @Option(names = "--mutations", paramLabel = "N", defaultValue = "3",
+            description = "most mutations per child; each child gets between 1 and N (default ${DEFAULT-VALUE})")
+    int mutations;
+
+    @Option(names = "--fitness", paramLabel = "loglik|accuracy", defaultValue = "loglik",
+            description = "what is averaged over the weight values and maximized: the mean log-likelihood of the labels under the softmax of the outputs, or accuracy (default ${DEFAULT-VALUE})")
+    String fitness;
+
     @Option(names = "--threads", paramLabel = "N", description = "worker threads scoring the population (default: all cores); results do not depend on it")
     Integer threads;
 
@@ -98,7 +106,8 @@ public final class WannCommand implements Callable<Integer> {
         for (int i = 0; i < w.length; i++) w[i] = weights.get(i);
         Search.Settings settings;
         try {
-            settings = new Search.Settings(seed, population, generations, batch, w, linkProbability, elites, tournament, sizePressure);
+            settings = new Search.Settings(seed, population, generations, batch, w, linkProbability, elites, tournament,
+                    sizePressure, mutations, Fitness.parse(fitness));
         } catch (IllegalArgumentException e) {
             throw new InputException("--" + e.getMessage());
         }

@@ -82,8 +82,8 @@ public final class WannExperiment {
                 AtomicFiles.writeString(dir.resolve(CHECKPOINT), Json.write(checkpoint));
                 Search.Generation g = state.history().get(state.history().size() - 1);
                 if (g.generation() == 1 || g.generation() % 25 == 0 || g.generation() == settings.generations()) {
-                    log.printf(Locale.ROOT, "generation %d/%d  best mean acc %.4f (single weight %.4f)  %d connections, %d hidden  %.0f s%n",
-                            g.generation(), settings.generations(), g.bestMean(), g.bestMax(), g.bestConnections(),
+                    log.printf(Locale.ROOT, "generation %d/%d  best mean acc %.4f (single weight %.4f), log-likelihood %.3f  %d connections, %d hidden  %.0f s%n",
+                            g.generation(), settings.generations(), g.bestMean(), g.bestMax(), g.bestMeanLogLikelihood(), g.bestConnections(),
                             g.bestHidden(), (System.nanoTime() - t0) / 1e9);
                     log.flush();
                 }
@@ -224,9 +224,10 @@ public final class WannExperiment {
             Candidate b = best();
             float[] w = settings.weights();
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "Weight agnostic networks on MNIST 16x16: population %d, %d generations, minibatch %d, seed %d;"
-                            + " %.0f s on %d thread%s (%.0f s of CPU time)%n%n",
-                    settings.population(), history.size(), settings.batch(), settings.seed(), seconds, threads,
+            sb.append(String.format(Locale.ROOT, "Weight agnostic networks on MNIST 16x16: population %d, %d generations, minibatch %d,"
+                            + " fitness %s, up to %d mutation%s per child, seed %d; %.0f s on %d thread%s (%.0f s of CPU time)%n%n",
+                    settings.population(), history.size(), settings.batch(), settings.fitness().label(), settings.mutations(),
+                    settings.mutations() == 1 ? "" : "s", settings.seed(), seconds, threads,
                     threads == 1 ? "" : "s", cpuSeconds));
             sb.append(String.format(Locale.ROOT, "Best network: %d connections, %d hidden nodes.%n%n", b.genome().connections(), b.genome().hidden().length));
             sb.append("| shared weight | validation acc | test acc |\n| --- | --- | --- |\n");

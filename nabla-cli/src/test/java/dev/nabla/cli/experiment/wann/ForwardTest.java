@@ -76,6 +76,21 @@ class ForwardTest {
     }
 
     @Test
+    void logLikelihoodIsTheMeanLogSoftmaxOfTheLabelAndUniformForNonFiniteOutputs() {
+        // image 0: logits (1, 3), label 1: log(e^3 / (e + e^3)) = -log(1 + e^-2); image 1: (0, 0), label 0: log 1/2
+        float[][] out = {{1f, 0f}, {3f, 0f}};
+        double expected = (-Math.log(1 + Math.exp(-2)) + Math.log(0.5)) / 2;
+        assertEquals(expected, Forward.meanLogLikelihood(out, new int[]{1, 0}), 1e-12);
+        // large logits do not overflow: (1000, 0), label 0 gives log(1 / (1 + e^-1000)) = 0
+        assertEquals(0.0, Forward.meanLogLikelihood(new float[][]{{1000f}, {0f}}, new int[]{0}), 1e-12);
+        assertEquals(Math.log(0.5), Forward.meanLogLikelihood(new float[][]{{Float.NaN}, {0f}}, new int[]{1}), 1e-12);
+        Score s = Score.of(tiny(), images(), new float[]{2f, -1f}, false);
+        float[][][] raw = new Forward(tiny()).outputs(images(), new float[]{2f, -1f});
+        assertEquals(Forward.meanLogLikelihood(raw[1], images().labels()), s.logLikelihood()[1], 0);
+        assertEquals(Math.max(s.logLikelihood()[0], s.logLikelihood()[1]), s.maxLogLikelihood(), 0);
+    }
+
+    @Test
     void activationsAreTheTenFunctions() {
         assertEquals(10, Activation.values().length);
         assertEquals(1f, Activation.STEP.apply(0.1f));

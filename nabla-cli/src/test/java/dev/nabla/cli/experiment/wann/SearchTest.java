@@ -25,7 +25,7 @@ class SearchTest {
     }
 
     static Search.Settings settings(int generations) {
-        return new Search.Settings(42, 24, generations, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2);
+        return new Search.Settings(42, 24, generations, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Fitness.LOGLIK);
     }
 
     static Search.State run(Search s, int generations, ImageSet data) {
@@ -50,7 +50,7 @@ class SearchTest {
     @Test
     void aDifferentSeedGivesADifferentSearch() {
         ImageSet data = columns();
-        var other = new Search.Settings(43, 24, 5, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2);
+        var other = new Search.Settings(43, 24, 5, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Fitness.LOGLIK);
         try (Search a = new Search(settings(5), 16, 3, 1); Search b = new Search(other, 16, 3, 1)) {
             assertNotEquals(run(a, 5, data).population(), run(b, 5, data).population());
         }
@@ -77,12 +77,12 @@ class SearchTest {
         ImageSet data = columns();
         try (Search s = new Search(settings(2), 16, 3, 1)) {
             Map<String, Object> file = Json.parseObject(Json.write(s.checkpoint(run(s, 2, data))), "checkpoint");
-            var other = new Search.Settings(42, 24, 2, 200, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2);
+            var other = new Search.Settings(42, 24, 2, 200, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Fitness.LOGLIK);
             try (Search t = new Search(other, 16, 3, 1)) {
                 var e = assertThrows(IllegalArgumentException.class, () -> t.restore(file));
                 assertEquals("setting 'batch' was 100 in the checkpoint, now 200", e.getMessage());
             }
-            var longer = new Search.Settings(42, 24, 50, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2);
+            var longer = new Search.Settings(42, 24, 50, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Fitness.LOGLIK);
             try (Search t = new Search(longer, 16, 3, 1)) {
                 assertEquals(2, t.restore(file).done(), "more generations may follow");
             }
@@ -100,6 +100,40 @@ class SearchTest {
             assertTrue(h.get(h.size() - 1).bestMax() > 0.8, "columns are easy: " + h.get(h.size() - 1));
             for (Genome g : st.population()) g.validate();
         }
+    }
+
+    @Test
+    void childrenGetBetweenOneAndMutationsMutations() {
+        ImageSet data = columns();
+        var one = new Search.Settings(42, 24, 1, 100, new float[]{-1, 1}, 0.2, 0, 3, 0.2, 1, Fitness.LOGLIK);
+        var five = new Search.Settings(42, 24, 1, 100, new float[]{-1, 1}, 0.2, 0, 3, 0.2, 5, Fitness.LOGLIK);
+        try (Search a = new Search(one, 16, 3, 1); Search b = new Search(five, 16, 3, 1)) {
+            Search.State a0 = a.start(), b0 = b.start();
+            assertEquals(a0.population(), b0.population(), "the same seed starts from the same networks");
+            // every mutation adds a link, adds a node (two links and a node) or changes an activation
+            int grownA = growth(a0, a.step(a0, data)), grownB = growth(b0, b.step(b0, data));
+            assertTrue(grownB > grownA, "up to 5 mutations grow the networks more than 1: " + grownB + " vs " + grownA);
+        }
+    }
+
+    /** Links and hidden nodes added from one population to the next, summed. */
+    private static int growth(Search.State before, Search.State after) {
+        int size = 0;
+        for (Genome g : after.population()) size += g.links().size() + g.hidden().length;
+        for (Genome g : before.population()) size -= g.links().size() + g.hidden().length;
+        return size;
+    }
+
+    @Test
+    void fitnessByAccuracyOrLogLikelihoodRanksDifferently() {
+        ImageSet data = columns();
+        var acc = new Search.Settings(42, 24, 8, 100, new float[]{-2, -1, 1, 2}, 0.2, 4, 3, 0, 1, Fitness.ACCURACY);
+        var ll = new Search.Settings(42, 24, 8, 100, new float[]{-2, -1, 1, 2}, 0.2, 4, 3, 0, 1, Fitness.LOGLIK);
+        try (Search a = new Search(acc, 16, 3, 1); Search b = new Search(ll, 16, 3, 1)) {
+            assertNotEquals(run(a, 8, data).population(), run(b, 8, data).population());
+        }
+        assertEquals(Fitness.LOGLIK, Fitness.parse("loglik"));
+        assertThrows(IllegalArgumentException.class, () -> Fitness.parse("mse"));
     }
 
     @Test
