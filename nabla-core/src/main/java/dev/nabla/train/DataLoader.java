@@ -30,6 +30,7 @@ public final class DataLoader {
     private final boolean shuffle;
     private final boolean dropLast;
     private final long seed;
+    private final int shardIndex, shardCount; // this loader hands out part shardIndex of shardCount of every batch
 
     /**
      * @param shuffle  a new seeded order every epoch
@@ -44,6 +45,18 @@ public final class DataLoader {
         this.shuffle = shuffle;
         this.dropLast = dropLast;
         this.seed = seed;
+        this.shardIndex = 0;
+        this.shardCount = 1;
+    }
+
+    private DataLoader(DataLoader whole, int index, int count) {
+        this.data = whole.data;
+        this.batchSize = whole.batchSize;
+        this.shuffle = whole.shuffle;
+        this.dropLast = whole.dropLast;
+        this.seed = whole.seed;
+        this.shardIndex = index;
+        this.shardCount = count;
     }
 
     /** All batches, the last one possibly smaller. */
@@ -54,6 +67,23 @@ public final class DataLoader {
     /** An image set's images [count, rows * cols] and labels. */
     public DataLoader(ImageSet set, int batchSize, boolean shuffle, long seed) {
         this(Dataset.of(set), batchSize, shuffle, false, seed);
+    }
+
+    /**
+     * Part {@code index} of {@code count} of every batch of this loader, for data-parallel training
+     * ({@link Replicas}): batch i is cut into {@code count} consecutive slices of sizes differing by at most one
+     * (rows {@code [index * n / count, (index + 1) * n / count)} of its n), so the shards together hand out the
+     * same batches in the same order, whatever the count. {@link #batches()}, {@link #batchSize()} and
+     * {@link #size()} stay those of the whole loader.
+     *
+     * @throws InputException unless {@code 0 <= index < count}
+     */
+    public DataLoader shard(int index, int count) {
+        if (count < 1 || index < 0 || index >= count) {
+            throw new InputException("shard " + index + " of " + count + ": expected 0 <= index < count");
+        }
+        if (shardCount != 1) throw new IllegalStateException("this loader is already a shard");
+        return new DataLoader(this, index, count);
     }
 
     /** The data this loader cuts. */
@@ -127,17 +157,20 @@ public final class DataLoader {
             @Override
             public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
-                int to = Math.min(at + batchSize, end), b = to - at;
+                int to = Math.min(at + batchSize, end), n = to - at;
+                int from = at + (int) ((long) n * shardIndex / shardCount);
+                int upTo = at + (int) ((long) n * (shardIndex + 1) / shardCount), b = upTo - from;
+                int full = (int) ((long) batchSize * (shardIndex + 1) / shardCount - (long) batchSize * shardIndex / shardCount);
                 int[] labels = data.labels();
                 Batch out;
                 if (order == null) {
-                    out = new Batch(Tensor.of(data.inputs().slice(0, at, to)),
-                            labels == null ? null : Arrays.copyOfRange(labels, at, to),
-                            data.targets() == null ? null : Tensor.of(data.targets().slice(0, at, to)));
+                    out = new Batch(Tensor.of(data.inputs().slice(0, from, upTo)),
+                            labels == null ? null : Arrays.copyOfRange(labels, from, upTo),
+                            data.targets() == null ? null : Tensor.of(data.targets().slice(0, from, upTo)));
                 } else {
-                    int[] rows = Arrays.copyOfRange(order, at, to);
+                    int[] rows = Arrays.copyOfRange(order, from, upTo);
                     float[] reused = null;
-                    if (reuse && b == batchSize && data.inputs().dtype() == DType.F32) {
+                    if (reuse && b == full && data.inputs().dtype() == DType.F32) {
                         reused = buffer == null ? buffer = new float[b * rowSize(data.inputs())] : buffer;
                     }
                     int[] y = null;
