@@ -29,13 +29,20 @@ import java.util.function.BiConsumer;
 public final class SparkCluster implements Cluster {
     /** Seconds a worker waits for a neighbour in the allreduce ring before its step fails (Spark conf key). */
     static final String ALLREDUCE_TIMEOUT = "spark.nabla.allreduce.timeout";
+    /**
+     * A barrier stage waits until the executors offer a slot per worker: look every 2 s for up to 2 minutes
+     * (Spark looks every 15 s), so that a training starts soon after a fresh application's executors are up.
+     */
+    private static final Map<String, String> BARRIER_WAIT = Map.of(
+            "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s",
+            "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "60");
     /** The status of a training Spark gave up on. */
     static final String FAILED = "failed";
 
     @Override
     public Sweep.TrialExecutor sweepTrials(String master, Sweep sweep, Path sweepDir, PrintWriter log) {
         return (List<Integer> trials, BiConsumer<Integer, TrialResult> finished) -> {
-            try (JavaSparkContext spark = context(master, "nabla sweep " + sweepDir.getFileName())) {
+            try (JavaSparkContext spark = context(master, "nabla sweep " + sweepDir.getFileName(), Map.of())) {
                 new SparkTrials(spark, sweep, sweepDir, log).run(trials, finished);
             }
         };
@@ -52,7 +59,7 @@ public final class SparkCluster implements Cluster {
         record.put("master", master);
         AtomicFiles.writeString(job.dir().resolve(DISTRIBUTED), Json.pretty(record) + "\n");
         List<DataParallelTask.Outcome> outcomes;
-        try (JavaSparkContext spark = context(master, "nabla train " + job.dir().getFileName())) {
+        try (JavaSparkContext spark = context(master, "nabla train " + job.dir().getFileName(), BARRIER_WAIT)) {
             DataParallelTask task = new DataParallelTask(job.dir().toString(), job.data().toString(),
                     job.validationFraction(), job.dtype(), job.scalarKernels(), job.resume(),
                     spark.getConf().getInt(ALLREDUCE_TIMEOUT, 120));
@@ -107,12 +114,13 @@ public final class SparkCluster implements Cluster {
     }
 
     /**
-     * A context on {@code master}. Settings given as {@code spark.*} system properties (or by spark-submit) win;
-     * otherwise the web UI stays off, and executors of a standalone cluster get the driver's class path, which
+     * A context on {@code master}. Settings given as {@code spark.*} system properties (or by spark-submit) win
+     * over {@code defaults}; otherwise the web UI stays off, and executors of a standalone cluster get the driver's class path, which
      * serves when the workers see the same installation (one machine, or nabla installed at the same path).
      */
-    static JavaSparkContext context(String master, String appName) {
+    static JavaSparkContext context(String master, String appName, Map<String, String> defaults) {
         SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.ui.enabled", "false");
+        defaults.forEach(conf::setIfMissing);
         if (master != null) conf.setMaster(master);
         // the flags nabla runs with: the same kernels (SIMD where the driver has them) give the same bits everywhere
         conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector -Xss8m");
