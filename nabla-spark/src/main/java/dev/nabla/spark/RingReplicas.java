@@ -11,6 +11,7 @@ import java.util.List;
  * {@link Replicas} over a {@link RingAllreduce}: a step's gradients travel as one array (float32 for a float32
  * model, else float64), each replica's mean gradient times its sample count, with the count as the last element;
  * the sums divided by the total count are the global batch's mean gradient. It also counts what the ring costs.
+ * A ring of one changes nothing, so that one worker gives the bits of a run without Spark.
  */
 final class RingReplicas implements Replicas {
     private final RingAllreduce ring;
@@ -35,6 +36,7 @@ final class RingReplicas implements Replicas {
 
     @Override
     public double mean(double localMean, long samples) {
+        if (ring.size() == 1) return localMean; // alone: the bits of a run without replicas
         long t0 = System.nanoTime();
         double[] v = {samples == 0 ? 0 : localMean * samples, samples};
         ring.sum(v);
@@ -51,6 +53,9 @@ final class RingReplicas implements Replicas {
             n += p.value().numel();
             single &= p.value().dtype() == DType.F32;
         }
+        gradientSteps++;
+        elements = n;
+        if (ring.size() == 1) return;
         if (single) {
             if (floats.length != n) floats = new float[n];
             int at = 0;
@@ -96,8 +101,6 @@ final class RingReplicas implements Replicas {
             }
         }
         long dt = System.nanoTime() - t0;
-        gradientSteps++;
-        elements = n;
         gradientNanos += dt;
         allNanos += dt;
         gradientBytes += ring.bytesSent() - sent0;
