@@ -50,6 +50,7 @@ import java.util.concurrent.Callable;
                 "  nabla train --config examples/course-twolayer.yaml --epochs 5",
                 "  nabla train --model mlp --hidden 256,128 --momentum 0.9 --nesterov",
                 "  nabla train --resume runs/20261123-101500-twolayer --epochs 20",
+                "  nabla train --batch 64 --spark 'local[2]' --workers 2",
                 "Exit codes: 0 done, 1 the run diverged or failed, 2 bad input."})
 public final class TrainCommand implements Callable<Integer> {
 

@@ -3,6 +3,7 @@ package dev.nabla.spark;
 import dev.nabla.cli.CliForTests;
 import dev.nabla.datasets.mnist.TestMnist;
 import dev.nabla.io.Json;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,12 @@ class DataParallelTrainingTest {
         copyHead(mnist, subset, "t10k-labels-idx1-ubyte", 200, 1);
         System.setProperty("spark.driver.host", "127.0.0.1"); // the workers' ring listens there too
         System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+    }
+
+    @AfterAll
+    static void driverAddressBack() {
+        System.clearProperty("spark.driver.host");
+        System.clearProperty("spark.driver.bindAddress");
     }
 
     @AfterEach
