@@ -33,9 +33,9 @@ import java.util.Map;
  *     listeners.onEpochStart                              (LrScheduler sets the rate)
  *     for each batch (x, y) of the epoch's order:        (DataLoader: seeded by (seed, epoch))
  *         zero the gradients (releasing their storage to the next backward)
- *         loss = loss(model(x), y)                        (mean over the batch)
+ *         loss = loss(model(x), y)                        (mean over the batch; with Replicas, over the global batch)
  *         listeners.onLoss; stop before the update if one asked to (DivergenceStop)
- *         loss.backward(); optimizer.step(); listeners.onBatch
+ *         loss.backward(); optimizer.step(); listeners.onBatch   (Replicas average the gradients before the step)
  *     validate; listeners.onValidated                     (EarlyStopping, DivergenceStop)
  *     keep the weights if they are the best so far        (validation accuracy; without one, validation loss)
  *     listeners.onEpoch(metrics, newBest, state)          (checkpoints)
