@@ -57,7 +57,7 @@ class StandaloneClusterTest {
                 t = training.get(90, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 throw new AssertionError("the two-worker training did not end within 90 s\nworker 1:\n" + cluster.tail("worker-1")
-                        + "\nworker 2:\n" + cluster.tail("worker-2"), e);
+                        + "\nworker 2:\n" + cluster.tail("worker-2") + "\nmaster:\n" + cluster.tail("master"), e);
             }
             assertEquals("0", t[0], () -> t[2] + "\nmaster:\n" + cluster.tail("master"));
             double[] a = trainLoss(alone), b = trainLoss(pair);
