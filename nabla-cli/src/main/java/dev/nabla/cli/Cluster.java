@@ -2,8 +2,14 @@ package dev.nabla.cli;
 
 import dev.nabla.InputException;
 import dev.nabla.cli.sweep.Sweep;
+import dev.nabla.io.Json;
+import dev.nabla.tensor.DType;
+import dev.nabla.train.TrainResult;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 
@@ -15,10 +21,53 @@ import java.util.ServiceLoader;
 public interface Cluster {
 
     /**
+     * The file of a run folder trained by data-parallel workers: their count, the global batch, the bytes each
+     * worker exchanged per step and the throughput. Its {@code workers} must match when the run is resumed.
+     */
+    String DISTRIBUTED = "distributed.json";
+
+    /**
      * Runs the trials of the sweep whose plan is saved in {@code sweepDir} on {@code master}, one task per trial;
      * each trial's run folder comes back into {@code sweepDir} as the trial ends.
      */
     Sweep.TrialExecutor sweepTrials(String master, Sweep sweep, Path sweepDir, PrintWriter log);
+
+    /**
+     * Trains the run whose {@code config.yaml} lies in {@code job.dir()} (continuing from its checkpoint when
+     * {@code job.resume()}) on {@code master} with {@code job.workers()} synchronous data-parallel workers, each
+     * with a batch of the config's size: the run one process makes with a batch {@code workers} times larger.
+     * Worker 0 writes the run folder, which every worker must be able to reach at the same path.
+     */
+    TrainResult train(String master, TrainJob job, PrintWriter log);
+
+    /**
+     * A data-parallel training.
+     *
+     * @param dir                the run folder (absolute)
+     * @param data               the MNIST folder (absolute), read by every worker
+     * @param validationFraction the last fraction of the training file that validates
+     * @param dtype              the precision of the weights
+     * @param scalarKernels      the scalar kernels instead of the Vector API ones (--no-simd)
+     * @param workers            the number of workers
+     * @param resume             continue from the folder's checkpoint, if it has one
+     */
+    record TrainJob(Path dir, Path data, double validationFraction, DType dtype, boolean scalarKernels, int workers,
+                    boolean resume) {}
+
+    /** The number of workers that trained the run in {@code dir}: that of its {@value #DISTRIBUTED}, else 1. */
+    static int workersOf(Path dir) {
+        Path f = dir.resolve(DISTRIBUTED);
+        if (!Files.isRegularFile(f)) return 1;
+        try {
+            Object w = Json.parseObject(Files.readString(f), f.toString()).get("workers");
+            if (!(w instanceof Number n) || n.intValue() < 1) {
+                throw new InputException(f + ": 'workers' must be a positive number, got " + w);
+            }
+            return n.intValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+    }
 
     /** The cluster support on the class path; an input error naming the fix when there is none. */
     static Cluster find(String option) {

@@ -53,6 +53,7 @@ import java.util.concurrent.Callable;
                 "  nabla train --model mlp --hidden 256,128 --momentum 0.9 --nesterov",
                 "  nabla train --dataset fashion-mnist --model cnn --optimizer adam --lr 0.001",
                 "  nabla train --resume runs/20261123-101500-twolayer --epochs 20",
+                "  nabla train --batch 64 --spark 'local[2]' --workers 2",
                 "Exit codes: 0 done, 1 the run diverged or failed, 2 bad input."})
 public final class TrainCommand implements Callable<Integer> {
 
@@ -71,6 +72,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "train on Apache Spark with --workers synchronous "
+            + "data-parallel workers, a batch of --batch each: local[N] (embedded) or spark://HOST:PORT")
+    String spark;
+
+    @Option(names = "--workers", paramLabel = "N", description = "data-parallel workers for --spark (default 2); "
+            + "the run is the one of a single process with a batch N times larger")
+    Integer workers;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -78,6 +87,8 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter lines = json ? err : stdout;
 
         options.valFraction(); // checked before anything runs
+        if (workers != null && spark == null) throw new InputException("--workers " + workers + " needs --spark MASTER");
+        if (workers != null && workers < 1) throw new InputException("--workers must be at least 1, got " + workers);
         RunConfig rc = resume != null ? resumeConfig() : options.runConfig();
         TrainConfig cfg = rc.resolve();
         options.datasetGiven(); // checked before anything runs
@@ -111,6 +122,13 @@ public final class TrainCommand implements Callable<Integer> {
             throw new InputException("--out " + dir + " already holds a run (" + RunFolder.RESULTS
                     + "); continue it with --resume " + dir + " or choose another folder");
         }
+        int replicas = spark == null ? 1 : workers == null ? 2 : workers;
+        if (resume != null && Cluster.workersOf(dir) != replicas) {
+            int was = Cluster.workersOf(dir);
+            throw new InputException("--resume " + dir + ": the run was trained by " + was + (was == 1 ? " process"
+                    : " workers") + " (its global batch is " + was + " x --batch); continue it with "
+                    + (was == 1 ? "no --spark" : "--spark MASTER --workers " + was));
+        }
         for (String note : rc.notes()) err.println(note);
         err.flush();
 
@@ -131,21 +149,9 @@ public final class TrainCommand implements Callable<Integer> {
                     + dir + ", which trains on " + recorded.dataset().name());
         }
         if (recorded != null) dataset = recorded.dataset();
-        MnistSplits splits;
-        Path dataDir;
-        try (Warmup warm = Warmup.start(cfg)) { // the JIT compiles the training step while the data loads
-            dataDir = MnistData.folder(dataset, dataArg, err);
-            splits = Mnist.loadFraction(dataDir, fraction).named(dataset);
-        }
-        folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction, dataset));
-        if (checkpoint != null) {
-            lines.println("resuming " + dir + " after epoch " + checkpoint.state().epochsDone() + " of " + cfg.epochs());
-        } else if (resume != null) {
-            lines.println("resuming " + dir + " from the start: no epoch had finished");
-        }
-        TrainResult r = RunRecorder.runTraining(cfg, splits, dir, checkpoint,
-                new Progress(err, lines, Progress.onTerminal()));
-
+        TrainResult r = spark != null
+                ? trainOnSpark(cfg, folder, dataset, dataArg, fraction, replicas, checkpoint, err, lines)
+                : trainHere(cfg, folder, dataset, dataArg, fraction, checkpoint, err, lines);
         if (json) {
             stdout.print(read(dir.resolve(RunFolder.RESULTS)));
             stdout.flush();
@@ -159,6 +165,46 @@ public final class TrainCommand implements Callable<Integer> {
             return Main.EXIT_FAILED;
         }
         return Main.EXIT_OK;
+    }
+
+    private TrainResult trainHere(TrainConfig cfg, RunFolder folder, ImageDataset dataset, Path dataArg, double fraction,
+                                  RunFolder.Checkpoint checkpoint, PrintWriter err, PrintWriter lines) {
+        MnistSplits splits;
+        Path dataDir;
+        try (Warmup warm = Warmup.start(cfg)) { // the JIT compiles the training step while the data loads
+            dataDir = MnistData.folder(dataset, dataArg, err);
+            splits = Mnist.loadFraction(dataDir, fraction).named(dataset);
+        }
+        folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction, dataset));
+        sayResuming(lines, folder.dir(), checkpoint, cfg);
+        return RunRecorder.runTraining(cfg, splits, folder.dir(), checkpoint,
+                new Progress(err, lines, Progress.onTerminal()));
+    }
+
+    /**
+     * The run on Spark: the driver checks and writes the folder's config and data source; the workers read the
+     * data themselves, and worker 0 writes the rest of the folder.
+     */
+    private TrainResult trainOnSpark(TrainConfig cfg, RunFolder folder, ImageDataset dataset, Path dataArg, double fraction,
+                                     int replicas, RunFolder.Checkpoint checkpoint, PrintWriter err, PrintWriter lines) {
+        Cluster cluster = Cluster.find("--spark");
+        Path dataDir = MnistData.folder(dataset, dataArg, err).toAbsolutePath().normalize();
+        folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction, dataset));
+        folder.writeConfig(cfg);
+        sayResuming(lines, folder.dir(), checkpoint, cfg);
+        lines.printf(Locale.ROOT, "training on Spark (%s): %d workers, batch %d each, global batch %d%n", spark,
+                replicas, cfg.batchSize(), replicas * cfg.batchSize());
+        lines.flush();
+        return cluster.train(spark, new Cluster.TrainJob(folder.dir().toAbsolutePath().normalize(), dataDir, fraction,
+                cfg.dtype(), options.noSimd, replicas, resume != null), err);
+    }
+
+    private void sayResuming(PrintWriter lines, Path dir, RunFolder.Checkpoint checkpoint, TrainConfig cfg) {
+        if (checkpoint != null) {
+            lines.println("resuming " + dir + " after epoch " + checkpoint.state().epochsDone() + " of " + cfg.epochs());
+        } else if (resume != null) {
+            lines.println("resuming " + dir + " from the start: no epoch had finished");
+        }
     }
 
     // A resumed run keeps its hyper-parameters (else it would not end as the uninterrupted run would);

@@ -32,6 +32,7 @@ public final class DataLoader {
     private final boolean dropLast;
     private final long seed;
     private final Augment augment;
+    private final int shardIndex, shardCount; // this loader hands out part shardIndex of shardCount of every batch
 
     /**
      * @param shuffle  a new seeded order every epoch
@@ -47,15 +48,19 @@ public final class DataLoader {
         this.dropLast = dropLast;
         this.seed = seed;
         this.augment = Augment.NONE;
+        this.shardIndex = 0;
+        this.shardCount = 1;
     }
 
-    private DataLoader(DataLoader d, Augment augment) {
+    private DataLoader(DataLoader d, Augment augment, int shardIndex, int shardCount) {
         this.data = d.data;
         this.batchSize = d.batchSize;
         this.shuffle = d.shuffle;
         this.dropLast = d.dropLast;
         this.seed = d.seed;
         this.augment = augment;
+        this.shardIndex = shardIndex;
+        this.shardCount = shardCount;
     }
 
     /**
@@ -69,7 +74,8 @@ public final class DataLoader {
         if (augment == null || !augment.active()) return this;
         Augment.imageShape(data.sampleShape());
         if (data.inputs().dtype() != DType.F32) throw new InputException("augment needs float32 inputs");
-        return new DataLoader(this, augment);
+        if (shardCount != 1) throw new InputException("augment is not supported with data-parallel workers");
+        return new DataLoader(this, augment, shardIndex, shardCount);
     }
 
     /** Mixed into the seed of the augmentation's draws, so that they do not repeat the shuffle's. */
@@ -83,6 +89,25 @@ public final class DataLoader {
     /** An image set's images [count, rows * cols] and labels. */
     public DataLoader(ImageSet set, int batchSize, boolean shuffle, long seed) {
         this(Dataset.of(set), batchSize, shuffle, false, seed);
+    }
+
+    /**
+     * Part {@code index} of {@code count} of every batch of this loader, for data-parallel training
+     * ({@link Replicas}): batch i is cut into {@code count} consecutive slices of sizes differing by at most one
+     * (rows {@code [index * n / count, (index + 1) * n / count)} of its n), so the shards together hand out the
+     * same batches in the same order, whatever the count. {@link #batches()}, {@link #batchSize()} and
+     * {@link #size()} stay those of the whole loader.
+     *
+     * @throws InputException unless {@code 0 <= index < count}
+     */
+    public DataLoader shard(int index, int count) {
+        if (count < 1 || index < 0 || index >= count) {
+            throw new InputException("shard " + index + " of " + count + ": expected 0 <= index < count");
+        }
+        if (shardCount != 1) throw new IllegalStateException("this loader is already a shard");
+        // each shard would draw its own augmentation, so that N workers would not train as one process does
+        if (augment.active()) throw new InputException("augment is not supported with data-parallel workers");
+        return new DataLoader(this, augment, index, count);
     }
 
     /** The data this loader cuts. */
@@ -158,17 +183,20 @@ public final class DataLoader {
             @Override
             public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
-                int to = Math.min(at + batchSize, end), b = to - at;
+                int to = Math.min(at + batchSize, end), n = to - at;
+                int from = at + (int) ((long) n * shardIndex / shardCount);
+                int upTo = at + (int) ((long) n * (shardIndex + 1) / shardCount), b = upTo - from;
+                int full = (int) ((long) batchSize * (shardIndex + 1) / shardCount - (long) batchSize * shardIndex / shardCount);
                 int[] labels = data.labels();
                 Batch out;
                 if (order == null) {
-                    out = new Batch(Tensor.of(data.inputs().slice(0, at, to)),
-                            labels == null ? null : Arrays.copyOfRange(labels, at, to),
-                            data.targets() == null ? null : Tensor.of(data.targets().slice(0, at, to)));
+                    out = new Batch(Tensor.of(data.inputs().slice(0, from, upTo)),
+                            labels == null ? null : Arrays.copyOfRange(labels, from, upTo),
+                            data.targets() == null ? null : Tensor.of(data.targets().slice(0, from, upTo)));
                 } else {
-                    int[] rows = Arrays.copyOfRange(order, at, to);
+                    int[] rows = Arrays.copyOfRange(order, from, upTo);
                     float[] reused = null;
-                    if (reuse && b == batchSize && data.inputs().dtype() == DType.F32) {
+                    if (reuse && b == full && data.inputs().dtype() == DType.F32) {
                         reused = buffer == null ? buffer = new float[b * rowSize(data.inputs())] : buffer;
                     }
                     int[] y = null;
@@ -180,7 +208,7 @@ public final class DataLoader {
                             data.targets() == null ? null : Tensor.of(gather(data.targets(), rows, null)));
                 }
                 at = to;
-                return draws == null ? out : augmented(out, reuse && b == batchSize);
+                return draws == null ? out : augmented(out, reuse && b == full);
             }
 
             // the augmented copy of a batch; full batches of a reusing loop share one buffer

@@ -33,9 +33,9 @@ import java.util.Map;
  *     listeners.onEpochStart                              (LrScheduler sets the rate)
  *     for each batch (x, y) of the epoch's order:        (DataLoader: seeded by (seed, epoch))
  *         zero the gradients (releasing their storage to the next backward)
- *         loss = loss(model(x), y)                        (mean over the batch)
+ *         loss = loss(model(x), y)                        (mean over the batch; with Replicas, over the global batch)
  *         listeners.onLoss; stop before the update if one asked to (DivergenceStop)
- *         loss.backward(); optimizer.step(); listeners.onBatch
+ *         loss.backward(); optimizer.step(); listeners.onBatch   (Replicas average the gradients before the step)
  *     validate; listeners.onValidated                     (EarlyStopping, DivergenceStop)
  *     keep the weights if they are the best so far        (validation accuracy; without one, validation loss)
  *     listeners.onEpoch(metrics, newBest, state)          (checkpoints)
@@ -61,6 +61,7 @@ public final class Trainer {
     private final List<TrainListener> listeners = new ArrayList<>();
     private Metric accuracy;
     private boolean accuracySet;
+    private Replicas replicas;
 
     // the run in progress
     private TrainConfig config;
@@ -88,6 +89,17 @@ public final class Trainer {
     public Trainer accuracy(Metric m) {
         accuracy = m;
         accuracySet = true;
+        return this;
+    }
+
+    /**
+     * Trains as one of several data-parallel replicas (null: alone): the step's loss, its gradients and the
+     * epoch's training accuracy become the means over every replica's shard of the global batch, so every
+     * replica applies the update one process would apply to the whole batch. The train loader must be the
+     * replica's {@link DataLoader#shard}.
+     */
+    public Trainer replicas(Replicas r) {
+        replicas = r;
         return this;
     }
 
@@ -191,6 +203,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 double lossSum = 0;
                 int batch = 0;
+                long samples = 0;
                 if (acc != null) acc.reset();
                 for (Batch b : train.reusingBatches(epoch)) {
                     batch++;
@@ -199,10 +212,13 @@ public final class Trainer {
                     Tensor out = model.forward(b.x());
                     Tensor l = loss.forward(out, b.labels(), b.targets());
                     double lv = l.item();
+                    if (replicas != null) lv = replicas.mean(lv, b.size());
                     for (TrainListener x : listeners) x.onLoss(this, epoch, batch, lv);
                     if (stopStatus != null) break;
                     l.backward();
+                    if (replicas != null) replicas.averageGradients(optimizer.parameters(), b.size());
                     optimizer.step();
+                    samples += b.size();
                     lossSum += lv;
                     if (acc != null) acc.update(out.value(), b.labels(), b.targets() == null ? null : b.targets().value());
                     double running = acc == null ? Double.NaN : acc.value();
@@ -214,6 +230,7 @@ public final class Trainer {
                 }
                 long t1 = System.nanoTime();
                 double trainAcc = acc == null ? Double.NaN : acc.value(); // before validation resets the metric
+                if (replicas != null && acc != null) trainAcc = replicas.mean(trainAcc, samples);
                 Evaluation val = validates ? Evaluator.evaluate(model, validation, loss, acc) : null;
                 long t2 = System.nanoTime();
                 EpochMetrics m = new EpochMetrics(epoch, lossSum / batch, trainAcc,
@@ -299,6 +316,16 @@ public final class Trainer {
      */
     public static TrainResult fit(Module model, Optimizer opt, Splits data, TrainConfig cfg,
                                   TrainListener listener, TrainState resumeFrom) {
+        return fit(model, opt, data, cfg, listener, resumeFrom, null);
+    }
+
+    /**
+     * {@link #fit(Module, Optimizer, Splits, TrainConfig, TrainListener, TrainState)} as one of
+     * {@code replicas.count()} data-parallel replicas (null: alone), each with {@code cfg.batchSize()} samples
+     * of every global batch of {@code count * batchSize}: the run one process makes with that global batch.
+     */
+    public static TrainResult fit(Module model, Optimizer opt, Splits data, TrainConfig cfg,
+                                  TrainListener listener, TrainState resumeFrom, Replicas replicas) {
         long started = System.nanoTime();
         try (var ctx = cfg.threads() > 0 ? ExecutionContext.withThreads(cfg.threads()) : null) {
             // fails early, naming the layer, when the data does not fit
@@ -306,10 +333,13 @@ public final class Trainer {
             probe[0] = 1;
             System.arraycopy(in, 0, probe, 1, in.length);
             model.outputShape(probe);
-            DataLoader train = new DataLoader(data.train(), cfg.batchSize(), true, cfg.seed()).withAugment(cfg.augment());
+            DataLoader whole = replicas == null ? new DataLoader(data.train(), cfg.batchSize(), true, cfg.seed())
+                    : new DataLoader(data.train(), cfg.batchSize() * replicas.count(), true, cfg.seed())
+                    .shard(replicas.rank(), replicas.count());
+            DataLoader train = whole.withAugment(cfg.augment());
             TrainListener l = listener == null ? TrainListener.NONE : listener;
             Trainer t = new Trainer(model, opt, new CrossEntropyLoss())
-                    .listen(new LrScheduler(cfg.schedule(), cfg.lr()), new DivergenceStop(), l);
+                    .listen(new LrScheduler(cfg.schedule(), cfg.lr()), new DivergenceStop(), l).replicas(replicas);
             t.config = cfg;
             TrainResult r = t.fit(train, new DataLoader(data.validation(), EVAL_BATCH, false, 0), cfg.epochs(), resumeFrom);
             double testAcc = Double.NaN;

@@ -39,6 +39,36 @@ class DataLoaderTest {
         assertArrayEquals(new int[] {2, 2}, all(l, 1).get(2).x().shape());
     }
 
+    /** The sample indices of each batch of an epoch. */
+    private static List<List<Integer>> rows(DataLoader l, int epoch) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (Batch b : l.reusingBatches(epoch)) {
+            List<Integer> r = new ArrayList<>();
+            for (int i = 0; i < b.size(); i++) r.add((int) b.x().value().get(i, 0));
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Test
+    void theShardsOfABatchAreItsConsecutiveSlicesWhetherShuffledOrNot() {
+        for (boolean shuffle : new boolean[] {true, false}) {
+            DataLoader whole = new DataLoader(indexed(23), 8, shuffle, 5); // batches of 8, 8 and 7
+            List<List<Integer>> w = rows(whole, 2);
+            List<List<List<Integer>>> shards = new ArrayList<>();
+            for (int k = 0; k < 3; k++) shards.add(rows(whole.shard(k, 3), 2));
+            for (int b = 0; b < 3; b++) {
+                List<Integer> joined = new ArrayList<>();
+                for (int k = 0; k < 3; k++) joined.addAll(shards.get(k).get(b));
+                assertEquals(w.get(b), joined, "batch " + b + ", shuffle " + shuffle);
+            }
+            assertEquals(List.of(2, 3, 3), shards.stream().map(s -> s.get(0).size()).toList(), "rows [k n / 3, (k + 1) n / 3)");
+            assertEquals(List.of(2, 2, 3), shards.stream().map(s -> s.get(2).size()).toList());
+            assertEquals(3, whole.shard(1, 3).batches());
+        }
+        assertThrows(dev.nabla.InputException.class, () -> new DataLoader(indexed(4), 2, true, 1).shard(2, 2));
+    }
+
     @Test
     void aShuffledEpochVisitsEverySampleOnceAndEachRowKeepsItsLabel() {
         DataLoader l = new DataLoader(indexed(10), 4, true, 7);

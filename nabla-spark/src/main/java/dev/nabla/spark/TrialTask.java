@@ -1,6 +1,5 @@
 package dev.nabla.spark;
 
-import dev.nabla.cli.MnistData;
 import dev.nabla.cli.run.RunLock;
 import dev.nabla.cli.sweep.Sweep;
 import dev.nabla.datasets.mnist.MnistSplits;
@@ -14,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One trial of a sweep as a Spark task: the plan's text and whatever the trial's run folder already holds (a
@@ -27,9 +25,6 @@ record TrialTask(int index, String planJson, Map<String, byte[]> runFolder) impl
     /** The trial's run folder after it ran; {@code error} is null unless the trial threw. */
     record Outcome(int index, Map<String, byte[]> runFolder, String error, double seconds, String host) implements Serializable {}
 
-    /** The data each executor JVM has loaded, by folder, so that its later trials do not read it again. */
-    private static final Map<String, MnistSplits> DATA = new ConcurrentHashMap<>();
-
     Outcome run() {
         long start = System.nanoTime();
         String host = hostName();
@@ -41,8 +36,7 @@ record TrialTask(int index, String planJson, Map<String, byte[]> runFolder) impl
             RunFiles.write(trialDir, runFolder);
             Sweep.Plan plan = Sweep.Plan.read(scratch);
             PrintWriter log = new PrintWriter(System.err, true);
-            MnistSplits data = DATA.computeIfAbsent(plan.data() + " " + plan.validationFraction(),
-                    d -> MnistData.load(plan.data() == null ? null : Path.of(plan.data()), plan.validationFraction(), log));
+            MnistSplits data = ExecutorData.mnist(plan.data(), plan.validationFraction(), log);
             try (var ctx = ExecutionContext.withThreads(taskCpus())) {
                 new Sweep(scratch, plan, Sweep.baseConfig(plan), log).runTrial(index, data);
             }
@@ -66,16 +60,16 @@ record TrialTask(int index, String planJson, Map<String, byte[]> runFolder) impl
     }
 
     /** Kernel threads for this task: the cores Spark gave it ({@code spark.task.cpus}). */
-    private static int taskCpus() {
+    static int taskCpus() {
         TaskContext ctx = TaskContext.get();
         return ctx == null ? 1 : Math.max(1, ctx.cpus());
     }
 
-    private static double seconds(long start) {
+    static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static String hostName() {
+    static String hostName() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

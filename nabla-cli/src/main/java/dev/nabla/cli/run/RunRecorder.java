@@ -7,6 +7,7 @@ import dev.nabla.models.Models;
 import dev.nabla.nn.Module;
 import dev.nabla.optim.Optimizer;
 import dev.nabla.train.EpochMetrics;
+import dev.nabla.train.Replicas;
 import dev.nabla.train.Splits;
 import dev.nabla.train.StepLog;
 import dev.nabla.train.TrainConfig;
@@ -69,21 +70,33 @@ public final class RunRecorder implements TrainListener {
      */
     public static TrainResult runTraining(TrainConfig cfg, MnistSplits data, Path outDir,
                                           RunFolder.Checkpoint resume, TrainListener progress) {
-        Charts.warmUp();
+        return runTraining(cfg, data, outDir, resume, progress, null);
+    }
+
+    /**
+     * {@link #runTraining(TrainConfig, MnistSplits, Path, RunFolder.Checkpoint, TrainListener)} as one of
+     * data-parallel {@code replicas} (null: alone), {@code cfg.batchSize()} samples of every global batch each:
+     * replica 0 keeps the run folder, the others train alike and write nothing.
+     */
+    public static TrainResult runTraining(TrainConfig cfg, MnistSplits data, Path outDir,
+                                          RunFolder.Checkpoint resume, TrainListener progress, Replicas replicas) {
+        boolean records = replicas == null || replicas.rank() == 0;
+        if (records) Charts.warmUp();
         TrainConfig c = fitToData(cfg, data);
-        RunFolder folder = new RunFolder(outDir, data.dataset());
-        if (resume != null) folder.checkConfigMatches(resume, c);
-        folder.writeConfig(c);
         Module model = Models.build(c.model()).to(c.dtype());
         if (resume != null) resume = resume.inNamesOf(model); // a checkpoint of the course's names and layout
         Optimizer opt = Trainer.optimizer(model, c);
+        Splits splits = Splits.of(data.train(), data.validation(), data.test());
+        if (!records) return Trainer.fit(model, opt, splits, c, progress, resume == null ? null : resume.state(), replicas);
+        RunFolder folder = new RunFolder(outDir, data.dataset());
+        if (resume != null) folder.checkConfigMatches(resume, c);
+        folder.writeConfig(c);
         RunRecorder recorder = new RunRecorder(folder, c, resume == null ? 0 : resume.seconds());
         if (resume != null) recorder.modelSha256 = folder.repair(resume, c);
         else folder.deleteModel();
         TrainListener listener = progress == null ? recorder : both(recorder, progress);
         if (recorder.steps != null) listener = both(recorder.steps, listener);
-        TrainResult r = Trainer.fit(model, opt, Splits.of(data.train(), data.validation(), data.test()), c, listener,
-                resume == null ? null : resume.state());
+        TrainResult r = Trainer.fit(model, opt, splits, c, listener, resume == null ? null : resume.state(), replicas);
         TrainResult total = new TrainResult(r.config(), r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(),
                 r.testAcc(), recorder.secondsBefore + r.seconds(), r.status(), r.message());
         folder.writeHistory(total.history());
@@ -128,7 +141,8 @@ public final class RunRecorder implements TrainListener {
                 Double.NaN, seconds, "running", null));
     }
 
-    static TrainListener both(TrainListener a, TrainListener b) {
+    /** A listener that tells {@code a}, then {@code b}, of every event a run's files and progress need. */
+    public static TrainListener both(TrainListener a, TrainListener b) {
         return new TrainListener() {
             @Override
             public void onStart(Trainer trainer) {
