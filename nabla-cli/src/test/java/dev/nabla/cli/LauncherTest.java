@@ -128,6 +128,84 @@ class LauncherTest {
         assertTrue(out.contains("the main jar"), out);
     }
 
+    /**
+     * The AOT cache the launcher makes (JDK 25+) never breaks a run: the first {@code train} records one; a cache
+     * that changed since it was checked, or is older than the build, is recorded anew with one line saying so; a
+     * damaged cache whose check still passes is ignored by the JVM and the command runs as without it.
+     */
+    @Test
+    void aStaleOrDamagedAotCacheIsRebuiltWithOneLineAndNeverBreaksARun() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 25 || System.getenv("CI") != null,
+                "the AOT cache needs JDK 25");
+        layout();
+        Path target = project.resolve("nabla-cli/target");
+        fakeJar(target.resolve("nabla-cli-0.1.0.jar"), "the main jar");
+        Path aot = target.resolve("aot");
+
+        assertEquals("the main jar", aotRun("train").strip(), "the recording run");
+        Path cache = awaitCache(aot);
+
+        Files.write(cache, new byte[] {1, 2, 3}); // changed since its check: not used, recorded anew
+        String out = aotRun("train");
+        assertTrue(out.contains("nabla: the JVM's AOT cache is unreadable (changed since it was checked): recording a new one"
+                + " during this run") && out.contains("the main jar"), out);
+        assertEquals(2, out.strip().lines().count(), out);
+        cache = awaitCache(aot);
+
+        Files.setLastModifiedTime(target.resolve(".nabla-built"), FileTime.from(Instant.now())); // a newer build
+        out = aotRun("train");
+        assertTrue(out.contains("nabla: the JVM's AOT cache is stale (nabla was rebuilt): recording a new one during this run")
+                && out.contains("the main jar"), out);
+        cache = awaitCache(aot);
+
+        // damaged in a way the launcher's check cannot see: the JVM refuses the cache quietly and runs without it
+        byte[] bytes = Files.readAllBytes(cache);
+        for (int i = 64; i < bytes.length; i += 4096) bytes[i] ^= 0x5a;
+        FileTime mtime = Files.getLastModifiedTime(cache);
+        Files.write(cache, bytes);
+        Files.setLastModifiedTime(cache, mtime);
+        assertEquals("the main jar", aotRun("--version").strip());
+        assertEquals("the main jar", aotRun("train").strip());
+    }
+
+    private String aotRun(String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", project.resolve("nabla").toString(), command)
+                .redirectErrorStream(true);
+        pb.environment().put("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("NABLA_AOT");
+        pb.environment().remove("NABLA_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the launcher did not finish");
+        assertEquals(0, p.exitValue(), out);
+        // (the JVM's own note on the incubating Vector API is not the launcher's)
+        return out.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** The cache the last recording run assembles in the background, once it is checked and in place. */
+    private static Path awaitCache(Path aot) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < until) {
+            if (Files.isDirectory(aot)) {
+                try (var files = Files.list(aot)) {
+                    var ok = files.filter(f -> f.toString().endsWith(".aot.ok")).findFirst();
+                    if (ok.isPresent()) {
+                        Path cache = Path.of(ok.get().toString().replaceFirst("\\.ok$", ""));
+                        boolean busy;
+                        try (var all = Files.list(aot)) {
+                            busy = all.anyMatch(f -> f.toString().contains(".tmp"));
+                        }
+                        if (!busy && Files.isRegularFile(cache)) return cache;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no AOT cache appeared in " + aot);
+    }
+
     /** A jar whose dev.nabla.cli.Main prints {@code says}. */
     private void fakeJar(Path jar, String says) throws IOException {
         Path src = Files.createDirectories(tmp.resolve("fake-src/" + jar.getFileName()));

@@ -39,6 +39,11 @@ final class Gemm {
     static final int MR = L == 16 ? 8 : 5;
     /** Columns of the register tile and width of a packed strip of B: two vectors. */
     static final int NR = 2 * L;
+    /**
+     * With 512-bit vectors, the last strip of a panel holds its (at most L) remaining columns in one vector
+     * ({@link #kernel8Half}) rather than two: the output layer's 10 columns fill 10 lanes of 16, not of 32.
+     */
+    static final boolean HALF_STRIPS = MR == 8;
     /** Maximum depth of a packed block: a [KC, NR] strip of B is 16 or 32 KiB (L1). */
     static final int KC = 256;
     /** Rows of op(A) packed at once: [100, 256] or [160, 256], 100 or 160 KiB (L2). */
@@ -200,7 +205,7 @@ final class Gemm {
                 }
                 if (transB) packBT(b, bOff, ldb, pc, kc, live, jc, nc, bp, buf.rows(ldb));
                 else packB(b, bOff, ldb, pc, kc, live, jc, nc, bp);
-                boolean bFinite = skip && transA && allFinite(bp, kc * ((nc + NR - 1) / NR) * NR);
+                boolean bFinite = skip && transA && allFinite(bp, kc * packedWidth(nc));
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -213,6 +218,11 @@ final class Gemm {
                     // one strip of B (L1) against every panel of the A block (L2)
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
+                        if (stripWidth(nr) != NR) {
+                            halfStrip(kc, ap, mc, bp, jr * kc, nr, bFinite ? buf.zeroPanel : null, tile,
+                                    c, cOff + ic * ldc + jc + jr, ldc, alpha, betaEff);
+                            continue;
+                        }
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
@@ -227,6 +237,35 @@ final class Gemm {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Columns of the packed strip that holds the last nr (at most NR) columns of a panel: L or NR. */
+    static int stripWidth(int nr) {
+        return HALF_STRIPS && nr <= L ? L : NR;
+    }
+
+    /** Floats per k of a packed panel of nc columns: whole strips of NR, the last one possibly of L. */
+    private static int packedWidth(int nc) {
+        int full = nc / NR * NR;
+        return full == nc ? nc : full + stripWidth(nc - full);
+    }
+
+    /**
+     * A one-vector strip of B (nr columns, at most L) against every panel of a packed A block of mc rows: the
+     * loop of {@link #block} for the strips {@link #stripWidth} makes L wide.
+     */
+    private static void halfStrip(int kc, float[] ap, int mc, float[] bp, int bi, int nr, boolean[] zeroPanel,
+                                  float[] tile, float[] c, int ci, int ldc, float alpha, float beta) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int kk = zeroPanel != null && zeroPanel[ir / MR] ? 0 : kc;
+            if (mr == MR && nr == L) {
+                kernel8Half(kk, ap, ir * KC, bp, bi, c, ci + ir * ldc, ldc, alpha, beta);
+            } else {
+                kernel8Half(kk, ap, ir * KC, bp, bi, tile, 0, NR, 1f, 0f);
+                storeEdge(tile, c, ci + ir * ldc, ldc, mr, nr, alpha, beta);
             }
         }
     }
@@ -418,6 +457,39 @@ final class Gemm {
     }
 
     /**
+     * The 8 x 1-vector tile of 512-bit vectors, for a strip packed L wide: 8 accumulators, so that 8 independent
+     * fma chains still cover the FMA units' latency. Each element is the fma chain of {@link #kernel8} over the
+     * same k in the same order, stored with the same operations: the same bits.
+     */
+    private static void kernel8Half(int kc, float[] ap, int ai, float[] bp, int bi,
+                                    float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int ao = ai, bo = bi, end = ai + kc; ao < end; ao++, bo += L) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            c0 = FloatVector.broadcast(S, ap[ao]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[ao + KC]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[ao + 2 * KC]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[ao + 3 * KC]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[ao + 4 * KC]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[ao + 5 * KC]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[ao + 6 * KC]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[ao + 7 * KC]).fma(b0, c7);
+        }
+        // the store of kernel5, written out for the same reason
+        VectorMask<Float> keep = FloatVector.broadcast(S, beta).compare(VectorOperators.NE, 0f);
+        FloatVector z = FloatVector.zero(S);
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        c0.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
+        c1.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
+        c2.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
+        c3.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
+        c4.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
+        c5.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r5), keep).mul(beta)).intoArray(c, r5);
+        c6.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r6), keep).mul(beta)).intoArray(c, r6);
+        c7.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r7), keep).mul(beta)).intoArray(c, r7);
+    }
+
+    /**
      * Writes the mr x nr corner of a tile spilled by the kernel into C, with the same operations as the kernel
      * (on {@code acc + 0}, exact but for the sign of a zero): results do not depend on where a tile falls.
      */
@@ -439,25 +511,26 @@ final class Gemm {
         }
     }
 
-    // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into 16-wide strips [kc][16]; op(A)[ic:ic+mc, pc:pc+kc] into rows
-    // KC apart (5-row panels [5][KC]); partial strips and panels are zero-padded.
+    // ---- packing: op(B)[pc:pc+kc, jc:jc+nc] into strips [kc][NR] (the last one [kc][L] where stripWidth says
+    // so); op(A)[ic:ic+mc, pc:pc+kc] into rows KC apart (MR-row panels [MR][KC]); partial strips and panels are
+    // zero-padded.
 
     /**
-     * B stored [k, n]: each row of a strip is 16 contiguous floats. With {@code live} (not null), row p of the
+     * B stored [k, n]: each row of a strip is NR (or L) contiguous floats. With {@code live} (not null), row p of the
      * strips is row pc + live[p] of B, else pc + p.
      */
     private static void packB(float[] b, int bOff, int ldb, int pc, int kc, int[] live, int jc, int nc, float[] bp) {
         if (live != null) {
             for (int jr = 0; jr < nc; jr += NR) {
-                int nr = Math.min(NR, nc - jr), dst = jr * kc, col = bOff + pc * ldb + jc + jr;
-                for (int p = 0; p < kc; p++, dst += NR) {
+                int nr = Math.min(NR, nc - jr), w = stripWidth(nr), dst = jr * kc, col = bOff + pc * ldb + jc + jr;
+                for (int p = 0; p < kc; p++, dst += w) {
                     int src = col + live[p] * ldb;
                     if (nr == NR) {
                         FloatVector.fromArray(S, b, src).intoArray(bp, dst);
                         FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                     } else {
                         for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
-                        for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+                        for (int j = nr; j < w; j++) bp[dst + j] = 0f;
                     }
                 }
             }
@@ -472,9 +545,10 @@ final class Gemm {
                     FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                 }
             } else {
-                for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                int w = stripWidth(nr);
+                for (int p = 0; p < kc; p++, src += ldb, dst += w) {
                     for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
-                    for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+                    for (int j = nr; j < w; j++) bp[dst + j] = 0f;
                 }
             }
         }
@@ -490,15 +564,15 @@ final class Gemm {
                                int[] rows) {
         if (live != null) {
             for (int jr = 0; jr < nc; jr += NR) {
-                int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bOff + (jc + jr) * ldb + pc;
-                for (int p = 0, d = dst; p < kc; p++, d += NR) {
+                int nr = Math.min(NR, nc - jr), w = stripWidth(nr), dst = jr * kc, src = bOff + (jc + jr) * ldb + pc;
+                for (int p = 0, d = dst; p < kc; p++, d += w) {
                     int s = src + live[p];
                     if (nr == NR) {
                         FloatVector.fromArray(S, b, s, rows, 0).intoArray(bp, d);
                         FloatVector.fromArray(S, b, s + L * ldb, rows, 0).intoArray(bp, d + L);
                     } else {
                         for (int j = 0; j < nr; j++) bp[d + j] = b[s + j * ldb];
-                        for (int j = nr; j < NR; j++) bp[d + j] = 0f;
+                        for (int j = nr; j < w; j++) bp[d + j] = 0f;
                     }
                 }
             }
@@ -526,11 +600,12 @@ final class Gemm {
                 }
                 continue;
             }
+            int w = stripWidth(nr);
             for (int j = 0; j < nr; j++) {
-                for (int d = dst + j, s = src + j * ldb, end = s + kc; s < end; s++, d += NR) bp[d] = b[s];
+                for (int d = dst + j, s = src + j * ldb, end = s + kc; s < end; s++, d += w) bp[d] = b[s];
             }
-            for (int j = nr; j < NR; j++) {
-                for (int d = dst + j, end = dst + kc * NR; d < end; d += NR) bp[d] = 0f;
+            for (int j = nr; j < w; j++) {
+                for (int d = dst + j, end = dst + kc * w; d < end; d += w) bp[d] = 0f;
             }
         }
     }

@@ -26,7 +26,9 @@ public final class KernelProbe {
         List<String> out = new ArrayList<>();
         // the network's products (forward, weight and input gradients, in both weight layouts) and odd sizes,
         // one of them over two k blocks
-        int[][] shapes = {{64, 784, 128}, {64, 128, 10}, {10, 64, 128}, {64, 10, 128}, {37, 300, 53}, {5, 1, 33}};
+        // (16 and 48 columns: whole one-vector strips at 512 bits)
+        int[][] shapes = {{64, 784, 128}, {64, 128, 10}, {10, 64, 128}, {64, 10, 128}, {37, 300, 53}, {5, 1, 33},
+                {64, 128, 16}, {24, 70, 48}};
         long seed = 1;
         for (int[] s : shapes) {
             for (int op = 0; op < 4; op++) {
