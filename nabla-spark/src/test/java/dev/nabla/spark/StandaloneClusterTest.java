@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * A real Spark standalone cluster (master and two workers, separate JVMs on 127.0.0.1): a two-worker training
  * (one replica per worker) gives the losses of one process with both batches together; then, in a sweep, one
  * worker is killed while trials run on it, Spark runs its lost trials again on the other, and the table is the
- * one a run in one JVM gives. Part of the default suite (about 40 s); {@code -Pfast} leaves it out.
+ * one a run in one JVM gives. Part of the default suite; {@code -Pfast} leaves it out.
  */
 @Tag("cluster")
 class StandaloneClusterTest {
