@@ -303,6 +303,10 @@ final class ConvKernels {
     private static void maxPoolF32(float[] x, int xo, int h, int w, Window win, int c0, int c1, float[] y, int[] arg) {
         int oh = win.outH(h), ow = win.outW(w), p = oh * ow;
         int kh = win.kh(), kw = win.kw(), sh = win.sh(), sw = win.sw(), dh = win.dh(), dw = win.dw();
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && win.ph() == 0 && win.pw() == 0) {
+            maxPool2x2F32(x, xo, h, w, c0, c1, y, arg);
+            return;
+        }
         for (int pl = c0; pl < c1; pl++) {
             int src = xo + pl * h * w;
             for (int oy = 0; oy < oh; oy++) {
@@ -327,6 +331,39 @@ final class ConvKernels {
                         }
                     }
                     int q = pl * p + oy * ow + ox;
+                    arg[q] = at;
+                    y[q] = best;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #maxPoolF32} for the common 2x2 window with stride 2 and no padding: the four taps compared in the
+     * general loop's order (the first of equal values wins, the first NaN wins and stays).
+     */
+    private static void maxPool2x2F32(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
+        int oh = h / 2, ow = w / 2, p = oh * ow;
+        for (int pl = c0; pl < c1; pl++) {
+            int src = xo + pl * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                int top = 2 * oy * w, q = pl * p + oy * ow;
+                for (int ox = 0; ox < ow; ox++, q++) {
+                    int t = top + 2 * ox;
+                    float best = x[src + t];
+                    int at = t;
+                    if (best == best) {
+                        float v = x[src + t + 1];
+                        if (v > best || v != v) { best = v; at = t + 1; }
+                    }
+                    if (best == best) {
+                        float v = x[src + t + w];
+                        if (v > best || v != v) { best = v; at = t + w; }
+                    }
+                    if (best == best) {
+                        float v = x[src + t + w + 1];
+                        if (v > best || v != v) { best = v; at = t + w + 1; }
+                    }
                     arg[q] = at;
                     y[q] = best;
                 }

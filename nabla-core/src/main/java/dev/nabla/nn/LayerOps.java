@@ -8,7 +8,8 @@ import dev.nabla.tensor.Shape;
 /**
  * The ops behind the convolutional layers. Convolution and pooling are primitive ops of their own
  * ({@link Conv2dFunction}: im2col and the SIMD GEMM; {@link Pool2dFunction}: window loops that keep the max's
- * winners), the rest are composed from the autograd primitives. Every op here is gradchecked in both modes by
+ * winners), and so is batch normalisation ({@link BatchNormFunction}); the rest are composed from the autograd
+ * primitives. Every op here is gradchecked in both modes by
  * the op registry. Images are [N, C, H, W] (channels first, as PyTorch).
  */
 public final class LayerOps {
@@ -68,12 +69,17 @@ public final class LayerOps {
      * gamma, beta [C].
      */
     public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
-        int[] axes = x.rank() == 2 ? new int[] {0} : new int[] {0, 2, 3};
-        int[] perChannel = channelShape(x);
-        Tensor centred = x.sub(x.mean(true, axes));
-        Tensor var = centred.mul(centred).mean(true, axes);
-        Tensor normalised = centred.div(var.add(eps).sqrt());
-        return normalised.mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
+        checkBatchNorm(x, gamma, beta);
+        return new BatchNormFunction(eps).apply(x, gamma, beta);
+    }
+
+    /** x [N, C] or [N, C, H, W] with gamma and beta [C]. */
+    static void checkBatchNorm(Tensor x, Tensor gamma, Tensor beta) {
+        if ((x.rank() != 2 && x.rank() != 4) || gamma.rank() != 1 || beta.rank() != 1
+                || gamma.dim(0) != x.dim(1) || beta.dim(0) != x.dim(1)) {
+            throw new IllegalArgumentException("batch_norm: input " + Shape.str(x.shape()) + " with gamma "
+                    + Shape.str(gamma.shape()) + " and beta " + Shape.str(beta.shape()) + ": expected [N, C] or [N, C, H, W] and [C]");
+        }
     }
 
     /** [1, C] or [1, C, 1, 1]: a per-channel vector shaped to broadcast against x. */

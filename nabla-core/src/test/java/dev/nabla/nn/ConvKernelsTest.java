@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The float32 convolution and pooling kernels (the float64 ones are gradchecked by the op registry): they agree
+ * The float32 convolution, pooling and batch-norm kernels (the float64 ones are gradchecked by the op registry): they agree
  * with float64, give the same bits on any thread count, and evaluation in chunks gives the training pass's bits.
  */
 class ConvKernelsTest {
@@ -106,6 +106,25 @@ class ConvKernelsTest {
         NDArray w2 = NDArray.randn(rng, DType.F64, 4, 3, 3, 3);
         NDArray proj2 = NDArray.randn(rng, DType.F64, 64, 4, 7, 7);
         assertSameBitsPerThreadCount("conv2d groups 2 stride 2", () -> convAndGrads(x, w2, b.slice(0, 0, 4), proj2, Window.square(3, 2, 1), 2, DType.F32));
+    }
+
+    @Test
+    void batchNormGivesTheSameBitsOnOneTwoAndThreeThreadsAndMatchesFloat64() {
+        Random rng = new Random(9);
+        NDArray x = NDArray.randn(rng, DType.F64, 16, 8, 6, 5);
+        NDArray gamma = NDArray.randn(rng, DType.F64, 8), beta = NDArray.randn(rng, DType.F64, 8);
+        NDArray proj = NDArray.randn(rng, DType.F64, 16, 8, 6, 5);
+        Supplier<List<NDArray>> f32 = () -> batchNormAndGrads(x, gamma, beta, proj, DType.F32);
+        assertSameBitsPerThreadCount("batch_norm", f32);
+        List<NDArray> ref = batchNormAndGrads(x, gamma, beta, proj, DType.F64), got = f32.get();
+        for (int i = 0; i < ref.size(); i++) assertTrue(got.get(i).allClose(ref.get(i), 1e-4, 1e-4), "batch_norm result " + i);
+    }
+
+    private static List<NDArray> batchNormAndGrads(NDArray x, NDArray gamma, NDArray beta, NDArray proj, DType dt) {
+        Tensor tx = Tensor.of(x.to(dt)).requiresGrad(true), tg = Tensor.of(gamma.to(dt)).requiresGrad(true), tb = Tensor.of(beta.to(dt)).requiresGrad(true);
+        Tensor y = LayerOps.batchNorm(tx, tg, tb, 1e-5);
+        y.mul(Tensor.of(proj.to(dt))).sum().backward();
+        return List.of(y.value().to(DType.F64), tx.grad().to(DType.F64), tg.grad().to(DType.F64), tb.grad().to(DType.F64));
     }
 
     @Test
