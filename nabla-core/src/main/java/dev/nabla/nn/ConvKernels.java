@@ -22,27 +22,7 @@ final class ConvKernels {
      */
     static void im2col(Object x, int xo, int c, int h, int w, Window win, int groups, int b0, int b1, int base,
                        Object cols, int ld) {
-        int cg = c / groups, oh = win.outH(h), ow = win.outW(w), p = oh * ow, k = cg * win.kh() * win.kw();
-        for (int b = b0; b < b1; b++) {
-            for (int g = 0; g < groups; g++) {
-                for (int ch = 0; ch < cg; ch++) {
-                    int plane = xo + ((b * c) + g * cg + ch) * h * w;
-                    for (int i = 0; i < win.kh(); i++) {
-                        for (int j = 0; j < win.kw(); j++) {
-                            int row = g * k + (ch * win.kh() + i) * win.kw() + j;
-                            int dst = row * ld + (b - base) * p;
-                            if (x instanceof float[] xf && win.padding() == Window.Padding.ZEROS) {
-                                tapRowsF32(xf, plane, h, w, win, i, j, (float[]) cols, dst, oh, ow);
-                                continue;
-                            }
-                            for (int oy = 0; oy < oh; oy++) {
-                                copyTapRow(x, plane, h, w, win, i, j, oy, cols, dst + oy * ow, ow, false);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        eachTap(x, xo, c, h, w, win, groups, b0, b1, base, cols, ld, false);
     }
 
     /**
@@ -51,6 +31,12 @@ final class ConvKernels {
      */
     static void col2im(Object cols, int ld, int base, int c, int h, int w, Window win, int groups, int b0, int b1,
                        Object gx, int xo) {
+        eachTap(gx, xo, c, h, w, win, groups, b0, b1, base, cols, ld, true);
+    }
+
+    /** The loop nest of {@link #im2col} ({@code back} false) and {@link #col2im} (true): one tap's rows at a time. */
+    private static void eachTap(Object x, int xo, int c, int h, int w, Window win, int groups, int b0, int b1, int base,
+                                Object cols, int ld, boolean back) {
         int cg = c / groups, oh = win.outH(h), ow = win.outW(w), p = oh * ow, k = cg * win.kh() * win.kw();
         for (int b = b0; b < b1; b++) {
             for (int g = 0; g < groups; g++) {
@@ -59,13 +45,14 @@ final class ConvKernels {
                     for (int i = 0; i < win.kh(); i++) {
                         for (int j = 0; j < win.kw(); j++) {
                             int row = g * k + (ch * win.kh() + i) * win.kw() + j;
-                            int src = row * ld + (b - base) * p;
-                            if (gx instanceof float[] xf && win.padding() == Window.Padding.ZEROS) {
-                                addTapRowsF32((float[]) cols, src, oh, ow, xf, plane, h, w, win, i, j);
+                            int col = row * ld + (b - base) * p;
+                            if (x instanceof float[] xf && win.padding() == Window.Padding.ZEROS) {
+                                if (back) addTapRowsF32((float[]) cols, col, oh, ow, xf, plane, h, w, win, i, j);
+                                else tapRowsF32(xf, plane, h, w, win, i, j, (float[]) cols, col, oh, ow);
                                 continue;
                             }
                             for (int oy = 0; oy < oh; oy++) {
-                                copyTapRow(gx, plane, h, w, win, i, j, oy, cols, src + oy * ow, ow, true);
+                                copyTapRow(x, plane, h, w, win, i, j, oy, cols, col + oy * ow, ow, back);
                             }
                         }
                     }
