@@ -336,21 +336,21 @@ final class ConvKernels {
             for (int oy = 0; oy < oh; oy++) {
                 int top = 2 * oy * w, q = pl * p + oy * ow;
                 for (int ox = 0; ox < ow; ox++, q++) {
+                    // selects rather than branches: on real activations which tap wins is unpredictable
                     int t = top + 2 * ox;
-                    float best = x[src + t];
+                    float best = x[src + t], v = x[src + t + 1];
                     int at = t;
-                    if (best == best) {
-                        float v = x[src + t + 1];
-                        if (v > best || v != v) { best = v; at = t + 1; }
-                    }
-                    if (best == best) {
-                        float v = x[src + t + w];
-                        if (v > best || v != v) { best = v; at = t + w; }
-                    }
-                    if (best == best) {
-                        float v = x[src + t + w + 1];
-                        if (v > best || v != v) { best = v; at = t + w + 1; }
-                    }
+                    boolean take = best == best && (v > best || v != v);
+                    best = take ? v : best;
+                    at = take ? t + 1 : at;
+                    v = x[src + t + w];
+                    take = best == best && (v > best || v != v);
+                    best = take ? v : best;
+                    at = take ? t + w : at;
+                    v = x[src + t + w + 1];
+                    take = best == best && (v > best || v != v);
+                    best = take ? v : best;
+                    at = take ? t + w + 1 : at;
                     arg[q] = at;
                     y[q] = best;
                 }
