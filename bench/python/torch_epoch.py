@@ -32,17 +32,7 @@ load_s = time.perf_counter() - t0
 
 net = course_torch.build(a.model)
 opt = course_torch.optimizer(net)
-gen = torch.Generator().manual_seed(1024)
-t0 = time.perf_counter()
-course_torch.train_epoch(net, opt, x, y, gen)  # warm-up; its time is reported
-warmup_s = time.perf_counter() - t0
-for _ in range(a.warmup - 1):
-    course_torch.train_epoch(net, opt, x, y, gen)
-secs = []
-for _ in range(a.epochs):
-    t0 = time.perf_counter()
-    loss, acc = course_torch.train_epoch(net, opt, x, y, gen)
-    secs.append(time.perf_counter() - t0)
+warmup_s, secs, loss, acc = course_torch.timed_epochs(net, opt, x, y, a.warmup, a.epochs)
 
 print(json.dumps({"impl": "pytorch", "model": a.model, "torch": torch.__version__,
                   "torch_threads": torch.get_num_threads(),

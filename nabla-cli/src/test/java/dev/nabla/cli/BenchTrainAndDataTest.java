@@ -53,7 +53,7 @@ class BenchTrainAndDataTest {
     @Test
     void unknownModelIsAUsageErrorNamingTheValue() {
         String err = errorOf("bench", "train", "--model", "lenet");
-        assertTrue(err.contains("nabla bench train: --model 'lenet': expected twolayer or softmax"), err);
+        assertTrue(err.contains("nabla bench train: --model 'lenet': expected twolayer, softmax, lenet5 or cnn"), err);
     }
 
     @Test

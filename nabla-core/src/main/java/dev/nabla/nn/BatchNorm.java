@@ -8,7 +8,7 @@ import dev.nabla.tensor.Shape;
 
 /**
  * Batch normalisation over the channel axis 1 (the shared part of {@link BatchNorm1d} and {@link BatchNorm2d}).
- * In training it normalises with the batch's mean and biased variance ({@link LayerOps#batchNorm}) and moves the
+ * In training it normalises with the batch's mean and biased variance ({@link BatchNormFunction}) and moves the
  * buffers {@code running_mean} and {@code running_var} (the unbiased variance) toward them:
  * {@code running = (1 - momentum) running + momentum batch}, PyTorch's rule. In evaluation it uses the buffers.
  * {@code weight} (gamma, ones) and {@code bias} (beta, zeros): [C].
@@ -77,16 +77,15 @@ public abstract class BatchNorm extends Module {
         outputShape(x.shape());
         int[] perChannel = LayerOps.channelShape(x);
         if (isTraining()) {
-            int[] axes = rank == 2 ? new int[] {0} : new int[] {0, 2, 3};
-            NDArray v = x.value();
-            int count = v.numel() / features;
+            int count = x.value().numel() / features;
             if (count < 2) throw new InputException(this + ": training needs more than one value per channel, got input " + Shape.str(x.shape()));
-            NDArray mean = v.mean(false, axes);
-            NDArray centred = v.sub(mean.reshape(perChannel));
-            NDArray unbiased = centred.mul(centred).sum(false, axes).mulScalar(1.0 / (count - 1));
-            update(runningMean(), mean);
-            update(runningVar(), unbiased);
-            return LayerOps.batchNorm(x, weight.tensor(), bias.tensor(), eps);
+            BatchNormFunction op = new BatchNormFunction(eps);
+            Tensor y = op.apply(x, weight.tensor(), bias.tensor());
+            double[] unbiased = op.variance();
+            for (int c = 0; c < features; c++) unbiased[c] *= (double) count / (count - 1);
+            update(runningMean(), NDArray.of(op.mean(), features));
+            update(runningVar(), NDArray.of(unbiased, features));
+            return y;
         }
         Tensor mean = Tensor.of(runningMean().to(x.dtype()).reshape(perChannel));
         Tensor std = Tensor.of(runningVar().to(x.dtype()).addScalar(eps).sqrt().reshape(perChannel));

@@ -1,23 +1,19 @@
 package dev.nabla.nn;
 
+import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.tensor.NDArray;
 import dev.nabla.tensor.Shape;
 
 /**
- * The ops behind the convolutional layers, composed from the autograd primitives plus one of their own,
- * {@link Unfold} (im2col), as tinygrad composes them: a convolution is unfold then one GEMM per group, so its
- * input gradient is a GEMM then col2im and its weight gradient a GEMM against the saved columns; pooling is
- * unfold then a max or mean over the taps. Every op here is gradchecked in both modes by the op registry.
- * Images are [N, C, H, W] (channels first, as PyTorch).
+ * The ops behind the convolutional layers. Convolution and pooling are primitive ops of their own
+ * ({@link Conv2dFunction}: im2col and the SIMD GEMM; {@link Pool2dFunction}: window loops that keep the max's
+ * winners), and so is batch normalisation ({@link BatchNormFunction}); the rest are composed from the autograd
+ * primitives. Every op here is gradchecked in both modes by
+ * the op registry. Images are [N, C, H, W] (channels first, as PyTorch).
  */
 public final class LayerOps {
     private LayerOps() {}
-
-    /** im2col: x [N, C, H, W] -> [G, (C / G) kh kw, N, outH outW], padding read as 0 (see {@link Unfold}). */
-    public static Tensor unfold(Tensor x, Window window, int groups) {
-        return new Unfold(window, groups, 0).apply(x);
-    }
 
     /**
      * 2-D convolution (cross-correlation, as PyTorch's {@code F.conv2d}): x [N, C, H, W], w [O, C / G, kh, kw],
@@ -30,27 +26,22 @@ public final class LayerOps {
             throw new IllegalArgumentException("conv2d: input " + Shape.str(x.shape()) + " does not match weight " + Shape.str(ws)
                     + " [out, in / groups, kh, kw] with groups " + groups + " and kernel " + window.kh() + "x" + window.kw());
         }
-        int n = x.dim(0), o = ws[0], k = ws[1] * ws[2] * ws[3];
-        int oh = window.outH(x.dim(2)), ow = window.outW(x.dim(3));
-        Tensor cols = unfold(x, window, groups).reshape(groups, k, n * oh * ow);
-        // [G, O/G, K] x [G, K, N P] -> [G, O/G, N P]: one GEMM per group over the whole batch
-        Tensor y = w.reshape(groups, o / groups, k).matmul(cols).reshape(o, n, oh, ow).permute(1, 0, 2, 3);
-        return b == null ? y : y.add(b.reshape(1, o, 1, 1));
+        if (b != null && (b.rank() != 1 || b.dim(0) != ws[0])) {
+            throw new IllegalArgumentException("conv2d: bias " + Shape.str(b.shape()) + " does not match [" + ws[0] + "]");
+        }
+        // the columns are kept for the weight gradient only when one will be asked for
+        Conv2dFunction op = new Conv2dFunction(window, groups, Grad.isEnabled() && w.requiresGrad());
+        return b == null ? op.apply(x, w) : op.apply(x, w, b);
     }
 
     /** Max pooling: x [N, C, H, W] -> [N, C, outH, outW]; padding never wins (it reads -infinity). */
     public static Tensor maxPool2d(Tensor x, Window window) {
-        return pooled(new Unfold(window, x.dim(1), Double.NEGATIVE_INFINITY).apply(x).max(1), x, window);
+        return new Pool2dFunction(window, true).apply(x);
     }
 
     /** Average pooling: x [N, C, H, W] -> [N, C, outH, outW]; zero padding counts in the mean (PyTorch's default). */
     public static Tensor avgPool2d(Tensor x, Window window) {
-        return pooled(unfold(x, window, x.dim(1)).mean(1), x, window);
-    }
-
-    /** [C, N, outH outW] from a reduction over the taps -> [N, C, outH, outW]. */
-    private static Tensor pooled(Tensor reduced, Tensor x, Window window) {
-        return reduced.reshape(x.dim(1), x.dim(0), window.outH(x.dim(2)), window.outW(x.dim(3))).permute(1, 0, 2, 3);
+        return new Pool2dFunction(window, false).apply(x);
     }
 
     /** Global average pooling: x [N, C, H, W] -> [N, C], the mean of each channel's plane. */
@@ -78,12 +69,17 @@ public final class LayerOps {
      * gamma, beta [C].
      */
     public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
-        int[] axes = x.rank() == 2 ? new int[] {0} : new int[] {0, 2, 3};
-        int[] perChannel = channelShape(x);
-        Tensor centred = x.sub(x.mean(true, axes));
-        Tensor var = centred.mul(centred).mean(true, axes);
-        Tensor normalised = centred.div(var.add(eps).sqrt());
-        return normalised.mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
+        checkBatchNorm(x, gamma, beta);
+        return new BatchNormFunction(eps).apply(x, gamma, beta);
+    }
+
+    /** x [N, C] or [N, C, H, W] with gamma and beta [C]. */
+    static void checkBatchNorm(Tensor x, Tensor gamma, Tensor beta) {
+        if ((x.rank() != 2 && x.rank() != 4) || gamma.rank() != 1 || beta.rank() != 1
+                || gamma.dim(0) != x.dim(1) || beta.dim(0) != x.dim(1)) {
+            throw new IllegalArgumentException("batch_norm: input " + Shape.str(x.shape()) + " with gamma "
+                    + Shape.str(gamma.shape()) + " and beta " + Shape.str(beta.shape()) + ": expected [N, C] or [N, C, H, W] and [C]");
+        }
     }
 
     /** [1, C] or [1, C, 1, 1]: a per-channel vector shaped to broadcast against x. */

@@ -53,35 +53,6 @@ public record Window(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int
         }
     }
 
-    /**
-     * Where each window tap reads, for {@code channels} planes of {@code h x w}: entry {@code k * P + p} (k =
-     * (c kh + i) kw + j the tap, p the output position, P = outH outW) is the offset of the value inside the
-     * [channels, h, w] block, or -1 where the tap falls on zero padding. One table serves every image and group.
-     */
-    int[] taps(int channels, int h, int w) {
-        int oh = outH(h), ow = outW(w), p = oh * ow, k = channels * kh * kw;
-        int[] t = new int[k * p];
-        for (int c = 0; c < channels; c++) {
-            for (int i = 0; i < kh; i++) {
-                for (int j = 0; j < kw; j++) {
-                    int row = (c * kh + i) * kw + j;
-                    for (int y = 0; y < oh; y++) {
-                        for (int x = 0; x < ow; x++) {
-                            int iy = y * sh - ph + i * dh, ix = x * sw - pw + j * dw;
-                            if (padding == Padding.CIRCULAR) {
-                                iy = Math.floorMod(iy, h);
-                                ix = Math.floorMod(ix, w);
-                            }
-                            boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                            t[row * p + y * ow + x] = inside ? (c * h + iy) * w + ix : -1;
-                        }
-                    }
-                }
-            }
-        }
-        return t;
-    }
-
     /** "5x5", or with stride, padding and dilation where they differ from the defaults. */
     @Override
     public String toString() {

@@ -1,0 +1,157 @@
+package dev.nabla.nn;
+
+import dev.nabla.autograd.Function;
+import dev.nabla.kernel.Parallel;
+import dev.nabla.tensor.DType;
+import dev.nabla.tensor.NDArray;
+
+/**
+ * 2-D convolution as one op (see {@link LayerOps#conv2d}): x [N, C, H, W], w [O, C / G, kh, kw], optional b [O]
+ * -> y [N, O, outH, outW].
+ * <ul>
+ *   <li>Forward: im2col of the whole batch into columns [G, K, N P] (K = (C / G) kh kw taps, P = outH outW),
+ *       one GEMM per group, [O / G, K] x [K, N P], then the channel-major product is written out image by image
+ *       with the bias added.</li>
+ *   <li>Backward: the output gradient in channel-major order [O, N P]; the weight gradient is one GEMM per group
+ *       against the columns the forward pass kept, the bias gradient its row sums, and the input gradient a GEMM
+ *       by the transposed weight followed by col2im.</li>
+ *   <li>JVP: linear in x, in w and in b, so the tangent is conv(dx, w) + conv(x, dw) + db.</li>
+ * </ul>
+ * The big buffers come from {@link Workspace}. Without a weight gradient to compute (evaluation), the batch is
+ * cut into chunks of at most {@link #CHUNK_VALUES} column values, so evaluating 10,000 images needs no gigabyte
+ * of columns; each output value sums the same products in the same order either way. The GEMM gives the same
+ * bits for any thread count and the other loops split by image or channel, so the op does too.
+ */
+final class Conv2dFunction extends Function {
+    /** Column values per chunk when the columns need not be kept: 4 Mi floats, 16 MiB. */
+    static final int CHUNK_VALUES = 1 << 22;
+
+    private final Window window;
+    private final int groups;
+    private final boolean keepColumns;
+    private NDArray x;
+    private NDArray w;
+    private Object columns;
+
+    /**
+     * @param keepColumns whether the forward pass keeps its columns for the weight gradient (training); without
+     *                    them a backward pass computes them again
+     */
+    Conv2dFunction(Window window, int groups, boolean keepColumns) {
+        this.window = window;
+        this.groups = groups;
+        this.keepColumns = keepColumns;
+    }
+
+    @Override
+    public String name() {
+        return "conv2d";
+    }
+
+    @Override
+    public String describe() {
+        return window + (groups > 1 ? ", groups " + groups : "");
+    }
+
+    @Override
+    protected NDArray forward(NDArray... in) {
+        x = in[0].contiguous();
+        window.checkFits(x.shape(), x.dim(2), x.dim(3));
+        w = in[1].to(x.dtype()).contiguous();
+        NDArray b = in.length > 2 ? in[2].to(x.dtype()).contiguous() : null;
+        return convolve(x, w, b, keepColumns);
+    }
+
+    private static Object data(NDArray a) {
+        return a.dtype() == DType.F32 ? a.floatStorage() : a.doubleStorage();
+    }
+
+    /** conv(xs, ws) + bs; keeps the whole batch's columns in {@link #columns} when {@code keep}. */
+    private NDArray convolve(NDArray xs, NDArray ws, NDArray bs, boolean keep) {
+        int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), o = ws.dim(0);
+        int oh = window.outH(h), ow = window.outW(wd), p = oh * ow, og = o / groups;
+        int k = c / groups * window.kh() * window.kw();
+        DType dt = xs.dtype();
+        NDArray y = NDArray.zeros(dt, n, o, oh, ow);
+        int chunk = keep ? n : (int) Math.max(1, Math.min(n, CHUNK_VALUES / ((long) groups * k * p)));
+        Object cols = Workspace.take(dt, groups * k * chunk * p);
+        Object prod = Workspace.take(dt, o * chunk * p);
+        Object xd = data(xs), wdata = data(ws), bias = bs == null ? null : data(bs), yd = data(y);
+        int xo = xs.offset(), wo = ws.offset(), bo = bs == null ? 0 : bs.offset();
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            int first = b0, count = Math.min(chunk, n - b0), ld = count * p;
+            Parallel.forRange(count, 1, (lo, hi) ->
+                    ConvKernels.im2col(xd, xo, c, h, wd, window, groups, first + lo, first + hi, first, cols, ld));
+            for (int g = 0; g < groups; g++) {
+                ConvKernels.gemm(false, false, og, ld, k, wdata, wo + g * og * k, k, cols, g * k * ld, ld, prod, g * og * ld, ld);
+            }
+            Parallel.forRange(count, 1, (lo, hi) ->
+                    ConvKernels.channelsToImages(prod, ld, first, o, p, bias, bo, first + lo, first + hi, yd, 0));
+        }
+        Workspace.give(prod);
+        if (keep) columns = cols;
+        else Workspace.give(cols);
+        return y;
+    }
+
+    @Override
+    protected NDArray[] backward(NDArray gradOutput, boolean[] needsGrad) {
+        NDArray gy = gradOutput.to(x.dtype()).contiguous();
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0);
+        int p = window.outH(h) * window.outW(wd), og = o / groups, np = n * p;
+        int k = c / groups * window.kh() * window.kw();
+        DType dt = x.dtype();
+        Object gyd = data(gy), wdata = data(w);
+        int go = gy.offset(), wo = w.offset();
+        Object gt = Workspace.take(dt, o * np);
+        Parallel.forRange(n, 1, (lo, hi) -> ConvKernels.imagesToChannels(gyd, go, o, p, n, lo, hi, gt));
+        NDArray[] grads = new NDArray[needsGrad.length];
+        if (needsGrad.length > 2 && needsGrad[2]) {
+            NDArray gb = NDArray.zeros(dt, o);
+            Parallel.forRange(o, 1, (lo, hi) -> ConvKernels.rowSums(gt, np, lo, hi, data(gb), 0));
+            grads[2] = gb;
+        }
+        if (needsGrad[1]) {
+            if (columns == null) {
+                columns = Workspace.take(dt, groups * k * np);
+                Object xd = data(x);
+                Parallel.forRange(n, 1, (lo, hi) -> ConvKernels.im2col(xd, x.offset(), c, h, wd, window, groups, lo, hi, 0, columns, np));
+            }
+            NDArray gw = NDArray.zeros(dt, w.shape());
+            for (int g = 0; g < groups; g++) {
+                ConvKernels.gemm(false, true, og, k, np, gt, g * og * np, np, columns, g * k * np, np, data(gw), g * og * k, k);
+            }
+            grads[1] = gw;
+        }
+        Workspace.give(columns);
+        columns = null;
+        if (needsGrad[0]) {
+            Object dcols = Workspace.take(dt, groups * k * np);
+            for (int g = 0; g < groups; g++) {
+                ConvKernels.gemm(true, false, k, np, og, wdata, wo + g * og * k, k, gt, g * og * np, np, dcols, g * k * np, np);
+            }
+            NDArray gx = NDArray.zeros(dt, x.shape());
+            Object gxd = data(gx);
+            Parallel.forRange(n, 1, (lo, hi) -> ConvKernels.col2im(dcols, np, 0, c, h, wd, window, groups, lo, hi, gxd, 0));
+            Workspace.give(dcols);
+            grads[0] = gx;
+        }
+        Workspace.give(gt);
+        return grads;
+    }
+
+    @Override
+    protected NDArray jvp(NDArray[] t) {
+        NDArray out = null;
+        if (t[0] != null) out = convolve(t[0].to(x.dtype()).contiguous(), w, null, false);
+        if (t[1] != null) {
+            NDArray viaWeight = convolve(x, t[1].to(x.dtype()).contiguous(), null, false);
+            out = out == null ? viaWeight : out.add(viaWeight);
+        }
+        if (t.length > 2 && t[2] != null) {
+            NDArray viaBias = t[2].to(x.dtype()).reshape(1, w.dim(0), 1, 1);
+            out = out == null ? viaBias : out.add(viaBias);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.nabla.nn;
+
+import dev.nabla.models.Models;
+import dev.nabla.autograd.Grad;
+import dev.nabla.autograd.Tensor;
+import dev.nabla.kernel.ExecutionContext;
+import dev.nabla.loss.CrossEntropyLoss;
+import dev.nabla.tensor.DType;
+import dev.nabla.tensor.NDArray;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The float32 convolution, pooling and batch-norm kernels (the float64 ones are gradchecked by the op registry): they agree
+ * with float64, give the same bits on any thread count, and evaluation in chunks gives the training pass's bits.
+ */
+class ConvKernelsTest {
+    private static final Window[] WINDOWS = {Window.square(5, 1, 2), Window.square(3, 2, 1),
+            new Window(2, 3, 2, 1, 1, 2, 2, 1, Window.Padding.ZEROS), new Window(3, 3, 1, 1, 1, 1, 1, 1, Window.Padding.CIRCULAR)};
+
+    /** The conv's output and the gradients of sum(y * proj) by x, w and b, all as float64 for comparison. */
+    private static List<NDArray> convAndGrads(NDArray x, NDArray w, NDArray b, NDArray proj, Window win, int groups, DType dt) {
+        Tensor tx = Tensor.of(x.to(dt)).requiresGrad(true), tw = Tensor.of(w.to(dt)).requiresGrad(true), tb = Tensor.of(b.to(dt)).requiresGrad(true);
+        Tensor y = LayerOps.conv2d(tx, tw, tb, win, groups);
+        y.mul(Tensor.of(proj.to(dt))).sum().backward();
+        return List.of(y.value().to(DType.F64), tx.grad().to(DType.F64), tw.grad().to(DType.F64), tb.grad().to(DType.F64));
+    }
+
+    @Test
+    void float32ConvolutionAndItsGradientsMatchFloat64() {
+        Random rng = new Random(3);
+        for (Window win : WINDOWS) {
+            for (int groups : new int[] {1, 2}) {
+                NDArray x = NDArray.randn(rng, DType.F64, 3, 4, 9, 8);
+                NDArray w = NDArray.randn(rng, DType.F64, 6, 4 / groups, win.kh(), win.kw());
+                NDArray b = NDArray.randn(rng, DType.F64, 6);
+                NDArray proj = NDArray.randn(rng, DType.F64, 3, 6, win.outH(9), win.outW(8));
+                List<NDArray> ref = convAndGrads(x, w, b, proj, win, groups, DType.F64);
+                List<NDArray> f32 = convAndGrads(x, w, b, proj, win, groups, DType.F32);
+                for (int i = 0; i < ref.size(); i++) {
+                    assertTrue(f32.get(i).allClose(ref.get(i), 1e-4, 1e-4), win + " groups " + groups + ", result " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void float32PoolingMatchesFloat64InValueGradientAndTangent() {
+        Random rng = new Random(4);
+        for (Window win : new Window[] {Window.square(2, 2, 0), Window.square(3, 2, 1), WINDOWS[3]}) {
+            NDArray x = NDArray.randn(rng, DType.F64, 2, 3, 7, 6);
+            NDArray v = NDArray.randn(rng, DType.F64, 2, 3, 7, 6);
+            NDArray proj = NDArray.randn(rng, DType.F64, 2, 3, win.outH(7), win.outW(6));
+            for (boolean max : new boolean[] {true, false}) {
+                List<List<NDArray>> both = new ArrayList<>();
+                for (DType dt : new DType[] {DType.F64, DType.F32}) {
+                    Tensor tx = Tensor.of(x.to(dt)).requiresGrad(true);
+                    Tensor y = max ? LayerOps.maxPool2d(tx, win) : LayerOps.avgPool2d(tx, win);
+                    y.mul(Tensor.of(proj.to(dt))).sum().backward();
+                    NDArray tangent;
+                    try (var off = Grad.disabled()) {
+                        Tensor in = Tensor.of(x.to(dt)).withTangent(v.to(dt));
+                        tangent = (max ? LayerOps.maxPool2d(in, win) : LayerOps.avgPool2d(in, win)).tangent();
+                    }
+                    both.add(List.of(y.value().to(DType.F64), tx.grad().to(DType.F64), tangent.to(DType.F64)));
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertTrue(both.get(1).get(i).allClose(both.get(0).get(i), 1e-5, 1e-5), win + (max ? " max" : " avg") + ", result " + i);
+                }
+            }
+        }
+    }
+
+    /** {@code run} under 1, 2 and 3 threads: each returns arrays that must be bit-identical to the 1-thread ones. */
+    private static void assertSameBitsPerThreadCount(String what, Supplier<List<NDArray>> run) {
+        List<List<NDArray>> results = new ArrayList<>();
+        for (int threads = 1; threads <= 3; threads++) {
+            try (var ctx = ExecutionContext.withThreads(threads)) {
+                results.add(run.get());
+            }
+        }
+        for (int t = 1; t < results.size(); t++) {
+            for (int i = 0; i < results.get(0).size(); i++) {
+                assertArrayEquals(results.get(0).get(i).toFloatArray(), results.get(t).get(i).toFloatArray(),
+                        what + ": result " + i + " on " + (t + 1) + " threads differs from 1 thread");
+            }
+        }
+    }
+
+    @Test
+    void convolutionForwardAndBackwardGiveTheSameBitsOnOneTwoAndThreeThreads() {
+        Random rng = new Random(5);
+        // sizes large enough that the GEMM and the image loops split over threads
+        NDArray x = NDArray.randn(rng, DType.F64, 64, 6, 14, 14);
+        NDArray w = NDArray.randn(rng, DType.F64, 16, 6, 5, 5);
+        NDArray b = NDArray.randn(rng, DType.F64, 16);
+        NDArray proj = NDArray.randn(rng, DType.F64, 64, 16, 10, 10);
+        assertSameBitsPerThreadCount("conv2d", () -> convAndGrads(x, w, b, proj, Window.square(5, 1, 0), 1, DType.F32));
+        NDArray w2 = NDArray.randn(rng, DType.F64, 4, 3, 3, 3);
+        NDArray proj2 = NDArray.randn(rng, DType.F64, 64, 4, 7, 7);
+        assertSameBitsPerThreadCount("conv2d groups 2 stride 2", () -> convAndGrads(x, w2, b.slice(0, 0, 4), proj2, Window.square(3, 2, 1), 2, DType.F32));
+    }
+
+    @Test
+    void batchNormGivesTheSameBitsOnOneTwoAndThreeThreadsAndMatchesFloat64() {
+        Random rng = new Random(9);
+        NDArray x = NDArray.randn(rng, DType.F64, 16, 8, 6, 5);
+        NDArray gamma = NDArray.randn(rng, DType.F64, 8), beta = NDArray.randn(rng, DType.F64, 8);
+        NDArray proj = NDArray.randn(rng, DType.F64, 16, 8, 6, 5);
+        Supplier<List<NDArray>> f32 = () -> batchNormAndGrads(x, gamma, beta, proj, DType.F32);
+        assertSameBitsPerThreadCount("batch_norm", f32);
+        List<NDArray> ref = batchNormAndGrads(x, gamma, beta, proj, DType.F64), got = f32.get();
+        for (int i = 0; i < ref.size(); i++) assertTrue(got.get(i).allClose(ref.get(i), 1e-4, 1e-4), "batch_norm result " + i);
+    }
+
+    private static List<NDArray> batchNormAndGrads(NDArray x, NDArray gamma, NDArray beta, NDArray proj, DType dt) {
+        Tensor tx = Tensor.of(x.to(dt)).requiresGrad(true), tg = Tensor.of(gamma.to(dt)).requiresGrad(true), tb = Tensor.of(beta.to(dt)).requiresGrad(true);
+        Tensor y = LayerOps.batchNorm(tx, tg, tb, 1e-5);
+        y.mul(Tensor.of(proj.to(dt))).sum().backward();
+        return List.of(y.value().to(DType.F64), tx.grad().to(DType.F64), tg.grad().to(DType.F64), tb.grad().to(DType.F64));
+    }
+
+    @Test
+    void aLenetTrainingStepGivesTheSameBitsOnOneTwoAndThreeThreads() {
+        Random rng = new Random(6);
+        NDArray images = NDArray.uniform(rng, 0, 1, DType.F32, 64, 784);
+        int[] labels = new int[64];
+        for (int i = 0; i < labels.length; i++) labels[i] = rng.nextInt(10);
+        assertSameBitsPerThreadCount("lenet5 step", () -> {
+            Sequential net = Models.lenet5(10, 7);
+            Tensor loss = new CrossEntropyLoss().forward(net.forward(Tensor.of(images)), labels);
+            loss.backward();
+            List<NDArray> out = new ArrayList<>(List.of(loss.value()));
+            for (Parameter p : net.parameters()) out.add(p.grad());
+            return out;
+        });
+    }
+
+    @Test
+    void evaluationInChunksGivesTheTrainingPassBits() {
+        Random rng = new Random(8);
+        int n = Conv2dFunction.CHUNK_VALUES / (25 * 28 * 28) * 2 + 3;  // at least two chunks and a partial one
+        NDArray x = NDArray.uniform(rng, -1, 1, DType.F32, n, 1, 28, 28);
+        Conv2d conv = new Conv2d(1, 6, Window.square(5, 1, 2), 1, true, rng);
+        NDArray training = conv.forward(Tensor.of(x)).value();
+        NDArray evaluation;
+        try (var off = Grad.disabled()) {
+            evaluation = conv.forward(Tensor.of(x)).value();
+        }
+        assertEquals(n, evaluation.dim(0));
+        assertArrayEquals(training.toFloatArray(), evaluation.toFloatArray());
+    }
+}
