@@ -130,13 +130,8 @@ public final class Forward {
         int n = outputs[0].length, classes = outputs.length;
         double[] e = new double[classes];
         for (int j = 0; j < n; j++) {
-            double max = Double.NEGATIVE_INFINITY;
-            boolean finite = true;
-            for (float[] o : outputs) {
-                if (!Float.isFinite(o[j])) finite = false;
-                max = Math.max(max, o[j]);
-            }
-            if (!finite) {
+            double max = finiteMax(outputs, j);
+            if (Double.isNaN(max)) {
                 for (int k = 0; k < classes; k++) probs[k][j] += 1.0 / classes;
                 continue;
             }
@@ -158,13 +153,8 @@ public final class Forward {
         if (n == 0) return 0;
         double total = 0;
         for (int j = 0; j < n; j++) {
-            double max = Double.NEGATIVE_INFINITY;
-            boolean finite = true;
-            for (float[] o : outputs) {
-                if (!Float.isFinite(o[j])) finite = false;
-                max = Math.max(max, o[j]);
-            }
-            if (!finite) {
+            double max = finiteMax(outputs, j);
+            if (Double.isNaN(max)) {
                 total -= StrictMath.log(classes);
                 continue;
             }
@@ -185,5 +175,15 @@ public final class Forward {
             pred[j] = best;
         }
         return pred;
+    }
+
+    /** The largest of image {@code j}'s outputs, or NaN when one of them is not finite. */
+    private static double finiteMax(float[][] outputs, int j) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float[] o : outputs) {
+            if (!Float.isFinite(o[j])) return Double.NaN;
+            max = Math.max(max, o[j]);
+        }
+        return max;
     }
 }
