@@ -69,11 +69,10 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ImageDataset given = dataset == null ? null : ImageDataset.byName(dataset, "--dataset");
         ModelFile.Loaded m = SavedModels.load(modelFile);
         String dtype = spec.findOption(TrainSettings.DTYPE.option()).getValue();
         if (dtype != null) m.model().to(TrainSettings.DTYPE.parse(dtype, TrainSettings.DTYPE.option()));
-        ImageDataset d = SavedModels.dataset(m, given);
+        ImageDataset d = SavedModels.dataset(m, dataset);
         ImageSet test = MnistData.load(d, data, Mnist.DEFAULT_VALIDATION_FRACTION, err).test();
         if (test.features() != m.inputSize()) {
             throw new InputException(modelFile + " takes inputs of " + m.inputSize() + " values, the test images have "

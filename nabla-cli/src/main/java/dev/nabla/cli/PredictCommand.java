@@ -55,9 +55,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ImageDataset given = dataset == null ? null : ImageDataset.byName(dataset, "--dataset");
         ModelFile.Loaded m = SavedModels.load(modelFile);
-        ImageDataset classes = SavedModels.dataset(m, given);
+        ImageDataset classes = SavedModels.dataset(m, dataset);
         int side = (int) Math.round(Math.sqrt(m.inputSize()));
         if (side * side != m.inputSize()) {
             throw new InputException(modelFile + " takes " + m.inputSize()

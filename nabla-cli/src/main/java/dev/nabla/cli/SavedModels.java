@@ -19,11 +19,11 @@ final class SavedModels {
     }
 
     /**
-     * The data set a model is used with: {@code given} (--dataset) when there is one, else the one its file
-     * names, else MNIST.
+     * The data set a model is used with: {@code given} (the --dataset option, checked) when there is one, else
+     * the one its file names, else MNIST.
      */
-    static ImageDataset dataset(ModelFile.Loaded m, ImageDataset given) {
-        if (given != null) return given;
+    static ImageDataset dataset(ModelFile.Loaded m, String given) {
+        if (given != null) return ImageDataset.byName(given, "--dataset");
         ImageDataset recorded = ImageDataset.fromMetadata(m.metadata());
         return recorded != null ? recorded : ImageDataset.MNIST;
     }
