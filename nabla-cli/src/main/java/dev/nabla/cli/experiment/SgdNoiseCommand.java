@@ -22,9 +22,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Trains the same network from the same initial weights for the same number of",
                 "steps with full-batch gradient descent and with SGD at several batch sizes.",
-                "After every step the training loss is evaluated on a fixed subset (the first",
-                "--eval-size training images); the table gives the fraction of steps on which it",
-                "went up, and the final accuracies; the figures show the loss per step.",
+                "After every step the training loss is evaluated on all training images (or on",
+                "the first --eval-size); the table gives the fraction of steps on which it went",
+                "up, and the final accuracies; the figures show the loss per step.",
                 "",
                 "Defaults: the first 5,000 training images, twolayer 784-128-10 with relu and",
                 "kaiming init, sgd lr 0.1 without momentum or L2, 1,000 steps; batch sizes 5000",
@@ -51,8 +51,8 @@ public final class SgdNoiseCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "1000", description = "steps per batch size (default ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--eval-size", paramLabel = "N", defaultValue = "1000", description = "training images whose loss is evaluated after every step (default ${DEFAULT-VALUE})")
-    int evalSize;
+    @Option(names = "--eval-size", paramLabel = "N", description = "evaluate the training loss after every step on the first N training images only (default: all of them, the full training loss)")
+    Integer evalSize;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/sgd-noise-<yyyyMMdd-HHmmss>)")
     Path out;
@@ -71,7 +71,7 @@ public final class SgdNoiseCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (steps < 1) throw new InputException("--steps must be at least 1, got " + steps);
-        if (evalSize < 1) throw new InputException("--eval-size must be at least 1, got " + evalSize);
+        if (evalSize != null && evalSize < 1) throw new InputException("--eval-size must be at least 1, got " + evalSize);
         for (int b : batches) if (b < 1) throw new InputException("--batches: " + b + " is not a batch size >= 1");
         TrainConfig cfg = options.runConfig(defaults()).resolve();
         if (!cfg.optimizer().equals("sgd") || cfg.momentum() != 0) {
@@ -80,7 +80,8 @@ public final class SgdNoiseCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Experiments.defaultOut("sgd-noise");
         var data = Experiments.load(options, trainSize, err);
-        SgdNoise.Report report = new SgdNoise(cfg, batches, steps, evalSize, dir, err)
+        int evaluated = evalSize == null ? trainSize : Math.min(evalSize, trainSize);
+        SgdNoise.Report report = new SgdNoise(cfg, batches, steps, evaluated, dir, err)
                 .run(data.train().slice(0, trainSize), data.test());
         Experiments.print(stdout, json, report.json(), report.markdown(), dir);
         return Main.EXIT_OK;
