@@ -1,6 +1,10 @@
 package dev.nabla.cli.experiment;
 
 import dev.nabla.data.ImageSet;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
+import dev.nabla.nn.Module;
+import dev.nabla.train.Evaluator;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -9,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The shift experiment's parts: moving images with a background fill, and the lesson's measurements. */
+/** The shift experiment's parts: moving images with a background fill, evaluating on them, and the lesson's measurements. */
 class ShiftTest {
 
     @Test
@@ -23,6 +27,24 @@ class ShiftTest {
         assertArrayEquals(new float[] {19, 20, 0, 0, 23, 24, 0, 0, 0, 0, 0, 0}, java.util.Arrays.copyOfRange(upLeft.pixels(), 12, 24));
         assertArrayEquals(set.labels(), upLeft.labels());
         assertArrayEquals(px, Shift.shifted(set, 0, 0).pixels());
+    }
+
+    @Test
+    void theAccuracyOnShiftedImagesInChunksIsThatOfTheWholeShiftedSet() {
+        // 250 images: two full chunks and a short one; an untrained network guesses, so the count is not trivial
+        int n = 2 * Shift.EVAL_CHUNK + Shift.EVAL_CHUNK / 2, rows = 6, cols = 5;
+        Random rng = new Random(4);
+        float[] px = new float[n * rows * cols];
+        for (int i = 0; i < px.length; i++) px[i] = rng.nextFloat();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = rng.nextInt(3);
+        ImageSet set = new ImageSet(px, labels, n, rows, cols, 3);
+        Module model = Models.build(new ModelSpec("mlp", rows * cols, new int[] {7}, "relu", 3, "kaiming", 2));
+        for (int[] d : new int[][] {{0, 0}, {1, -2}, {-3, 1}}) {
+            double whole = Evaluator.evaluate(model, Shift.shifted(set, d[0], d[1]), n).accuracy();
+            assertTrue(whole > 0.05 && whole < 0.95, "a guess, neither none nor all right: " + whole);
+            assertEquals(whole, Shift.shiftedAccuracy(model, set, d[0], d[1]), 0.0, "shift " + d[0] + ", " + d[1]);
+        }
     }
 
     @Test
