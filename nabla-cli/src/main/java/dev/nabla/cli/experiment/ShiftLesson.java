@@ -10,6 +10,7 @@ import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,19 +74,35 @@ final class ShiftLesson {
         }
     }
 
+    /**
+     * Digits per pass of the pooling comparison: a pass's float64 feature maps (8 channels of 28 x 28 per digit)
+     * stay about a megabyte, where all 200 digits at once made 10 MB arrays for each of 8 passes, which the JVM
+     * kept as garbage in its old generation.
+     */
+    static final int CHUNK = 25;
+
     private static Map<String, double[]> poolingChange(ImageSet digits, int images, int channels, int maxShift, Random rng) {
         int rows = digits.rows(), cols = digits.cols();
         Window same = circular(3);
         NDArray w = NDArray.randn(rng, DType.F64, channels, 1, 3, 3);
-        NDArray x = NDArray.of(java.util.Arrays.copyOf(digits.pixels(), images * rows * cols), images, 1, rows, cols).to(DType.F64);
-        List<NDArray> base = features(x, w, same);
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (String p : POOLINGS) out.put(p, new double[maxShift + 1]);
-        for (int s = 0; s <= maxShift; s++) {
-            List<NDArray> moved = features(CirculantMatrix.roll(x, 0, s), w, same);
-            for (int p = 0; p < POOLINGS.size(); p++) {
-                out.get(POOLINGS.get(p))[s] = meanRelativeChange(base.get(p), moved.get(p), images);
+        double[][] sums = new double[POOLINGS.size()][maxShift + 1];
+        for (int from = 0; from < images; from += CHUNK) {
+            int count = Math.min(CHUNK, images - from);
+            float[] px = Arrays.copyOfRange(digits.pixels(), from * rows * cols, (from + count) * rows * cols);
+            NDArray x = NDArray.of(px, count, 1, rows, cols).to(DType.F64);
+            List<NDArray> base = features(x, w, same);
+            for (int s = 0; s <= maxShift; s++) {
+                List<NDArray> moved = features(CirculantMatrix.roll(x, 0, s), w, same);
+                for (int p = 0; p < POOLINGS.size(); p++) {
+                    sums[p][s] = addRelativeChanges(sums[p][s], base.get(p), moved.get(p), count);
+                }
             }
+        }
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (int p = 0; p < POOLINGS.size(); p++) {
+            double[] mean = sums[p];
+            for (int s = 0; s <= maxShift; s++) mean[s] /= images;
+            out.put(POOLINGS.get(p), mean);
         }
         return out;
     }
@@ -102,11 +119,10 @@ final class ShiftLesson {
         return f;
     }
 
-    /** The mean over the images (first axis) of ||b - a|| / ||a||. */
-    private static double meanRelativeChange(NDArray a, NDArray b, int images) {
+    /** {@code sum} plus ||b - a|| / ||a|| of each image (first axis), added one image after another. */
+    private static double addRelativeChanges(double sum, NDArray a, NDArray b, int images) {
         double[] x = a.contiguous().toDoubleArray(), y = b.contiguous().toDoubleArray();
         int per = x.length / images;
-        double sum = 0;
         for (int i = 0; i < images; i++) {
             double d = 0, n = 0;
             for (int j = i * per; j < (i + 1) * per; j++) {
@@ -115,7 +131,7 @@ final class ShiftLesson {
             }
             sum += n == 0 ? 0 : Math.sqrt(d / n);
         }
-        return sum / images;
+        return sum;
     }
 
     private static Window circular(int k) {
