@@ -157,8 +157,11 @@ public final class SparkSweep {
                     throw new InputException(out + " already holds a sweep (" + Sweep.PLAN + "); finish it with resume(true)"
                             + " or choose another folder");
                 }
+                // the same trials, however their settings were given (a TrainConfig or keys)
                 Sweep.Plan saved = Sweep.Plan.read(out);
-                if (!saved.base().equals(plan.base()) || !saved.trials().equals(plan.trials())) {
+                List<String> were = new Sweep(out, saved, Sweep.baseConfig(saved), log).configs().stream().map(RunConfig::toYaml).toList();
+                List<String> are = sweep.configs().stream().map(RunConfig::toYaml).toList();
+                if (!were.equals(are)) {
                     throw new InputException(out + " holds another sweep: its " + Sweep.PLAN + " has base " + saved.base()
                             + " and trials " + saved.trials() + ", this one base " + plan.base() + " and trials " + plan.trials());
                 }

@@ -3,7 +3,9 @@ package dev.nabla.spark;
 import dev.nabla.cli.CliForTests;
 import dev.nabla.InputException;
 import dev.nabla.io.Json;
+import dev.nabla.cli.config.RunConfig;
 import dev.nabla.cli.sweep.TrialResult;
+import dev.nabla.train.TrainConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +79,8 @@ class SparkSweepTest {
     void theJavaApiRunsTheSweepOfTheCliAndResumeSkipsTheFinishedTrials(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("java");
         StringWriter log = new StringWriter();
-        SparkSweep sweep = SparkSweep.on("local[2]").base(Map.of("epochs", "1", "model", "mlp", "hidden", "16"))
+        TrainConfig base = RunConfig.defaults().withOverrides(List.of("epochs=1", "model=mlp", "hidden=16")).resolve();
+        SparkSweep sweep = SparkSweep.on("local[2]").base(base)
                 .param("lr", 0.5, 0.1).seeds(3).data(CliForTests.syntheticMnist()).out(out).log(new PrintWriter(log, true));
         List<TrialResult> table = sweep.run();
         assertEquals(SweepTables.withoutSeconds(local), SweepTables.withoutSeconds(out));
@@ -111,7 +114,10 @@ class SparkSweepTest {
             for (Path f : files.toList()) Files.delete(f);
         }
         log.getBuffer().setLength(0);
-        List<TrialResult> again = sweep.resume(true).run();
+        // the same sweep with its settings given by key
+        List<TrialResult> again = SparkSweep.on("local[2]").base(Map.of("epochs", "1", "model", "mlp", "hidden", "16"))
+                .param("lr", 0.5, 0.1).seeds(3).data(CliForTests.syntheticMnist()).out(out).log(new PrintWriter(log, true))
+                .resume(true).run();
         assertTrue(log.toString().contains("1 of 2 trials already finished"), log.toString());
         assertFalse(log.toString().contains("[trial-01]"), "trial 1 did not run again:\n" + log);
         assertTrue(log.toString().contains("[trial-02]"), log.toString());
