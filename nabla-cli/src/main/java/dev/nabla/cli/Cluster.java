@@ -36,7 +36,8 @@ public interface Cluster {
      * Trains the run whose {@code config.yaml} lies in {@code job.dir()} (continuing from its checkpoint when
      * {@code job.resume()}) on {@code master} with {@code job.workers()} synchronous data-parallel workers, each
      * with a batch of the config's size: the run one process makes with a batch {@code workers} times larger.
-     * Worker 0 writes the run folder, which every worker must be able to reach at the same path.
+     * Worker 0 writes the run folder, which every worker must be able to reach at the same path; its progress
+     * lines and a summary of the exchanges go to {@code log}.
      */
     TrainResult train(String master, TrainJob job, PrintWriter log);
 
@@ -66,6 +67,36 @@ public interface Cluster {
             return n.intValue();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f, e);
+        }
+    }
+
+    /**
+     * Refuses to continue the run in {@code dir} with another number of data-parallel workers than trained it
+     * (its global batch would change): one clear line naming both counts.
+     */
+    static void checkWorkers(Path dir, int workers) {
+        int was = workersOf(dir);
+        if (was == workers) return;
+        throw new InputException("cannot continue " + dir + " with " + processes(workers) + ": it was trained by "
+                + processes(was) + " (a global batch of " + was + " x the batch); continue it with " + (was == 1
+                ? "one process (no --spark)" : was + " workers (--spark MASTER --workers " + was + ")"));
+    }
+
+    private static String processes(int n) {
+        return n == 1 ? "one process" : n + " workers";
+    }
+
+    /**
+     * Removes a {@value #DISTRIBUTED} from a folder that holds no run (left by a data-parallel start that failed
+     * before its first epoch), so that a new run there is not taken on resume for one of that many workers.
+     *
+     * @return whether there was one
+     */
+    static boolean removeStaleRecord(Path dir) {
+        try {
+            return Files.deleteIfExists(dir.resolve(DISTRIBUTED));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir.resolve(DISTRIBUTED), e);
         }
     }
 

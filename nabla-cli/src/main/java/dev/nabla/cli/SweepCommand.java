@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,8 +52,8 @@ import java.util.concurrent.Callable;
                 "Exit codes: 0 done (diverged trials are recorded, not errors), 2 bad input."})
 public final class SweepCommand implements Callable<Integer> {
 
-    /** The options a trial may vary: those of train, except the thread count, which the sweep shares out. */
-    static final List<String> SWEEPABLE = RunConfig.KEYS.stream().filter(k -> !k.equals("threads")).toList();
+    /** The options a trial may vary. */
+    static final List<String> SWEEPABLE = Sweep.SWEEPABLE;
 
     @Spec
     CommandSpec spec;
@@ -122,7 +121,7 @@ public final class SweepCommand implements Callable<Integer> {
             String threadsOption = options.given().get("threads"); // checked by runConfig() above
             int threads = threadsOption != null ? Integer.parseInt(threadsOption) : Math.max(1, cores / Math.min(p, trials.size()));
             Path dataDir = MnistData.folder(options.dataset(), options.data, err).toAbsolutePath().normalize();
-            plan = new Sweep.Plan(baseText(base), trials, threads, commandLine(), dataDir.toString(),
+            plan = new Sweep.Plan(Sweep.Plan.baseText(base), trials, threads, commandLine(), dataDir.toString(),
                     options.valFractionOrDefault(), options.dataset().name());
             dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
@@ -178,32 +177,6 @@ public final class SweepCommand implements Callable<Integer> {
 
     private static Sweep.Plan readPlan(Path dir) {
         return Sweep.Plan.read(dir);
-    }
-
-    /** The base settings that were given (by file or option) as text, for the plan file. */
-    private static Map<String, String> baseText(RunConfig base) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String k : RunConfig.KEYS) {
-            Object v = base.get(k);
-            if (v == null || k.equals("threads")) continue;
-            out.put(k, text(v));
-        }
-        return out;
-    }
-
-    private static String text(Object v) {
-        if (v instanceof int[] a) {
-            StringBuilder sb = new StringBuilder();
-            for (int x : a) sb.append(sb.length() > 0 ? "," : "").append(x);
-            return sb.toString();
-        }
-        if (v instanceof List<?> l) {
-            StringBuilder sb = new StringBuilder();
-            for (Object x : l) sb.append(sb.length() > 0 ? "," : "").append(x);
-            return sb.toString();
-        }
-        if (v instanceof Double d) return RunConfig.number(d);
-        return String.valueOf(v);
     }
 
     /** The command as typed (arguments with spaces quoted), for the plan and the report. */

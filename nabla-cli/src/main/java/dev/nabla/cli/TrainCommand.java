@@ -123,11 +123,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + "); continue it with --resume " + dir + " or choose another folder");
         }
         int replicas = spark == null ? 1 : workers == null ? 2 : workers;
-        if (resume != null && Cluster.workersOf(dir) != replicas) {
-            int was = Cluster.workersOf(dir);
-            throw new InputException("--resume " + dir + ": the run was trained by " + was + (was == 1 ? " process"
-                    : " workers") + " (its global batch is " + was + " x --batch); continue it with "
-                    + (was == 1 ? "no --spark" : "--spark MASTER --workers " + was));
+        if (resume != null) {
+            Cluster.checkWorkers(dir, replicas);
+        } else if (Cluster.removeStaleRecord(dir)) {
+            err.println("note: removed the " + Cluster.DISTRIBUTED + " of a data-parallel run that never finished an epoch in " + dir);
         }
         for (String note : rc.notes()) err.println(note);
         err.flush();
@@ -192,11 +191,9 @@ public final class TrainCommand implements Callable<Integer> {
         folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction, dataset));
         folder.writeConfig(cfg);
         sayResuming(lines, folder.dir(), checkpoint, cfg);
-        lines.printf(Locale.ROOT, "training on Spark (%s): %d workers, batch %d each, global batch %d%n", spark,
-                replicas, cfg.batchSize(), replicas * cfg.batchSize());
-        lines.flush();
+        // worker 0's epoch lines go where a local run's go
         return cluster.train(spark, new Cluster.TrainJob(folder.dir().toAbsolutePath().normalize(), dataDir, fraction,
-                cfg.dtype(), options.noSimd, replicas, resume != null), err);
+                cfg.dtype(), options.noSimd, replicas, resume != null), lines);
     }
 
     private void sayResuming(PrintWriter lines, Path dir, RunFolder.Checkpoint checkpoint, TrainConfig cfg) {

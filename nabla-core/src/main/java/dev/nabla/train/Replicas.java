@@ -3,6 +3,7 @@ package dev.nabla.train;
 import dev.nabla.nn.Parameter;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The other copies of a model in data-parallel training. Each replica trains on its own shard of every global
@@ -30,4 +31,13 @@ public interface Replicas {
      * gradient over the samples of every replica (a parameter without a gradient counts as zeros).
      */
     void averageGradients(List<Parameter> params, long samples);
+
+    /**
+     * The validation or test results of the present weights, the same bits on every replica. Every replica
+     * holds the same weights, so by default each evaluates for itself; an implementation may evaluate on one
+     * replica and hand its results to the others, which then leave {@code evaluation} uncalled.
+     */
+    default Evaluation evaluate(Supplier<Evaluation> evaluation) {
+        return evaluation.get();
+    }
 }

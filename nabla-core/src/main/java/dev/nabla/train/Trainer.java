@@ -231,7 +231,7 @@ public final class Trainer {
                 long t1 = System.nanoTime();
                 double trainAcc = acc == null ? Double.NaN : acc.value(); // before validation resets the metric
                 if (replicas != null && acc != null) trainAcc = replicas.mean(trainAcc, samples);
-                Evaluation val = validates ? Evaluator.evaluate(model, validation, loss, acc) : null;
+                Evaluation val = validates ? evaluate(() -> Evaluator.evaluate(model, validation, loss, acc)) : null;
                 long t2 = System.nanoTime();
                 EpochMetrics m = new EpochMetrics(epoch, lossSum / batch, trainAcc,
                         val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
@@ -264,6 +264,11 @@ public final class Trainer {
                 b == null ? Double.NaN : byAccuracy ? b.valAcc() : b.valLoss(), bestEpoch);
         return new TrainResult(null, history, bestEpoch, b == null ? Double.NaN : b.valAcc(), finalTrainAcc, Double.NaN,
                 (System.nanoTime() - started) / 1e9, status, message);
+    }
+
+    // with replicas, they decide who evaluates (the weights are the same on all)
+    private Evaluation evaluate(java.util.function.Supplier<Evaluation> evaluation) {
+        return replicas == null ? evaluation.get() : replicas.evaluate(evaluation);
     }
 
     private void diverged(int epoch, int batch) {
@@ -344,7 +349,8 @@ public final class Trainer {
             TrainResult r = t.fit(train, new DataLoader(data.validation(), EVAL_BATCH, false, 0), cfg.epochs(), resumeFrom);
             double testAcc = Double.NaN;
             if (r.bestEpoch() > 0 && data.test() != null && data.test().size() > 0) {
-                testAcc = Evaluator.evaluate(model, new DataLoader(data.test(), EVAL_BATCH, false, 0), t.loss(), null).accuracy();
+                testAcc = t.evaluate(() -> Evaluator.evaluate(model, new DataLoader(data.test(), EVAL_BATCH, false, 0), t.loss(), null))
+                        .accuracy();
             }
             String message = r.diverged() ? r.message()
                     : String.format("trained %d epochs; best validation accuracy %.4f at epoch %d; test accuracy %.4f",

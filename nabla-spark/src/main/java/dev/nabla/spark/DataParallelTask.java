@@ -14,7 +14,11 @@ import dev.nabla.train.TrainResult;
 import dev.nabla.train.TrainState;
 import org.apache.spark.BarrierTaskContext;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +29,8 @@ import java.util.function.BiConsumer;
  * One worker of a data-parallel training, as a task of a barrier stage: it joins the allreduce ring (addresses
  * swapped through {@link BarrierTaskContext#allGather}), reads the run's config (and, when resuming or when Spark
  * retries the stage after a lost worker, its last checkpoint) from the run folder, and trains its replica on its
- * shard of every global batch. Worker 0 writes the run folder as a local run would.
+ * shard of every global batch. Worker 0 writes the run folder as a local run would, and its progress lines into
+ * the folder's {@value #PROGRESS}, which the driver copies onto its own terminal.
  *
  * @param dir            the run folder, reachable by every worker
  * @param data           the MNIST folder
@@ -39,6 +44,9 @@ record DataParallelTask(String dir, String data, double validationFraction, DTyp
     record Outcome(int rank, String host, int stageAttempt, String status, String message, double testAcc,
                    double seconds, long steps, int valuesPerStep, double bytesPerStep, double allreduceSecondsPerStep,
                    double exchangeSeconds, double trainSeconds, long trainImages) implements Serializable {}
+
+    /** Worker 0's progress lines in the run folder (its stderr is an executor's, which the user does not see). */
+    static final String PROGRESS = "progress.log";
 
     /** Called on every worker after each epoch, with its task context; tests make a worker fail here. */
     static volatile BiConsumer<BarrierTaskContext, EpochMetrics> afterEpochForTests;
@@ -63,11 +71,27 @@ record DataParallelTask(String dir, String data, double validationFraction, DTyp
                      TrialTask.taskCpus())) {
             RingReplicas replicas = new RingReplicas(ring);
             Timing timing = new Timing(ctx, splits.train().count());
-            TrainListener progress = rank == 0 ? RunRecorder.both(Progress.toStderr(), timing) : timing;
-            TrainResult r = RunRecorder.runTraining(cfg.withDType(dtype), splits, folder.dir(), checkpoint, progress, replicas);
+            PrintWriter lines = rank == 0 ? progressFile(folder) : null;
+            TrainListener progress = rank == 0 ? RunRecorder.both(new Progress(lines, lines, false), timing) : timing;
+            TrainResult r;
+            try {
+                r = RunRecorder.runTraining(cfg.withDType(dtype), splits, folder.dir(), checkpoint, progress, replicas);
+            } finally {
+                if (lines != null) lines.close();
+            }
             return new Outcome(rank, bind, ctx.stageAttemptNumber(), r.status(), r.message(), r.testAcc(),
                     TrialTask.seconds(start), replicas.steps(), replicas.elements(), replicas.gradientBytesPerStep(),
                     replicas.gradientSecondsPerStep(), replicas.exchangeSeconds(), timing.trainSeconds, timing.images);
+        }
+    }
+
+    /** {@value #PROGRESS} of the run folder, appended to (a resumed or retried run adds its lines). */
+    private static PrintWriter progressFile(RunFolder folder) {
+        try {
+            return new PrintWriter(Files.newBufferedWriter(folder.file(PROGRESS), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + folder.file(PROGRESS), e);
         }
     }
 

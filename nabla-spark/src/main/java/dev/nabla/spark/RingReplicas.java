@@ -3,15 +3,21 @@ package dev.nabla.spark;
 import dev.nabla.nn.Parameter;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
+import dev.nabla.train.Evaluation;
 import dev.nabla.train.Replicas;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@link Replicas} over a {@link RingAllreduce}: a step's gradients travel as one array (float32 for a float32
  * model, else float64), each replica's mean gradient times its sample count, with the count as the last element;
  * the sums divided by the total count are the global batch's mean gradient. It also counts what the ring costs.
  * A ring of one changes nothing, so that one worker gives the bits of a run without Spark.
+ *
+ * <p>Validation and test run on replica 0 alone, which hands its results round the ring: the others hold the
+ * same weights and would only compute the same numbers again.
  */
 final class RingReplicas implements Replicas {
     private final RingAllreduce ring;
@@ -42,6 +48,35 @@ final class RingReplicas implements Replicas {
         ring.sum(v);
         allNanos += System.nanoTime() - t0;
         return v[0] / v[1];
+    }
+
+    /**
+     * Replica 0 evaluates; the others add -0.0 to each of its values in the ring, which leaves every value as it
+     * is ({@code x + -0.0 == x} for every x, signed zeros and NaN included), so all get replica 0's bits.
+     */
+    @Override
+    public Evaluation evaluate(Supplier<Evaluation> evaluation) {
+        if (ring.size() == 1) return evaluation.get();
+        Evaluation e = ring.rank() == 0 ? evaluation.get() : null;
+        long t0 = System.nanoTime();
+        double[] classes = {e == null ? -0.0 : e.perClassAccuracy().length};
+        ring.sum(classes);
+        int k = (int) classes[0];
+        double[] v = new double[2 + k + k * k];
+        if (e == null) {
+            Arrays.fill(v, -0.0);
+        } else {
+            v[0] = e.loss();
+            v[1] = e.accuracy();
+            System.arraycopy(e.perClassAccuracy(), 0, v, 2, k);
+            for (int t = 0; t < k; t++) for (int p = 0; p < k; p++) v[2 + k + t * k + p] = e.confusion()[t][p];
+        }
+        ring.sum(v);
+        allNanos += System.nanoTime() - t0;
+        if (e != null) return e;
+        int[][] confusion = new int[k][k];
+        for (int t = 0; t < k; t++) for (int p = 0; p < k; p++) confusion[t][p] = (int) v[2 + k + t * k + p];
+        return new Evaluation(v[0], v[1], Arrays.copyOfRange(v, 2, 2 + k), confusion);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.nabla.cli.sweep.TrialResult;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.Json;
 import dev.nabla.train.EpochMetrics;
+import dev.nabla.train.TrainConfig;
 import dev.nabla.train.TrainResult;
 import dev.nabla.train.TrainState;
 import org.apache.spark.SparkConf;
@@ -23,7 +24,8 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * nabla on Apache Spark, found by the CLI through {@link java.util.ServiceLoader}. The Spark context lives for
+ * nabla on Apache Spark, found by the CLI through {@link java.util.ServiceLoader}; from Java, {@link SparkSweep}
+ * and {@link DataParallelTraining} are the entry points. The Spark context lives for
  * one command: it starts when the trials (or the workers) start and stops when they end.
  */
 public final class SparkCluster implements Cluster {
@@ -33,7 +35,7 @@ public final class SparkCluster implements Cluster {
      * A barrier stage waits until the executors offer a slot per worker: look every 2 s for up to 2 minutes
      * (Spark looks every 15 s), so that a training starts soon after a fresh application's executors are up.
      */
-    private static final Map<String, String> BARRIER_WAIT = Map.of(
+    static final Map<String, String> BARRIER_WAIT = Map.of(
             "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s",
             "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "60");
     /** The status of a training Spark gave up on. */
@@ -50,25 +52,45 @@ public final class SparkCluster implements Cluster {
 
     @Override
     public TrainResult train(String master, TrainJob job, PrintWriter log) {
+        return train(master, null, job, log);
+    }
+
+    /** {@link #train(String, TrainJob, PrintWriter)} on a context the caller owns, which stays open. */
+    static TrainResult train(JavaSparkContext spark, TrainJob job, PrintWriter log) {
+        return train(spark.master(), spark, job, log);
+    }
+
+    /** The training on {@code given}, or on a context of its own (null) that lives as long as the training. */
+    private static TrainResult train(String master, JavaSparkContext given, TrainJob job, PrintWriter log) {
         RunFolder folder = new RunFolder(job.dir());
-        int batch = folder.readConfig().resolve().batchSize();
+        TrainConfig config = folder.readConfig().resolve();
+        int batch = config.batchSize();
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("workers", job.workers());
         record.put("batch_per_worker", batch);
         record.put("global_batch", batch * job.workers());
         record.put("master", master);
+        log.printf(Locale.ROOT, "training on Spark (%s): %d workers, batch %d each, global batch %d%n", master,
+                job.workers(), batch, batch * job.workers());
+        log.flush();
         AtomicFiles.writeString(job.dir().resolve(DISTRIBUTED), Json.pretty(record) + "\n");
         List<DataParallelTask.Outcome> outcomes;
-        try (JavaSparkContext spark = context(master, "nabla train " + job.dir().getFileName(), BARRIER_WAIT)) {
+        JavaSparkContext spark = null;
+        try {
+            spark = given != null ? given : context(master, "nabla train " + job.dir().getFileName(), BARRIER_WAIT);
             DataParallelTask task = new DataParallelTask(job.dir().toString(), job.data().toString(),
                     job.validationFraction(), job.dtype(), job.scalarKernels(), job.resume(),
                     spark.getConf().getInt(ALLREDUCE_TIMEOUT, 120));
             spark.setJobDescription("nabla train: " + job.workers() + " data-parallel workers");
-            outcomes = DataParallelStage.run(spark, task, job.workers());
+            try (ProgressTail tail = ProgressTail.follow(job.dir().resolve(DataParallelTask.PROGRESS), log)) {
+                outcomes = DataParallelStage.run(spark, task, job.workers());
+            }
         } catch (Exception e) { // Spark gave up on the stage (every attempt lost a worker), or the context did not start
             if (!(e instanceof SparkException)) throw e;
-            return new TrainResult(null, List.of(), 0, Double.NaN, Double.NaN, Double.NaN, 0, FAILED,
+            return new TrainResult(config, List.of(), 0, Double.NaN, Double.NaN, Double.NaN, 0, FAILED,
                     "the training failed on Spark: " + firstLine(e.getMessage()) + "; continue it with --resume " + job.dir());
+        } finally {
+            if (given == null && spark != null) spark.stop();
         }
         DataParallelTask.Outcome o = outcomes.stream().filter(x -> x.rank() == 0).findFirst().orElseThrow();
         record.putAll(costs(o, job.workers()));
@@ -88,7 +110,7 @@ public final class SparkCluster implements Cluster {
             bestValAcc = s.bestValAcc();
         }
         double finalTrainAcc = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).trainAcc();
-        return new TrainResult(null, history, bestEpoch, bestValAcc, finalTrainAcc, o.testAcc(), o.seconds(),
+        return new TrainResult(config, history, bestEpoch, bestValAcc, finalTrainAcc, o.testAcc(), o.seconds(),
                 o.status(), o.message());
     }
 

@@ -1,6 +1,10 @@
 package dev.nabla.spark;
 
+import dev.nabla.InputException;
 import dev.nabla.cli.CliForTests;
+import dev.nabla.cli.config.RunConfig;
+import dev.nabla.train.TrainConfig;
+import dev.nabla.train.TrainResult;
 import dev.nabla.datasets.mnist.TestMnist;
 import dev.nabla.io.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +17,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,15 +34,26 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class DataParallelTrainingTest {
     private static Path subset;
-    private static Path twoWorkers; // the reference two-worker run, made once
+    private static Path twoWorkers; // the reference two-worker run, made once through the Java API
+    private static TrainResult twoWorkersResult;
+    private static String twoWorkersLog;
 
-    /** Two workers, batch 24 each, two epochs. */
+    /** The run's settings as TrainConfig: those {@link #train} gives the CLI, with {@code batch}. */
+    private static TrainConfig config(int epochs, int batch) {
+        return RunConfig.defaults().withOverrides(List.of("model=mlp", "hidden=32", "epochs=" + epochs, "lr=0.2",
+                "momentum=0.9", "seed=5", "batch=" + batch)).resolve();
+    }
+
+    /** Two workers, batch 24 each, two epochs, through {@link DataParallelTraining}. */
     private static synchronized Path twoWorkers() {
         if (twoWorkers == null) {
             Path two = subset.resolveSibling("two");
-            String[] s = train(two, "--batch", "24", "--spark", "local[2]", "--workers", "2");
-            assertEquals("0", s[0], s[2]);
-            assertTrue(s[1].contains("2 workers, batch 24 each, global batch 48"), s[1]);
+            StringWriter log = new StringWriter();
+            twoWorkersResult = DataParallelTraining.on("local[2]").workers(2).data(subset).out(two)
+                    .log(new PrintWriter(log, true)).train(config(2, 24));
+            twoWorkersLog = log.toString();
+            assertEquals("ok", twoWorkersResult.status(), twoWorkersResult.message() + "\n" + twoWorkersLog);
+            assertTrue(twoWorkersLog.contains("2 workers, batch 24 each, global batch 48"), twoWorkersLog);
             twoWorkers = two;
         }
         return twoWorkers;
@@ -130,6 +147,43 @@ class DataParallelTrainingTest {
         assertEquals(4.0 * values, ((Number) d.get("bytes_sent_per_step")).doubleValue(), 4.0);
         assertEquals(2 * 17, ((Number) d.get("steps")).intValue(), "ceil(800 / 48) steps per epoch");
         assertTrue(((Number) d.get("images_per_second")).doubleValue() > 0);
+
+        // what the Java API returns is the run folder's result
+        Map<String, Object> results = Json.parseObject(Files.readString(two.resolve("results.json")), "results.json");
+        assertEquals(2, twoWorkersResult.history().size());
+        assertEquals(((Number) results.get("test_acc")).doubleValue(), twoWorkersResult.testAcc(), 0.0);
+        assertEquals(((Number) results.get("best_val_acc")).doubleValue(), twoWorkersResult.bestValAcc(), 0.0);
+        assertEquals(b.get(1)[1], twoWorkersResult.history().get(1).trainLoss(), 0.0);
+        // one process tests the best weights as worker 0 did (validation and test run on worker 0 alone)
+        Map<String, Object> oneResults = Json.parseObject(Files.readString(one.resolve("results.json")), "results.json");
+        assertEquals(((Number) oneResults.get("test_acc")).doubleValue(), twoWorkersResult.testAcc(), 1.5 / 200);
+    }
+
+    @Test
+    void workerZerosProgressReachesTheDriversLogThroughTheRunFolder() throws Exception {
+        Path two = twoWorkers();
+        String progress = Files.readString(two.resolve(DataParallelTask.PROGRESS));
+        for (String epoch : new String[] {"epoch 1/2  train loss", "epoch 2/2  train loss"}) {
+            assertTrue(progress.contains(epoch), progress);
+            // worker 0 writes to the file alone (not to its stderr), so the driver's log has the lines only by the tail
+            String line = progress.lines().filter(l -> l.startsWith(epoch)).findFirst().orElseThrow();
+            assertTrue(twoWorkersLog.contains(line), "the driver's log has '" + line + "':\n" + twoWorkersLog);
+        }
+        assertEquals(1, twoWorkersLog.lines().filter(l -> l.startsWith("epoch 2/2")).count(), twoWorkersLog);
+    }
+
+    @Test
+    void aStaleDistributedRecordInAFolderWithoutARunIsRemoved() throws Exception {
+        Path dir = subset.resolveSibling("stale");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("distributed.json"), "{\"workers\": 2}\n"); // a start that never finished an epoch
+        String[] r = train(1, dir, "--batch", "48");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[2].contains("note: removed the distributed.json"), r[2]);
+        assertFalse(Files.exists(dir.resolve("distributed.json")));
+        // so the one-process run resumes as one
+        String[] more = CliForTests.nabla("train", "--resume", dir.toString(), "--epochs", "1");
+        assertEquals("0", more[0], more[2]);
     }
 
     @Test
@@ -145,6 +199,8 @@ class DataParallelTrainingTest {
         String[] r = train(lost, "--batch", "24", "--spark", "local[2]", "--workers", "2");
         DataParallelTask.afterEpochForTests = null;
         assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("training on Spark (local[2]): 2 workers, batch 24 each, global batch 48"), r[1]);
+        assertTrue(r[1].contains("epoch 2/2  train loss"), "worker 0's epochs on the command's output:\n" + r[1]);
         assertTrue(((Number) distributed(lost).get("stage_attempt")).intValue() >= 1, "a second attempt finished the run");
         assertEquals(2 * 17 / 2, ((Number) distributed(lost).get("steps")).intValue(), "the retry trained epoch 2 only");
         assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")), Files.readAllBytes(lost.resolve("model.safetensors")),
@@ -156,6 +212,9 @@ class DataParallelTrainingTest {
         String[] wrong = CliForTests.nabla("train", "--resume", resumed.toString(), "--epochs", "2");
         assertEquals("2", wrong[0], wrong[2]);
         assertTrue(wrong[2].contains("trained by 2 workers") && wrong[2].contains("--spark MASTER --workers 2"), wrong[2]);
+        InputException fewer = assertThrows(InputException.class, () -> DataParallelTraining.on("local[2]").workers(3)
+                .out(resumed).resume(true).train(config(2, 24)));
+        assertTrue(fewer.getMessage().contains("trained by 2 workers"), fewer.getMessage());
         String[] more = CliForTests.nabla("train", "--resume", resumed.toString(), "--epochs", "2", "--spark", "local[2]", "--workers", "2");
         assertEquals("0", more[0], more[2]);
         assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")), Files.readAllBytes(resumed.resolve("model.safetensors")));

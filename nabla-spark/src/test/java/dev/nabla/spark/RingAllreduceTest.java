@@ -1,5 +1,6 @@
 package dev.nabla.spark;
 
+import dev.nabla.train.Evaluation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -102,6 +103,36 @@ class RingAllreduceTest {
                 assertEquals(1, one.rank());
             }
             zero.close();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void workerZeroEvaluatesAloneAndEveryWorkerGetsItsResultsBitForBit() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<RingAllreduce>> rings = rings(2, pool, 10_000);
+            // a negative zero and a NaN (a class without samples) must come through as they are
+            Evaluation e = new Evaluation(0.123456789012345, -0.0, new double[] {0.5, Double.NaN, 1.0 / 3},
+                    new int[][] {{1, 1, 0}, {0, 0, 0}, {2, 0, 1}});
+            List<Future<Evaluation>> got = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int rank = r;
+                got.add(pool.submit(() -> {
+                    try (RingAllreduce ring = rings.get(rank).get()) {
+                        return new RingReplicas(ring).evaluate(() -> {
+                            if (rank != 0) throw new AssertionError("worker " + rank + " evaluated");
+                            return e;
+                        });
+                    }
+                }));
+            }
+            assertSame(e, got.get(0).get(10, TimeUnit.SECONDS));
+            Evaluation one = got.get(1).get(10, TimeUnit.SECONDS);
+            assertEquals(e, one, "Evaluation.equals compares the doubles' bits");
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(one.accuracy()));
         } finally {
             pool.shutdownNow();
         }

@@ -65,6 +65,7 @@ final class StandaloneCluster implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
         cmd.add("-XX:TieredStopAtLevel=1"); // master and workers only pass messages: a quick start matters more
+        cmd.add("-XX:+UseSerialGC");
         // INFO from the cluster's processes (the tests' own configuration keeps the driver at WARN): readiness is read from it
         Path logConfig = dir.resolve("log4j2-cluster.properties");
         Files.writeString(logConfig, "rootLogger.level = info\nrootLogger.appenderRef.stdout.ref = console\n"
@@ -121,6 +122,19 @@ final class StandaloneCluster implements AutoCloseable {
     /** Whether worker {@code i} (1-based) runs an executor now (its executor JVM is a child of its process). */
     boolean hasExecutor(int i) {
         return workers.get(i - 1).descendants().findAny().isPresent();
+    }
+
+    /** Whether an executor of worker {@code i} (1-based) has written {@code text} to its stderr (in the worker's work dir). */
+    boolean executorLogged(int i, String text) throws IOException {
+        Path work = dir.resolve("work-" + i);
+        try (var files = Files.walk(work)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().equals("stderr") && Files.readString(f).contains(text)) return true;
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // an executor's folder went while being walked
+        }
+        return false;
     }
 
     /** Kills worker {@code i} (1-based) and its executors at once, as a lost machine would go. */

@@ -46,6 +46,9 @@ import java.util.concurrent.Future;
 public final class Sweep {
     public static final String PLAN = "sweep.json";
 
+    /** The settings a trial may vary: those of train, except the thread count, which the sweep shares out. */
+    public static final List<String> SWEEPABLE = RunConfig.KEYS.stream().filter(k -> !k.equals("threads")).toList();
+
     /**
      * The plan as saved: what to run, with how many threads each and on which data folder, so that a resumed
      * sweep runs the same bits.
@@ -61,6 +64,32 @@ public final class Sweep {
         public Plan(Map<String, String> base, List<Map<String, String>> trials, int threadsPerTrial, String command,
                     String data, double validationFraction) {
             this(base, trials, threadsPerTrial, command, data, validationFraction, ImageDataset.MNIST.name());
+        }
+
+        /** The base settings that were given (by file, option or code) as text, for the plan file. */
+        public static Map<String, String> baseText(RunConfig base) {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String k : RunConfig.KEYS) {
+                Object v = base.get(k);
+                if (v == null || k.equals("threads")) continue;
+                out.put(k, text(v));
+            }
+            return out;
+        }
+
+        private static String text(Object v) {
+            if (v instanceof int[] a) {
+                StringBuilder sb = new StringBuilder();
+                for (int x : a) sb.append(sb.length() > 0 ? "," : "").append(x);
+                return sb.toString();
+            }
+            if (v instanceof List<?> l) {
+                StringBuilder sb = new StringBuilder();
+                for (Object x : l) sb.append(sb.length() > 0 ? "," : "").append(x);
+                return sb.toString();
+            }
+            if (v instanceof Double d) return RunConfig.number(d);
+            return String.valueOf(v);
         }
 
         Map<String, Object> toMap() {
