@@ -24,9 +24,9 @@ import java.util.NoSuchElementException;
  */
 public final class DataLoader {
     /**
-     * Rows per thread below which a shuffled batch is gathered on the calling thread alone: a training batch of
-     * 64 MNIST images is gathered faster on one thread than split (bench/RESULTS.md, "Ideas tried"); the
-     * evaluation's batches of 1000 are still split.
+     * Rows per thread below which a shuffled batch is gathered on the calling thread alone: splitting a training
+     * batch of 64 MNIST images, like splitting the optimizer's update, cost a training step more than it saved
+     * (bench/RESULTS.md, "Ideas tried"); the evaluation's batches of 1000 are still split.
      */
     private static final int GATHER_GRAIN = 128;
 

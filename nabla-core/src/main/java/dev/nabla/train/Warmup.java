@@ -64,9 +64,9 @@ public final class Warmup implements AutoCloseable {
     /**
      * {@code n} inputs of {@code features} values in [0, 1) shaped like handwritten digits where {@code features}
      * is a square image: zero borders, a centre with about half its pixels zero. The kernels skip zero columns
-     * and zero panels of their inputs; on dense random data the JIT never saw those branches taken, and the
-     * compiled code it had made during the warm-up was thrown away again in the first epoch (uncommon traps in
-     * the GEMM's column check, seen with -XX:+PrintCompilation).
+     * and zero panels of their inputs; with dense random data those branches are never taken in the warm-up, so
+     * code compiled then hits an uncommon trap at the first real batch and is compiled again (seen in the GEMM's
+     * column check with -XX:+PrintCompilation).
      */
     static float[] imageLike(int n, int features, SplittableRandom rnd) {
         float[] x = new float[n * features];
