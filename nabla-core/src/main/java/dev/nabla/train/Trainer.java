@@ -338,10 +338,12 @@ public final class Trainer {
             probe[0] = 1;
             System.arraycopy(in, 0, probe, 1, in.length);
             model.outputShape(probe);
-            DataLoader whole = replicas == null ? new DataLoader(data.train(), cfg.batchSize(), true, cfg.seed())
+            // this process's batches before augmentation: the whole training set alone, its shard of each global
+            // batch as one of several replicas
+            DataLoader unaugmented = replicas == null ? new DataLoader(data.train(), cfg.batchSize(), true, cfg.seed())
                     : new DataLoader(data.train(), cfg.batchSize() * replicas.count(), true, cfg.seed())
                     .shard(replicas.rank(), replicas.count());
-            DataLoader train = whole.withAugment(cfg.augment());
+            DataLoader train = unaugmented.withAugment(cfg.augment());
             TrainListener l = listener == null ? TrainListener.NONE : listener;
             Trainer t = new Trainer(model, opt, new CrossEntropyLoss())
                     .listen(new LrScheduler(cfg.schedule(), cfg.lr()), new DivergenceStop(), l).replicas(replicas);

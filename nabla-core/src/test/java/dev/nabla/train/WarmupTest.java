@@ -8,6 +8,7 @@ import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -51,5 +52,31 @@ class WarmupTest {
         for (String k : plain.keySet()) {
             assertArrayEquals(plain.get(k).toFloatArray(), warmed.get(k).toFloatArray(), 0f, k);
         }
+    }
+
+    @Test
+    void warmUpImagesHaveZeroBordersLikeDigitsSoTheKernelsZeroSkippingBranchesGetCompiled() {
+        float[] x = Warmup.imageLike(64, 784, new SplittableRandom(1));
+        int zeroInside = 0, inside = 0;
+        for (int s = 0; s < 64; s++) {
+            for (int f = 0; f < 784; f++) {
+                float v = x[s * 784 + f];
+                assertTrue(v >= 0f && v < 1f, "value " + v);
+                int r = f / 28, c = f % 28;
+                if (r < 4 || r >= 24 || c < 4 || c >= 24) {
+                    assertEquals(0f, v, "border pixel " + f + " of image " + s);
+                } else {
+                    inside++;
+                    if (v == 0f) zeroInside++;
+                }
+            }
+        }
+        double zeroShare = (double) zeroInside / inside;
+        assertTrue(zeroShare > 0.4 && zeroShare < 0.6, "zero share inside: " + zeroShare);
+        // not a square image: values everywhere, about half of them zero
+        float[] flat = Warmup.imageLike(4, 10, new SplittableRandom(2));
+        long nonZero = 0;
+        for (float v : flat) if (v != 0f) nonZero++;
+        assertTrue(nonZero > 5 && nonZero < 35, "non-zero values: " + nonZero);
     }
 }

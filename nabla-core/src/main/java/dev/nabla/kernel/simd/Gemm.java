@@ -50,8 +50,13 @@ final class Gemm {
     static final int MC = 20 * MR;
     /** Columns of op(B) packed at once: [256, 2048] is 2 MiB (L3). */
     static final int NC = 2048;
-    /** Work (in flops) below which another thread does not pay for its dispatch and its own packing. */
-    static final long MIN_FLOPS_PER_PART = 1L << 22;
+    /**
+     * Work (in flops) below which another thread does not pay for its dispatch, its own packing and the cache
+     * lines of A, B and C that then travel between the cores. In a training step of the course's network
+     * (batch 64, 784-128-10) two threads on the 12.8 Mflop products made a step slower than one thread did
+     * (with 2^22 here); with 2^23 those stay on one thread (bench/RESULTS.md, "Ideas tried").
+     */
+    static final long MIN_FLOPS_PER_PART = 1L << 23;
 
     /** Packing buffers of one thread, grown on demand and reused across calls. */
     private static final class Buffers {
