@@ -63,6 +63,44 @@ public interface Kernels {
     /** {@code out[i] = max(x[i], 0)}. */
     void relu(int n, float[] x, int xOff, float[] out, int outOff);
 
+    /**
+     * The ReLU's backward from its saved input: {@code out[i] = x[i] > 0 ? g[i] : 0} (0 where x is NaN, not
+     * positive or -0). A selection, so every implementation gives the same bits.
+     */
+    default void reluBackward(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] > 0 ? g[gOff + i] : 0f;
+    }
+
+    /**
+     * Max pooling over 2x2 windows with stride 2 and no padding, of planes [c0, c1) of x (each h x w at
+     * {@code xo + plane h w}) into y ([planes, (h / 2) (w / 2)] from 0); {@code arg} receives each winner's offset in
+     * its plane. Taps are compared in reading order, a tap winning when the best so far is not NaN and the tap is
+     * greater or NaN: the first of equal values wins, and the first NaN wins and stays.
+     */
+    default void maxPool2x2(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
+        int oh = h / 2, ow = w / 2, p = oh * ow;
+        for (int pl = c0; pl < c1; pl++) {
+            int src = xo + pl * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                int top = 2 * oy * w, q = pl * p + oy * ow;
+                for (int ox = 0; ox < ow; ox++, q++) {
+                    int t = top + 2 * ox, at = t;
+                    float best = x[src + t];
+                    for (int tap = 1; tap < 4; tap++) {
+                        int dt = (tap >> 1) * w + (tap & 1);  // (0, 1), (1, 0), (1, 1)
+                        float v = x[src + t + dt];
+                        if (best == best && (v > best || v != v)) {
+                            best = v;
+                            at = t + dt;
+                        }
+                    }
+                    arg[q] = at;
+                    y[q] = best;
+                }
+            }
+        }
+    }
+
     /** {@code out[i] = exp(x[i])}. */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 

@@ -291,7 +291,7 @@ final class ConvKernels {
         int oh = win.outH(h), ow = win.outW(w), p = oh * ow;
         int kh = win.kh(), kw = win.kw(), sh = win.sh(), sw = win.sw(), dh = win.dh(), dw = win.dw();
         if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && win.ph() == 0 && win.pw() == 0) {
-            maxPool2x2F32(x, xo, h, w, c0, c1, y, arg);
+            Kernels.get().maxPool2x2(x, xo, h, w, c0, c1, y, arg);
             return;
         }
         for (int pl = c0; pl < c1; pl++) {
@@ -318,39 +318,6 @@ final class ConvKernels {
                         }
                     }
                     int q = pl * p + oy * ow + ox;
-                    arg[q] = at;
-                    y[q] = best;
-                }
-            }
-        }
-    }
-
-    /**
-     * {@link #maxPoolF32} for the common 2x2 window with stride 2 and no padding: the four taps compared in the
-     * general loop's order (the first of equal values wins, the first NaN wins and stays).
-     */
-    private static void maxPool2x2F32(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
-        int oh = h / 2, ow = w / 2, p = oh * ow;
-        for (int pl = c0; pl < c1; pl++) {
-            int src = xo + pl * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                int top = 2 * oy * w, q = pl * p + oy * ow;
-                for (int ox = 0; ox < ow; ox++, q++) {
-                    // selects rather than branches: on real activations which tap wins is unpredictable
-                    int t = top + 2 * ox;
-                    float best = x[src + t], v = x[src + t + 1];
-                    int at = t;
-                    boolean take = best == best && (v > best || v != v);
-                    best = take ? v : best;
-                    at = take ? t + 1 : at;
-                    v = x[src + t + w];
-                    take = best == best && (v > best || v != v);
-                    best = take ? v : best;
-                    at = take ? t + w : at;
-                    v = x[src + t + w + 1];
-                    take = best == best && (v > best || v != v);
-                    best = take ? v : best;
-                    at = take ? t + w + 1 : at;
                     arg[q] = at;
                     y[q] = best;
                 }
