@@ -101,6 +101,23 @@ public interface Kernels {
         }
     }
 
+    /**
+     * {@code C = A Bᵀ} with A [m, k] and B [n, k] row-major (C [m, n] overwritten): each C value is the dot product
+     * of a row of A and a row of B. Meant for rows much longer than m and n (a convolution's weight gradient sums
+     * over every pixel of the batch), where the GEMM would spend its time packing. The summation order is each
+     * implementation's own (here: column by column, in float), fixed for a given implementation and vector width.
+     */
+    default void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) s += a[aOff + i * lda + p] * b[bOff + j * ldb + p];
+                c[cOff + i * ldc + j] = s;
+            }
+        }
+    }
+
     /** {@code out[i] = exp(x[i])}. */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 

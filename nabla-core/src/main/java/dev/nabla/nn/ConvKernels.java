@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.kernel.Kernels;
+import dev.nabla.kernel.Parallel;
 
 import java.util.Arrays;
 
@@ -187,6 +188,29 @@ final class ConvKernels {
                 }
             }
         }
+    }
+
+    /**
+     * The GEMM packs (m + n) k values to do m n k multiply-adds; below this many per packed value, {@link #rowDots}
+     * uses {@code Kernels.rowDots}, which packs nothing. LeNet-5's weight gradients (4.8 and 14.5) run faster that way
+     * and the cnn model's second one (52) slower (thread CPU time per step, batch 64).
+     */
+    static final int ROW_DOTS_BELOW = 16;
+
+    /**
+     * {@code C = A Bᵀ} for A [m, k] and B [n, k] with long rows (the weight gradient: output channels x taps, summed
+     * over the batch's pixels), C overwritten: on float32 with small m and n, {@code Kernels.rowDots}, split over
+     * threads by B rows (each value's sum is the same whatever the split), else {@link #gemm}.
+     */
+    static void rowDots(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc) {
+        if (!(a instanceof float[] af) || (long) m * n >= ROW_DOTS_BELOW * (m + n)) {
+            gemm(false, true, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+            return;
+        }
+        float[] bf = (float[]) b, cf = (float[]) c;
+        Kernels kernels = Kernels.get();
+        // pieces of at least 8 B rows (two tiles), so that a piece streams its rows' columns a few times over
+        Parallel.forRange(n, 8, (lo, hi) -> kernels.rowDots(m, hi - lo, k, af, ao, lda, bf, bo + lo * ldb, ldb, cf, co + lo, ldc));
     }
 
     /**

@@ -168,6 +168,12 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc) {
+        RowDots.rowDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    @Override
     public void maxPool2x2(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
         PoolKernels.maxPool2x2(x, xo, h, w, c0, c1, y, arg);
     }
