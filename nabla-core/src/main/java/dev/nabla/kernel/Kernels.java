@@ -102,6 +102,22 @@ public interface Kernels {
     }
 
     /**
+     * {@code C = A B} with A [m, k] and B [k, n] row-major, C [m, n] overwritten, for a short inner dimension k: B is
+     * read in place instead of packed. Each value is the chain {@code s = Math.fma(a[i][p], b[p][j], s)} for
+     * p = 0 .. k - 1 from s = 0, so every implementation, width and split of the columns gives the same bits.
+     */
+    default void shortProduct(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) s = Math.fma(a[aOff + i * lda + p], b[bOff + p * ldb + j], s);
+                c[cOff + i * ldc + j] = s;
+            }
+        }
+    }
+
+    /**
      * {@code C = A Bᵀ} with A [m, k] and B [n, k] row-major (C [m, n] overwritten): each C value is the dot product
      * of a row of A and a row of B. Meant for rows much longer than m and n (a convolution's weight gradient sums
      * over every pixel of the batch), where the GEMM would spend its time packing. The summation order is each

@@ -168,6 +168,12 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void shortProduct(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc) {
+        ShortProducts.shortProduct(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    @Override
     public void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
         RowDots.rowDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
