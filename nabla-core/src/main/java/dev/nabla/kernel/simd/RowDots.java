@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * row of B, both contiguous, so nothing is packed. This is the shape of a convolution's weight gradient (output
  * channels x taps, summed over every pixel of the batch), where the GEMM would pack both operands, interleaving
  * their rows, to do a few multiply-adds per packed value.
- * <p>Tiles of 4 A rows x 4 B rows keep 16 vector accumulators in registers (8 with 256-bit vectors, whose 16
- * registers fit 2 x 4) over a block of columns small enough for both sets of rows to stay in cache; between blocks
+ * <p>Tiles of 2 A rows x 4 B rows keep 8 vector accumulators in registers (16 registers at 256 bits; a 4 x 4 tile
+ * was too big for the JIT's first tier, so the kernel ran interpreted-speed Vector API code for many steps) over a
+ * block of columns small enough for both sets of rows to stay in cache; between blocks
  * the accumulators rest in a scratch array. Lane l of an accumulator sums the products of columns l, l + L, l + 2L,
  * ... in that order, and the lanes are added in lane order at the end, so every value's bits depend on the vector
  * width only, never on the tiling, the blocking or how the caller splits the rows. Edge tiles repeat their last row
@@ -19,9 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class RowDots {
     private static final VectorSpecies<Float> S = Width.S;
     private static final int L = Width.L;
-    /** A rows per tile: 4 at 512 bits (32 registers), 2 at 256 (16 registers). */
-    private static final int TA = L >= 16 ? 4 : 2;
-    private static final int TB = 4;
+    private static final int TA = 2, TB = 4;
     /** Bytes of A and B rows per column block: half a typical L2; at least {@link #MIN_BLOCK} columns. */
     private static final int BLOCK_BYTES = 512 * 1024, MIN_BLOCK = 256;
 
@@ -37,8 +36,7 @@ final class RowDots {
             int p1 = Math.min(k, p0 + block);
             for (int ti = 0; ti < tilesA; ti++) {
                 for (int tj = 0; tj < tilesB; tj++) {
-                    if (TA == 4) tile4x4(m, n, ti * 4, tj * 4, p0, p1, k, a, aOff, lda, b, bOff, ldb, acc);
-                    else tile2x4(m, n, ti * 2, tj * 4, p0, p1, k, a, aOff, lda, b, bOff, ldb, acc);
+                    tile2x4(m, n, ti * TA, tj * TB, p0, p1, k, a, aOff, lda, b, bOff, ldb, acc);
                 }
             }
         }
@@ -55,58 +53,6 @@ final class RowDots {
     /** The columns of [p, p + L) that exist: all but in the last, partial vector. */
     private static VectorMask<Float> live(int p, int k) {
         return S.indexInRange(p, k);
-    }
-
-    private static void tile4x4(int m, int n, int i0, int j0, int p0, int p1, int k, float[] a, int aOff, int lda,
-                                float[] b, int bOff, int ldb, float[] acc) {
-        int i1 = Math.min(i0 + 1, m - 1), i2 = Math.min(i0 + 2, m - 1), i3 = Math.min(i0 + 3, m - 1);
-        int j1 = Math.min(j0 + 1, n - 1), j2 = Math.min(j0 + 2, n - 1), j3 = Math.min(j0 + 3, n - 1);
-        int ra0 = aOff + i0 * lda, ra1 = aOff + i1 * lda, ra2 = aOff + i2 * lda, ra3 = aOff + i3 * lda;
-        int rb0 = bOff + j0 * ldb, rb1 = bOff + j1 * ldb, rb2 = bOff + j2 * ldb, rb3 = bOff + j3 * ldb;
-        int[] at = {
-                (i0 * n + j0) * L, (i0 * n + j1) * L, (i0 * n + j2) * L, (i0 * n + j3) * L,
-                (i1 * n + j0) * L, (i1 * n + j1) * L, (i1 * n + j2) * L, (i1 * n + j3) * L,
-                (i2 * n + j0) * L, (i2 * n + j1) * L, (i2 * n + j2) * L, (i2 * n + j3) * L,
-                (i3 * n + j0) * L, (i3 * n + j1) * L, (i3 * n + j2) * L, (i3 * n + j3) * L};
-        FloatVector c00 = FloatVector.fromArray(S, acc, at[0]), c01 = FloatVector.fromArray(S, acc, at[1]),
-                c02 = FloatVector.fromArray(S, acc, at[2]), c03 = FloatVector.fromArray(S, acc, at[3]),
-                c10 = FloatVector.fromArray(S, acc, at[4]), c11 = FloatVector.fromArray(S, acc, at[5]),
-                c12 = FloatVector.fromArray(S, acc, at[6]), c13 = FloatVector.fromArray(S, acc, at[7]),
-                c20 = FloatVector.fromArray(S, acc, at[8]), c21 = FloatVector.fromArray(S, acc, at[9]),
-                c22 = FloatVector.fromArray(S, acc, at[10]), c23 = FloatVector.fromArray(S, acc, at[11]),
-                c30 = FloatVector.fromArray(S, acc, at[12]), c31 = FloatVector.fromArray(S, acc, at[13]),
-                c32 = FloatVector.fromArray(S, acc, at[14]), c33 = FloatVector.fromArray(S, acc, at[15]);
-        int p = p0, whole = p0 + S.loopBound(p1 - p0);
-        for (; p < whole; p += L) {
-            FloatVector b0 = FloatVector.fromArray(S, b, rb0 + p), b1 = FloatVector.fromArray(S, b, rb1 + p),
-                    b2 = FloatVector.fromArray(S, b, rb2 + p), b3 = FloatVector.fromArray(S, b, rb3 + p);
-            FloatVector a0 = FloatVector.fromArray(S, a, ra0 + p);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.fromArray(S, a, ra1 + p);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.fromArray(S, a, ra2 + p);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.fromArray(S, a, ra3 + p);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-        }
-        if (p < p1) {  // the row ends inside this vector: absent columns read as 0
-            VectorMask<Float> m1 = live(p, k);
-            FloatVector b0 = FloatVector.fromArray(S, b, rb0 + p, m1), b1 = FloatVector.fromArray(S, b, rb1 + p, m1),
-                    b2 = FloatVector.fromArray(S, b, rb2 + p, m1), b3 = FloatVector.fromArray(S, b, rb3 + p, m1);
-            FloatVector a0 = FloatVector.fromArray(S, a, ra0 + p, m1);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.fromArray(S, a, ra1 + p, m1);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.fromArray(S, a, ra2 + p, m1);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.fromArray(S, a, ra3 + p, m1);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-        }
-        // copies of an edge tile's last row store the same sums to the same place
-        c00.intoArray(acc, at[0]); c01.intoArray(acc, at[1]); c02.intoArray(acc, at[2]); c03.intoArray(acc, at[3]);
-        c10.intoArray(acc, at[4]); c11.intoArray(acc, at[5]); c12.intoArray(acc, at[6]); c13.intoArray(acc, at[7]);
-        c20.intoArray(acc, at[8]); c21.intoArray(acc, at[9]); c22.intoArray(acc, at[10]); c23.intoArray(acc, at[11]);
-        c30.intoArray(acc, at[12]); c31.intoArray(acc, at[13]); c32.intoArray(acc, at[14]); c33.intoArray(acc, at[15]);
     }
 
     private static void tile2x4(int m, int n, int i0, int j0, int p0, int p1, int k, float[] a, int aOff, int lda,
