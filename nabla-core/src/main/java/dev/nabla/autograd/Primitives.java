@@ -241,7 +241,7 @@ final class Primitives {
         NDArray derivative() { return x.gt(NDArray.scalar(0, x.dtype())); }
         @Override
         protected NDArray[] backward(NDArray g, boolean[] need) {
-            return new NDArray[] {g.zip("relu_backward", x, (gv, v) -> v > 0 ? gv : 0f, (gv, v) -> v > 0 ? gv : 0)};
+            return new NDArray[] {g.reluBackward(x)};
         }
     }
 

@@ -63,6 +63,77 @@ public interface Kernels {
     /** {@code out[i] = max(x[i], 0)}. */
     void relu(int n, float[] x, int xOff, float[] out, int outOff);
 
+    /**
+     * The ReLU's backward from its saved input: {@code out[i] = x[i] > 0 ? g[i] : 0} (0 where x is NaN, not
+     * positive or -0). A selection, so every implementation gives the same bits.
+     */
+    default void reluBackward(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] > 0 ? g[gOff + i] : 0f;
+    }
+
+    /**
+     * Max pooling over 2x2 windows with stride 2 and no padding, of planes [c0, c1) of x (each h x w at
+     * {@code xo + plane h w}) into y ([planes, (h / 2) (w / 2)] from 0); {@code arg} receives each winner's offset in
+     * its plane. Taps are compared in reading order, a tap winning when the best so far is not NaN and the tap is
+     * greater or NaN: the first of equal values wins, and the first NaN wins and stays.
+     */
+    default void maxPool2x2(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
+        int oh = h / 2, ow = w / 2, p = oh * ow;
+        for (int pl = c0; pl < c1; pl++) {
+            int src = xo + pl * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                int top = 2 * oy * w, q = pl * p + oy * ow;
+                for (int ox = 0; ox < ow; ox++, q++) {
+                    int t = top + 2 * ox, at = t;
+                    float best = x[src + t];
+                    for (int tap = 1; tap < 4; tap++) {
+                        int dt = (tap >> 1) * w + (tap & 1);  // (0, 1), (1, 0), (1, 1)
+                        float v = x[src + t + dt];
+                        if (best == best && (v > best || v != v)) {
+                            best = v;
+                            at = t + dt;
+                        }
+                    }
+                    arg[q] = at;
+                    y[q] = best;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code C = A B} with A [m, k] and B [k, n] row-major, C [m, n] overwritten, for a short inner dimension k: B is
+     * read in place instead of packed. Each value is the chain {@code s = Math.fma(a[i][p], b[p][j], s)} for
+     * p = 0 .. k - 1 from s = 0, so every implementation, width and split of the columns gives the same bits.
+     */
+    default void shortProduct(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) s = Math.fma(a[aOff + i * lda + p], b[bOff + p * ldb + j], s);
+                c[cOff + i * ldc + j] = s;
+            }
+        }
+    }
+
+    /**
+     * {@code C = A Bᵀ} with A [m, k] and B [n, k] row-major (C [m, n] overwritten): each C value is the dot product
+     * of a row of A and a row of B. Meant for rows much longer than m and n (a convolution's weight gradient sums
+     * over every pixel of the batch), where the GEMM would spend its time packing. The summation order is each
+     * implementation's own (here: column by column, in float), fixed for a given implementation and vector width.
+     */
+    default void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) s += a[aOff + i * lda + p] * b[bOff + j * ldb + p];
+                c[cOff + i * ldc + j] = s;
+            }
+        }
+    }
+
     /** {@code out[i] = exp(x[i])}. */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 

@@ -12,9 +12,10 @@ import dev.nabla.tensor.NDArray;
  *   <li>Forward: im2col of the whole batch into columns [G, K, N P] (K = (C / G) kh kw taps, P = outH outW),
  *       one GEMM per group, [O / G, K] x [K, N P], then the channel-major product is written out image by image
  *       with the bias added.</li>
- *   <li>Backward: the output gradient in channel-major order [O, N P]; the weight gradient is one GEMM per group
- *       against the columns the forward pass kept, the bias gradient its row sums, and the input gradient a GEMM
- *       by the transposed weight followed by col2im.</li>
+ *   <li>Backward: the output gradient in channel-major order [O, N P]; the weight gradient is, per group, the dot
+ *       products of its rows with the rows of the columns the forward pass kept ({@code Kernels.rowDots}: long
+ *       rows, nothing packed), the bias gradient its row sums, and the input gradient a GEMM by the transposed
+ *       weight followed by col2im.</li>
  *   <li>JVP: linear in x, in w and in b, so the tangent is conv(dx, w) + conv(x, dw) + db.</li>
  * </ul>
  * The big buffers come from {@link Workspace}. Without a weight gradient to compute (evaluation), the batch is
@@ -119,7 +120,7 @@ final class Conv2dFunction extends Function {
             }
             NDArray gw = NDArray.zeros(dt, w.shape());
             for (int g = 0; g < groups; g++) {
-                ConvKernels.gemm(false, true, og, k, np, gt, g * og * np, np, columns, g * k * np, np, data(gw), g * og * k, k);
+                ConvKernels.rowDots(og, k, np, gt, g * og * np, np, columns, g * k * np, np, data(gw), g * og * k, k);
             }
             grads[1] = gw;
         }

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.kernel.Kernels;
+import dev.nabla.kernel.Parallel;
 
 import java.util.Arrays;
 
@@ -164,11 +165,26 @@ final class ConvKernels {
     }
 
     /**
-     * {@code C = op(A) op(B)} (C overwritten), row-major with leading dimensions: the SIMD GEMM of the current
-     * kernels on float32, a plain loop on float64 (the gradient checks' type).
+     * Forward products (weights times columns) with at most this many taps use {@code Kernels.shortProduct} (the
+     * columns read in place) instead of the GEMM, which packs them: LeNet-5's first layer (25 taps, 6 channels) and
+     * the cnn model's (9 taps, 32 channels) ran faster that way in thread CPU time per step; the input gradients'
+     * products over 16 or 64 output channels (op(A) transposed, hundreds of rows) ran slower, so they keep the GEMM.
+     */
+    static final int SHORT_K = 32;
+
+    /**
+     * {@code C = op(A) op(B)} (C overwritten), row-major with leading dimensions: on float32 the current kernels'
+     * {@code shortProduct} for A and B untransposed and k up to {@link #SHORT_K} (split over threads by columns,
+     * which changes no bits), else their SIMD GEMM; a plain loop on float64 (the gradient checks' type).
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, Object a, int ao, int lda,
                      Object b, int bo, int ldb, Object c, int co, int ldc) {
+        if (a instanceof float[] af && !transA && !transB && k <= SHORT_K) {
+            float[] bf = (float[]) b, cf = (float[]) c;
+            Kernels kernels = Kernels.get();
+            Parallel.forRange(n, 256, (lo, hi) -> kernels.shortProduct(m, hi - lo, k, af, ao, lda, bf, bo + lo, ldb, cf, co + lo, ldc));
+            return;
+        }
         if (a instanceof float[] af) {
             Kernels.get().gemm(transA, transB, m, n, k, 1f, af, ao, lda, (float[]) b, bo, ldb, 0f, (float[]) c, co, ldc);
             return;
@@ -187,6 +203,29 @@ final class ConvKernels {
                 }
             }
         }
+    }
+
+    /**
+     * The GEMM packs (m + n) k values to do m n k multiply-adds; below this many per packed value, {@link #rowDots}
+     * uses {@code Kernels.rowDots}, which packs nothing. LeNet-5's weight gradients (4.8 and 14.5) run faster that way
+     * and the cnn model's second one (52) slower (thread CPU time per step, batch 64).
+     */
+    static final int ROW_DOTS_BELOW = 16;
+
+    /**
+     * {@code C = A Bᵀ} for A [m, k] and B [n, k] with long rows (the weight gradient: output channels x taps, summed
+     * over the batch's pixels), C overwritten: on float32 with small m and n, {@code Kernels.rowDots}, split over
+     * threads by B rows (each value's sum is the same whatever the split), else {@link #gemm}.
+     */
+    static void rowDots(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc) {
+        if (!(a instanceof float[] af) || (long) m * n >= ROW_DOTS_BELOW * (m + n)) {
+            gemm(false, true, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+            return;
+        }
+        float[] bf = (float[]) b, cf = (float[]) c;
+        Kernels kernels = Kernels.get();
+        // pieces of at least 8 B rows (two tiles), so that a piece streams its rows' columns a few times over
+        Parallel.forRange(n, 8, (lo, hi) -> kernels.rowDots(m, hi - lo, k, af, ao, lda, bf, bo + lo * ldb, ldb, cf, co + lo, ldc));
     }
 
     /**
@@ -291,7 +330,7 @@ final class ConvKernels {
         int oh = win.outH(h), ow = win.outW(w), p = oh * ow;
         int kh = win.kh(), kw = win.kw(), sh = win.sh(), sw = win.sw(), dh = win.dh(), dw = win.dw();
         if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && win.ph() == 0 && win.pw() == 0) {
-            maxPool2x2F32(x, xo, h, w, c0, c1, y, arg);
+            Kernels.get().maxPool2x2(x, xo, h, w, c0, c1, y, arg);
             return;
         }
         for (int pl = c0; pl < c1; pl++) {
@@ -318,39 +357,6 @@ final class ConvKernels {
                         }
                     }
                     int q = pl * p + oy * ow + ox;
-                    arg[q] = at;
-                    y[q] = best;
-                }
-            }
-        }
-    }
-
-    /**
-     * {@link #maxPoolF32} for the common 2x2 window with stride 2 and no padding: the four taps compared in the
-     * general loop's order (the first of equal values wins, the first NaN wins and stays).
-     */
-    private static void maxPool2x2F32(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
-        int oh = h / 2, ow = w / 2, p = oh * ow;
-        for (int pl = c0; pl < c1; pl++) {
-            int src = xo + pl * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                int top = 2 * oy * w, q = pl * p + oy * ow;
-                for (int ox = 0; ox < ow; ox++, q++) {
-                    // selects rather than branches: on real activations which tap wins is unpredictable
-                    int t = top + 2 * ox;
-                    float best = x[src + t], v = x[src + t + 1];
-                    int at = t;
-                    boolean take = best == best && (v > best || v != v);
-                    best = take ? v : best;
-                    at = take ? t + 1 : at;
-                    v = x[src + t + w];
-                    take = best == best && (v > best || v != v);
-                    best = take ? v : best;
-                    at = take ? t + w : at;
-                    v = x[src + t + w + 1];
-                    take = best == best && (v > best || v != v);
-                    best = take ? v : best;
-                    at = take ? t + w + 1 : at;
                     arg[q] = at;
                     y[q] = best;
                 }

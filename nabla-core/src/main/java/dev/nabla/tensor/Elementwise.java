@@ -111,6 +111,12 @@ final class Elementwise {
                 (gv, sv) -> gv * sv * (1f - sv), (gv, sv) -> gv * sv * (1 - sv));
     }
 
+    /** {@code x > 0 ? g : 0}: the ReLU's backward from its input (a selection, no arithmetic). */
+    static NDArray reluBackward(NDArray g, NDArray x) {
+        return Dispatch.binary("relu_backward", g, x, Kernels::reluBackward,
+                (gv, v) -> v > 0 ? gv : 0f, (gv, v) -> v > 0 ? gv : 0);
+    }
+
     static NDArray relu(NDArray a) {
         return Dispatch.unary(a, Kernels::relu, x -> Math.max(x, 0f), x -> Math.max(x, 0));
     }

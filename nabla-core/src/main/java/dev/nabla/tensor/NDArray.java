@@ -428,6 +428,12 @@ public final class NDArray {
      */
     public NDArray sigmoidBackward(NDArray s) { return Elementwise.sigmoidBackward(this, s); }
 
+    /**
+     * The ReLU's backward, with this array the upstream gradient and {@code x} the ReLU's input:
+     * {@code x > 0 ? this : 0} elementwise (broadcasting).
+     */
+    public NDArray reluBackward(NDArray x) { return Elementwise.reluBackward(this, x); }
+
     /** {@code cond != 0 ? a : b}, broadcasting all three. */
     public static NDArray where(NDArray cond, NDArray a, NDArray b) { return Elementwise.where(cond, a, b); }
 

@@ -95,6 +95,29 @@ class ElementwiseKernelsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
+    void reluBackwardPassesTheGradientExactlyWhereTheInputIsPositive(Kernels kern) {
+        for (int n : LENGTHS) {
+            int off = n % 3;
+            float[] g = random(n + off, 9 * n, 4), x = random(n + 2, 9 * n + 1, 2);
+            float[] want = new float[n + 4], got = new float[n + 4];
+            for (int i = 0; i < n; i++) want[1 + i] = x[2 + i] > 0 ? g[off + i] : 0f;
+            kern.reluBackward(n, g, off, x, 2, got, 1);
+            assertSameBits(want, got, kern.name() + " reluBackward n=" + n);
+        }
+        // NaN, -0 and infinities as the input (never positive except +inf) and as the gradient
+        float[] x = new float[SPECIAL.length * 3], g = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = SPECIAL[i % SPECIAL.length];
+            g[i] = SPECIAL[(i * 7 + 3) % SPECIAL.length];
+        }
+        float[] want = new float[x.length], got = new float[x.length];
+        for (int i = 0; i < x.length; i++) want[i] = x[i] > 0 ? g[i] : 0f;
+        kern.reluBackward(x.length, g, 0, x, 0, got, 0);
+        assertSameBits(want, got, kern.name() + " reluBackward on special values");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
     void reluAndArithmeticAgreeWithScalarOnSpecialValues(Kernels kern) {
         // repeated to fill full vectors as well as the scalar tail
         float[] x = new float[SPECIAL.length * 3];

@@ -3,6 +3,7 @@ package dev.nabla.kernel.simd;
 import dev.nabla.kernel.Kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -153,6 +154,34 @@ public final class VectorKernels implements Kernels {
             FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.MAX, 0f).intoArray(out, outOff + i);
         }
         for (; i < n; i++) out[outOff + i] = Math.max(x[xOff + i], 0f);
+    }
+
+    @Override
+    public void reluBackward(int n, float[] g, int gOff, float[] x, int xOff, float[] out, int outOff) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, g, gOff + i), positive).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = x[xOff + i] > 0 ? g[gOff + i] : 0f;
+    }
+
+    @Override
+    public void shortProduct(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc) {
+        ShortProducts.shortProduct(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    @Override
+    public void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc) {
+        RowDots.rowDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    @Override
+    public void maxPool2x2(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
+        PoolKernels.maxPool2x2(x, xo, h, w, c0, c1, y, arg);
     }
 
     @Override

@@ -58,6 +58,15 @@ public final class KernelProbe {
         out.add("sigmoidBackward: " + hash(o));
         k.relu(n, x, 0, o, 0);
         out.add("relu: " + hash(o));
+        k.reluBackward(n, y, 0, x, 0, o, 0);
+        out.add("reluBackward: " + hash(o));
+        float[] pooled = new float[(n / 2) / 2];
+        int[] winners = new int[pooled.length];
+        k.maxPool2x2(y, 0, 2, n / 2, 0, 1, pooled, winners);  // one 2 x 506 plane
+        float[] product = new float[6 * 100];
+        k.shortProduct(6, 100, 10, x, 0, 10, y, 0, 100, product, 0, 100);
+        out.add("shortProduct: " + hash(product));
+        out.add("maxPool2x2: " + hash(pooled) + " " + Arrays.hashCode(winners));
         k.add(n, x, 0, y, 0, o, 0);
         out.add("add: " + hash(o));
         k.mul(n, x, 0, y, 0, o, 0);
