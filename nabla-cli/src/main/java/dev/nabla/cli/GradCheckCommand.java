@@ -12,6 +12,7 @@ import dev.nabla.models.CourseNames;
 import dev.nabla.models.ModelFile;
 import dev.nabla.models.ModelSpec;
 import dev.nabla.models.Models;
+import dev.nabla.nn.Dropout;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Parameter;
 import dev.nabla.tensor.DType;
@@ -242,13 +243,17 @@ public final class GradCheckCommand implements Callable<Integer> {
     }
 
     /**
-     * The float64 loss at the current weights of {@code m}, computed by a model built afresh from {@code s}: its
-     * dropout layers then draw the same masks as the analytic pass (the first forward of a fresh model) did.
+     * The float64 loss at the current weights of {@code m}. A model with dropout computes it in a copy built
+     * afresh from {@code s}, whose dropout layers draw the same masks as the analytic pass (the first forward
+     * of a fresh model) did.
      */
     private static double loss(ModelSpec s, Module m, NDArray x, int[] y) {
-        Module fresh = Models.build(s).to(DType.F64);
-        fresh.loadStateDict(m.stateDict(), true);
-        return Functional.crossEntropy(fresh.forward(Tensor.of(x)), y).item();
+        Module at = m;
+        if (m.namedModules().values().stream().anyMatch(Dropout.class::isInstance)) {
+            at = Models.build(s).to(DType.F64);
+            at.loadStateDict(m.stateDict(), true);
+        }
+        return Functional.crossEntropy(at.forward(Tensor.of(x)), y).item();
     }
 
     /** Forward mode's directional derivative against reverse mode's and the central difference's. */
