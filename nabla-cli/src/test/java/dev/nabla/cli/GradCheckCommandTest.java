@@ -157,6 +157,18 @@ class GradCheckCommandTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("4\\.bias +\\[10\\] +10 .*")), r.out());
     }
 
+    /** Images smaller than LeNet-5 takes: one line naming the layer whose kernel does not fit, and the shapes. */
+    @Test
+    void aKernelLargerThanWhatReachesItIsOneLineNamingTheLayerAndShapes() throws IOException {
+        Path xs = tmp.resolve("X.npy"), ys = tmp.resolve("y.npy");
+        Npy.write(xs, new int[]{2, 8, 8}, new float[2 * 64]);
+        writeInt64Npy(ys, new long[]{0, 1});
+        TestData.Run r = nabla("gradcheck", "--model", "lenet5", "--inputs", xs.toString(), "--labels", ys.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertEquals("nabla gradcheck: model lenet5: does not fit 8x8 images (the smallest it takes is 12x12): 4 (Conv2d 5x5):"
+                + " input [1, 6, 4, 4] is smaller than the kernel (5x5 over 4x4)\n", r.err());
+    }
+
     @Test
     void labelsThatAreNotIntegersAreNamed() {
         Path xs = tmp.resolve("X.npy"), ys = tmp.resolve("y.npy");
