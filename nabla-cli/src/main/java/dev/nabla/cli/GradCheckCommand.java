@@ -66,7 +66,7 @@ import java.util.stream.IntStream;
         footer = {"", "Examples:",
                 "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
                 "  nabla gradcheck --model softmax --save-grads runs/grads",
-                "  nabla gradcheck --model cnn --channels 4,8 --fc 16 --batchnorm --dropout 0.25 --range 0:8 --rtol 1e-6",
+                "  nabla gradcheck --model cnn --channels 3,4 --fc 8 --dropout 0.25 --range 0:4",
                 "  nabla gradcheck --dtype float64 --inputs X.npy --labels y.npy",
                 "  nabla gradcheck --inputs X.npy --labels y.npy --max-entries 0",
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
