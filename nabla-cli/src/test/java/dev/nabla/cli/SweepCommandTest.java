@@ -25,6 +25,27 @@ class SweepCommandTest {
         assertEquals(Map.of("lr", "0.1", "reg", "0"), g.get(5));
     }
 
+    /** ',' separates the values, '/' is a comma inside one: augment shift:2,flip and the channels 16,32. */
+    @Test
+    void aSlashIsACommaInsideOneValue() {
+        assertEquals(List.of("none", "shift:2,flip"), ParamSpec.parse("augment=none,shift:2/flip", SweepCommand.SWEEPABLE).values());
+        assertEquals(List.of("shift:2", "flip"), ParamSpec.parse("augment=shift:2,flip", SweepCommand.SWEEPABLE).values());
+        assertEquals(List.of("16,32", "32,64"), ParamSpec.parse("channels=16/32,32/64", SweepCommand.SWEEPABLE).values());
+    }
+
+    @Test
+    void aSweptValueWithACommaReachesItsTrialWhole(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("sweep");
+        TestData.Run r = TestData.nabla("sweep", "--data", TestData.synthetic().toString(), "--epochs", "1",
+                "--model", "softmax", "--param", "augment=none,shift:1/flip", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        Map<String, Object> plan = Json.parseObject(Files.readString(out.resolve("sweep.json")), "sweep.json");
+        assertEquals(List.of(Map.of("augment", "none"), Map.of("augment", "shift:1,flip")), plan.get("trials"), plan.toString());
+        assertFalse(Files.readString(out.resolve("trial-01/config.yaml")).contains("augment"));
+        assertTrue(Files.readString(out.resolve("trial-02/config.yaml")).contains("augment: shift:1,flip\n"),
+                Files.readString(out.resolve("trial-02/config.yaml")));
+    }
+
     @Test
     void randomSearchIsSeededAndStaysInItsRanges() {
         List<ParamSpec> specs = List.of(ParamSpec.parse("lr=log:1e-3..1", SweepCommand.SWEEPABLE),

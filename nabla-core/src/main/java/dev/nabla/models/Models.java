@@ -128,13 +128,30 @@ public final class Models {
     public static Sequential lenet5(int side, int classes, long seed) {
         Random rng = new Random(seed);
         Init dense = Init.kaiming(seed);
-        int s = lenet5FeatureSide(side);
-        if (s < 1) throw new InputException("model lenet5: images of " + side + "x" + side + " are too small (at least 16x16)");
-        return new Sequential(new ToImage(1, side, side),
+        List<Module> layers = new ArrayList<>(List.of(new ToImage(1, side, side),
                 new Conv2d(1, 6, Window.square(5, 1, 2), 1, true, rng), new ReLU(), new MaxPool2d(2),
-                new Conv2d(6, 16, Window.square(5, 1, 0), 1, true, rng), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(16 * s * s, 120, true, dense), new ReLU(),
-                new Linear(120, 84, true, dense), new ReLU(), new Linear(84, classes, true, dense));
+                new Conv2d(6, 16, Window.square(5, 1, 0), 1, true, rng), new ReLU(), new MaxPool2d(2)));
+        requireFit("lenet5: does not fit " + side + "x" + side + " images (the smallest it takes is " + LENET5_MIN_SIDE
+                + "x" + LENET5_MIN_SIDE + ")", layers, side);
+        int s = lenet5FeatureSide(side);
+        layers.addAll(List.of(new Flatten(), new Linear(16 * s * s, 120, true, dense), new ReLU(),
+                new Linear(120, 84, true, dense), new ReLU(), new Linear(84, classes, true, dense)));
+        return new Sequential(layers.toArray(Module[]::new));
+    }
+
+    /** The smallest side LeNet-5 takes: its last pooling needs 2x2 maps, i.e. 6x6 after the first pooling. */
+    static final int LENET5_MIN_SIDE = 12;
+
+    /**
+     * Infers the output shape of {@code layers} for one side x side image; a layer whose window is larger than
+     * what reaches it is refused in one line naming {@code what}, the layer's path and the shapes.
+     */
+    private static void requireFit(String what, List<Module> layers, int side) {
+        try {
+            new Sequential(layers.toArray(Module[]::new)).outputShape(1, side * side);
+        } catch (LayerShapeException e) {
+            throw new InputException("model " + what + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -160,12 +177,7 @@ public final class Models {
             in = c;
             s /= 2;
         }
-        try { // the blocks' shapes, inferred: a pooling window larger than what reaches it is named by its layer
-            new Sequential(layers.toArray(Module[]::new)).outputShape(1, side * side);
-        } catch (LayerShapeException e) {
-            throw new InputException("model cnn: " + channels.length + " conv blocks do not fit " + side + "x" + side
-                    + " images: " + e.getMessage(), e);
-        }
+        requireFit("cnn: " + channels.length + " conv blocks do not fit " + side + "x" + side + " images", layers, side);
         Init dense = Init.kaiming(seed);
         layers.add(new Flatten());
         if (dropout > 0) layers.add(new Dropout(dropout, seed + 1));

@@ -73,6 +73,24 @@ class ModelsTest {
         assertMessage(() -> Models.build(base.withInit("he", 1)), "'he'");
     }
 
+    /** LeNet-5 takes images from 12x12 up; a smaller one is refused naming the layer whose window does not fit. */
+    @Test
+    void leNet5NamesTheSmallestSideItTakesAndTheLayerThatDoesNotFit() {
+        Sequential smallest = Models.build(lenet(12));
+        assertArrayEquals(new int[] {1, 10}, smallest.outputShape(1, 12 * 12));
+        assertEquals("Linear(in=16, out=120, bias=true)", smallest.get(8).toString(), "16 maps of 1x1 reach the dense layers");
+        assertEquals("model lenet5: does not fit 11x11 images (the smallest it takes is 12x12): 6 (MaxPool2d 2x2, stride 2):"
+                        + " input [1, 16, 1, 1] is smaller than the kernel (2x2 over 1x1)",
+                assertThrows(InputException.class, () -> Models.build(lenet(11))).getMessage());
+        assertEquals("model lenet5: does not fit 8x8 images (the smallest it takes is 12x12): 4 (Conv2d 5x5):"
+                        + " input [1, 6, 4, 4] is smaller than the kernel (5x5 over 4x4)",
+                assertThrows(InputException.class, () -> Models.build(lenet(8))).getMessage());
+    }
+
+    private static ModelSpec lenet(int side) {
+        return new ModelSpec("lenet5", side * side, null, null, 10, "kaiming", 1);
+    }
+
     private static void assertMessage(Runnable r, String... parts) {
         InputException e = assertThrows(InputException.class, r::run);
         for (String p : parts) assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should contain " + p);

@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
 /**
  * One swept option, from {@code --param NAME=VALUES}:
  * <ul>
- *   <li>a list: {@code lr=1,0.1,0.01} (grid or random search; hidden sizes of an mlp use '/' as in
- *       {@code hidden=128,256/128});</li>
+ *   <li>a list: {@code lr=1,0.1,0.01} (grid or random search). A value that itself holds commas writes each
+ *       of them as '/', since ',' separates the values: {@code hidden=128,256/128} (128, then 256,128),
+ *       {@code channels=16/32,32/64}, {@code augment=none,shift:2/flip};</li>
  *   <li>a log-uniform range: {@code lr=log:1e-3..1} (random search only);</li>
  *   <li>a uniform range: {@code momentum=uniform:0..0.95}, or whole numbers {@code hidden=int:64..512}.</li>
  * </ul>
@@ -53,7 +54,7 @@ public record ParamSpec(String name, Kind kind, List<String> values, double lo, 
             return new ParamSpec(name, kind, List.of(), lo, hi);
         }
         List<String> values = new ArrayList<>();
-        for (String v : spec.split(",", -1)) {
+        for (String v : spec.split(",", -1)) { // '/' stands for a comma inside one value
             String t = v.trim().replace('/', ',');
             if (t.isEmpty()) throw new InputException("--param " + text + ": empty value in the list '" + spec + "'");
             values.add(t);

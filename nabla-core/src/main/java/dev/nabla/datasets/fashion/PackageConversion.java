@@ -34,9 +34,10 @@ import java.util.zip.GZIPInputStream;
  */
 final class PackageConversion {
 
-    /** Classes, and so class files ({@code package/src/clothes/0.json} .. {@code 9.json}). */
+    /** Classes, and so class files ({@code src/clothes/0.json} .. {@code 9.json} in the package). */
     static final int CLASSES = 10;
-    private static final String CLASS_FILE_PREFIX = "package/src/clothes/";
+    /** Where the class files lie in the package's folder (in its tarball, under {@code package/}). */
+    static final String CLASS_FILES = "src/clothes/";
 
     private PackageConversion() {
     }
@@ -47,20 +48,41 @@ final class PackageConversion {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz), Streams.BUFFER)) {
             entries = Tar.extract(in, PackageConversion::isClassFile);
         }
+        // removed as they are read, so that only one copy of the images is held at a time
+        return fromClassFiles(name -> {
+            byte[] json = entries.remove("package/" + name);
+            return json != null ? json : entries.remove("./package/" + name);
+        }, seed);
+    }
+
+    /** The four idx files made from the package's folder {@code dir} (the one holding {@code src/clothes/}). */
+    static Map<String, byte[]> fromFolder(Path dir, long seed) throws IOException {
+        return fromClassFiles(name -> {
+            Path f = dir.resolve(name);
+            return Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
+        }, seed);
+    }
+
+    /** Reads a file of the package by its path inside it ({@code src/clothes/0.json}); null when it is absent. */
+    @FunctionalInterface
+    private interface PackageFiles {
+        byte[] read(String name) throws IOException;
+    }
+
+    private static Map<String, byte[]> fromClassFiles(PackageFiles files, long seed) throws IOException {
         List<byte[]> classes = new ArrayList<>();
         for (int c = 0; c < CLASSES; c++) {
-            String name = CLASS_FILE_PREFIX + c + ".json";
-            byte[] json = entries.containsKey(name) ? entries.get(name) : entries.get("./" + name);
-            if (json == null) throw new IOException("the package has no " + name.substring("package/".length()));
-            entries.remove(name);
-            classes.add(ClothesJson.read(json, name.substring("package/".length())));
+            String name = CLASS_FILES + c + ".json";
+            byte[] json = files.read(name);
+            if (json == null) throw new IOException("the package has no " + name);
+            classes.add(ClothesJson.read(json, name));
         }
         return fromClasses(classes, seed);
     }
 
     private static boolean isClassFile(String entry) {
         String n = entry.startsWith("./") ? entry.substring(2) : entry;
-        return n.startsWith(CLASS_FILE_PREFIX) && n.endsWith(".json");
+        return n.startsWith("package/" + CLASS_FILES) && n.endsWith(".json");
     }
 
     /**

