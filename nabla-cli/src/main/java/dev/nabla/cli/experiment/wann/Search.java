@@ -34,7 +34,7 @@ public final class Search implements AutoCloseable {
      */
     public record Settings(long seed, int population, int generations, int batch, float[] weights,
                            double linkProbability, int elites, int tournament, double sizePressure,
-                           int mutations, Fitness fitness, Start start) {
+                           int mutations, Genome.Rates rates, Fitness fitness, Start start) {
 
         public Settings {
             if (population < 2) throw new IllegalArgumentException("population must be at least 2, got " + population);
@@ -52,6 +52,11 @@ public final class Search implements AutoCloseable {
                 throw new IllegalArgumentException("size-pressure must be a probability in [0, 1], got " + sizePressure);
             }
             if (mutations < 1) throw new IllegalArgumentException("mutations must be at least 1, got " + mutations);
+            if (!(rates.addLink() >= 0 && rates.addNode() >= 0 && rates.changeActivation() >= 0)
+                    || !(rates.addLink() + rates.addNode() + rates.changeActivation() > 0)) {
+                throw new IllegalArgumentException("mutation-rates must be three numbers >= 0, not all 0, got "
+                        + rates.addLink() + "," + rates.addNode() + "," + rates.changeActivation());
+            }
             if (fitness == null) throw new IllegalArgumentException("fitness must be given");
             if (start == null) throw new IllegalArgumentException("start must be given");
         }
@@ -69,6 +74,7 @@ public final class Search implements AutoCloseable {
             m.put("tournament", tournament);
             m.put("size_pressure", sizePressure);
             m.put("mutations", mutations);
+            m.put("mutation_rates", new double[]{rates.addLink(), rates.addNode(), rates.changeActivation()});
             m.put("fitness", fitness.label());
             m.put("start", start.label());
             return m;
@@ -176,7 +182,6 @@ public final class Search implements AutoCloseable {
 
         List<Genome> next = new ArrayList<>(n);
         for (int e = 0; e < settings.elites(); e++) next.add(state.population().get(order[e]));
-        Genome.Rates rates = Genome.Rates.defaults();
         while (next.size() < n) {
             int winner = rng.nextInt(n);
             for (int t = 1; t < settings.tournament(); t++) {
@@ -184,7 +189,7 @@ public final class Search implements AutoCloseable {
                 if (rankOf[other] < rankOf[winner]) winner = other;
             }
             Genome child = state.population().get(winner);
-            for (int m = 1 + rng.nextInt(settings.mutations()); m > 0; m--) child = child.mutate(rng, rates);
+            for (int m = 1 + rng.nextInt(settings.mutations()); m > 0; m--) child = child.mutate(rng, settings.rates());
             next.add(child);
         }
         return new State(state.done() + 1, List.copyOf(next), List.copyOf(history));

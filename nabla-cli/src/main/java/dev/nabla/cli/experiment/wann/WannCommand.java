@@ -86,6 +86,10 @@ public final class WannCommand implements Callable<Integer> {
             description = "most mutations per child; each child gets between 1 and N (default ${DEFAULT-VALUE})")
     int mutations;
 
+    @Option(names = "--mutation-rates", paramLabel = "LINK,NODE,ACT", split = ",", defaultValue = "0.5,0.25,0.25",
+            description = "relative chances of the mutations: add a link, add a node, change an activation (default ${DEFAULT-VALUE})")
+    List<Double> mutationRates;
+
     @Option(names = "--fitness", paramLabel = "loglik|scaled|accuracy", defaultValue = "loglik",
             description = "what is averaged over the weight values and maximized: the mean log-likelihood of the labels under the softmax of the outputs, the same with each image's outputs standardized, or accuracy (default ${DEFAULT-VALUE})")
     String fitness;
@@ -104,6 +108,13 @@ public final class WannCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
 
+    private Genome.Rates rates() {
+        if (mutationRates.size() != 3) {
+            throw new InputException("--mutation-rates: expected three numbers (add link, add node, change activation), got " + mutationRates.size());
+        }
+        return new Genome.Rates(mutationRates.get(0), mutationRates.get(1), mutationRates.get(2));
+    }
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -118,7 +129,7 @@ public final class WannCommand implements Callable<Integer> {
         Search.Settings settings;
         try {
             settings = new Search.Settings(seed, population, generations, batch, w, linkProbability, elites, tournament,
-                    sizePressure, mutations, Fitness.parse(fitness), Start.parse(start));
+                    sizePressure, mutations, rates(), Fitness.parse(fitness), Start.parse(start));
         } catch (IllegalArgumentException e) {
             throw new InputException("--" + e.getMessage());
         }
