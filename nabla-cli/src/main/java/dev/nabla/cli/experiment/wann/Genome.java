@@ -147,9 +147,13 @@ public final class Genome {
 
     /** What a mutation does, with its probability: add a link, add a node, change an activation. */
     public record Rates(double addLink, double addNode, double changeActivation) {
-        /** Links most often: with 256 inputs, a useful network needs many of them. */
+        /**
+         * Links most often: with 256 inputs, a useful network needs many of them; new nodes rarely, since most
+         * of the nodes a split adds only cost time (on MNIST, 0.7/0.1/0.2 learned faster than 0.5/0.25/0.25 and
+         * kept a third as many hidden nodes).
+         */
         public static Rates defaults() {
-            return new Rates(0.5, 0.25, 0.25);
+            return new Rates(0.7, 0.1, 0.2);
         }
     }
 

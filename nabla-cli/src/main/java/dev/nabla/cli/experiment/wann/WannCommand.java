@@ -58,7 +58,7 @@ public final class WannCommand implements Callable<Integer> {
     @Option(names = "--population", paramLabel = "N", defaultValue = "100", description = "networks per generation (default ${DEFAULT-VALUE})")
     int population;
 
-    @Option(names = "--generations", paramLabel = "N", defaultValue = "1000", description = "generations (default ${DEFAULT-VALUE})")
+    @Option(names = "--generations", paramLabel = "N", defaultValue = "3000", description = "generations (default ${DEFAULT-VALUE})")
     int generations;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "300", description = "training images scored per generation (default ${DEFAULT-VALUE})")
@@ -86,11 +86,11 @@ public final class WannCommand implements Callable<Integer> {
             description = "most mutations per child; each child gets between 1 and N (default ${DEFAULT-VALUE})")
     int mutations;
 
-    @Option(names = "--mutation-rates", paramLabel = "LINK,NODE,ACT", split = ",", defaultValue = "0.5,0.25,0.25",
+    @Option(names = "--mutation-rates", paramLabel = "LINK,NODE,ACT", split = ",", defaultValue = "0.7,0.1,0.2",
             description = "relative chances of the mutations: add a link, add a node, change an activation (default ${DEFAULT-VALUE})")
     List<Double> mutationRates;
 
-    @Option(names = "--fitness", paramLabel = "loglik|scaled|accuracy", defaultValue = "loglik",
+    @Option(names = "--fitness", paramLabel = "loglik|scaled|accuracy", defaultValue = "scaled",
             description = "what is averaged over the weight values and maximized: the mean log-likelihood of the labels under the softmax of the outputs, the same with each image's outputs standardized, or accuracy (default ${DEFAULT-VALUE})")
     String fitness;
 
