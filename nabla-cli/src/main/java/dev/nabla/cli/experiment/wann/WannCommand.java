@@ -58,7 +58,7 @@ public final class WannCommand implements Callable<Integer> {
     @Option(names = "--population", paramLabel = "N", defaultValue = "100", description = "networks per generation (default ${DEFAULT-VALUE})")
     int population;
 
-    @Option(names = "--generations", paramLabel = "N", defaultValue = "3000", description = "generations (default ${DEFAULT-VALUE})")
+    @Option(names = "--generations", paramLabel = "N", defaultValue = "1000", description = "generations (default ${DEFAULT-VALUE})")
     int generations;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "300", description = "training images scored per generation (default ${DEFAULT-VALUE})")
