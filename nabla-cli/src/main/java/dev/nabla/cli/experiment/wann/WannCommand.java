@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
                 "  nabla experiment wann",
                 "  nabla experiment wann --generations 50 --population 64 --out runs/wann-quick",
                 "  nabla experiment wann --out runs/wann-quick --resume --generations 100",
-                "  nabla experiment wann --spark 'local[2]' --generations 50 --out runs/wann-spark",
+                "  nabla experiment wann --spark 'local[2]' --out runs/wann-spark",
                 "Exit codes: 0 done, 2 bad input."})
 public final class WannCommand implements Callable<Integer> {
 
