@@ -42,6 +42,12 @@ public interface Cluster {
     TrainResult train(String master, TrainJob job, PrintWriter log);
 
     /**
+     * A scorer of weight agnostic networks that scores each population in tasks on {@code master}, as the local
+     * threads would (the same scores); closing it stops the cluster's context.
+     */
+    dev.nabla.cli.experiment.wann.Scorer wannScorer(String master, String appName);
+
+    /**
      * A data-parallel training.
      *
      * @param dir                the run folder (absolute)

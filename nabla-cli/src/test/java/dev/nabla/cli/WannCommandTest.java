@@ -76,5 +76,17 @@ class WannCommandTest {
         r = TestData.nabla(args(tmp.resolve("x"), "2", "--size-pressure", "1.5"));
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("1.5"), r.err());
+        r = TestData.nabla(args(tmp.resolve("x"), "2", "--mutation-rates", "0.5,0.5"));
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--mutation-rates: expected three numbers"), r.err());
+        r = TestData.nabla(args(tmp.resolve("x"), "2", "--mutation-rates", "0.5,-1,0.5"));
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("mutation-rates must be three numbers >= 0"), r.err());
+        r = TestData.nabla(args(tmp.resolve("x"), "2", "--start", "dense"));
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("start must be minimal or signed, got 'dense'"), r.err());
+        r = TestData.nabla(args(tmp.resolve("x"), "2", "--fitness", "mse"));
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("fitness must be loglik, scaled or accuracy"), r.err());
     }
 }

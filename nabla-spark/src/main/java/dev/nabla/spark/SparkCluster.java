@@ -1,6 +1,7 @@
 package dev.nabla.spark;
 
 import dev.nabla.cli.Cluster;
+import dev.nabla.cli.experiment.wann.Scorer;
 import dev.nabla.cli.run.RunFolder;
 import dev.nabla.cli.sweep.Sweep;
 import dev.nabla.cli.sweep.TrialResult;
@@ -112,6 +113,11 @@ public final class SparkCluster implements Cluster {
         double finalTrainAcc = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).trainAcc();
         return new TrainResult(config, history, bestEpoch, bestValAcc, finalTrainAcc, o.testAcc(), o.seconds(),
                 o.status(), o.message());
+    }
+
+    @Override
+    public Scorer wannScorer(String master, String appName) {
+        return new WannScorer(context(master, appName, Map.of()), master);
     }
 
     /** What worker 0 measured, for {@value Cluster#DISTRIBUTED}. */

@@ -2,8 +2,8 @@ package dev.nabla.cli.experiment.wann;
 
 /**
  * The node activations a weight agnostic network chooses among (the set of Gaier and Ha, 2019). {@code INVERSE}
- * is the paper's "inverse", the negation {@code -x}. StrictMath keeps every value the same on every JVM and in
- * interpreted and compiled code alike, so a search is reproducible bit for bit.
+ * is the paper's "inverse", the negation {@code -x}. {@link FloatMath} keeps every value the same on every JVM and
+ * in interpreted and compiled code alike, so a search is reproducible bit for bit.
  */
 public enum Activation {
     LINEAR("lin"), STEP("step"), SIN("sin"), GAUSSIAN("gauss"), TANH("tanh"), SIGMOID("sigm"), INVERSE("inv"),
@@ -25,14 +25,14 @@ public enum Activation {
         return switch (this) {
             case LINEAR -> x;
             case STEP -> x > 0 ? 1f : 0f;
-            case SIN -> (float) StrictMath.sin(Math.PI * x);
-            case GAUSSIAN -> (float) StrictMath.exp(-0.5 * x * x);
-            case TANH -> (float) StrictMath.tanh(x);
-            case SIGMOID -> (float) ((StrictMath.tanh(x / 2.0) + 1.0) / 2.0);
+            case SIN -> FloatMath.sinPi(x);
+            case GAUSSIAN -> FloatMath.exp(-0.5f * x * x);
+            case TANH -> FloatMath.tanh(x);
+            case SIGMOID -> FloatMath.sigmoid(x);
             case INVERSE -> -x;
             case ABS -> Math.abs(x);
             case RELU -> Math.max(0f, x);
-            case COS -> (float) StrictMath.cos(Math.PI * x);
+            case COS -> FloatMath.cosPi(x);
         };
     }
 

@@ -159,8 +159,48 @@ public final class Forward {
                 continue;
             }
             double sum = 0;
-            for (float[] o : outputs) sum += StrictMath.exp(o[j] - max);
+            float m = (float) max; // one of the outputs, so exact
+            for (float[] o : outputs) sum += FloatMath.exp(o[j] - m);
             total += outputs[labels[j]][j] - max - StrictMath.log(sum);
+        }
+        return total / n;
+    }
+
+    /**
+     * The mean over images of {@code log softmax(z)[label]} where {@code z} is the image's outputs standardized
+     * across the classes (mean 0, standard deviation 1): a log-likelihood that does not change when the outputs
+     * are scaled, so a network is not rewarded for small outputs or punished for large ones, only for how far
+     * the true class stands above the others. An image whose outputs are all equal or not all finite counts as a
+     * uniform guess, {@code -log(classes)}.
+     */
+    public static double meanScaledLogLikelihood(float[][] outputs, int[] labels) {
+        int n = labels.length, classes = outputs.length;
+        if (n == 0) return 0;
+        double total = 0;
+        float[] z = new float[classes];
+        for (int j = 0; j < n; j++) {
+            double mean = 0;
+            boolean finite = true;
+            for (float[] o : outputs) {
+                finite &= Float.isFinite(o[j]);
+                mean += o[j];
+            }
+            mean /= classes;
+            double var = 0;
+            for (float[] o : outputs) var += (o[j] - mean) * (o[j] - mean);
+            double sd = Math.sqrt(var / classes);
+            if (!finite || !(sd > 0) || !Double.isFinite(sd)) {
+                total -= StrictMath.log(classes);
+                continue;
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < classes; k++) {
+                z[k] = (float) ((outputs[k][j] - mean) / sd);
+                max = Math.max(max, z[k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < classes; k++) sum += FloatMath.exp(z[k] - max);
+            total += z[labels[j]] - max - StrictMath.log(sum);
         }
         return total / n;
     }

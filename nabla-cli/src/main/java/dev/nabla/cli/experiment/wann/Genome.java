@@ -64,6 +64,37 @@ public final class Genome {
         return new Genome(inputs, outputs, new int[0], act, links);
     }
 
+    /**
+     * A network that can weigh evidence both ways from the start: each output {@code k} gets two hidden nodes
+     * linked to it, one linear and one inverse ({@code -x}), and each input (and the bias) is linked to each of
+     * these {@code 2 * outputs} nodes with probability {@code linkProbability} (at least one link). With one
+     * shared weight {@code w}, a pixel reaches output {@code k} as {@code +w^2 x} through the linear node and
+     * {@code -w^2 x} through the inverse one: every path has two links, so the sign of {@code w} no longer flips
+     * which class wins, and a link to a node's inverse partner is the cheap way to count a pixel against a class.
+     * A direct pixel-to-output link (weight {@code w}) can still be added by mutation.
+     */
+    public static Genome signed(int inputs, int outputs, double linkProbability, Random rng) {
+        int first = inputs + 1 + outputs;
+        Activation[] act = new Activation[first + 2 * outputs];
+        Arrays.fill(act, Activation.LINEAR);
+        int[] hidden = new int[2 * outputs];
+        List<Link> links = new ArrayList<>();
+        for (int k = 0; k < outputs; k++) {
+            hidden[2 * k] = first + 2 * k;
+            hidden[2 * k + 1] = first + 2 * k + 1;
+            act[first + 2 * k + 1] = Activation.INVERSE;
+        }
+        for (int i = 0; i <= inputs; i++) {
+            for (int h : hidden) if (rng.nextDouble() < linkProbability) links.add(new Link(i, h, true));
+        }
+        if (links.isEmpty()) links.add(new Link(rng.nextInt(inputs + 1), hidden[rng.nextInt(hidden.length)], true));
+        for (int k = 0; k < outputs; k++) {
+            links.add(new Link(first + 2 * k, inputs + 1 + k, true));
+            links.add(new Link(first + 2 * k + 1, inputs + 1 + k, true));
+        }
+        return new Genome(inputs, outputs, hidden, act, links);
+    }
+
     public int inputs() {
         return inputs;
     }
@@ -116,9 +147,13 @@ public final class Genome {
 
     /** What a mutation does, with its probability: add a link, add a node, change an activation. */
     public record Rates(double addLink, double addNode, double changeActivation) {
-        /** Links most often: with 256 inputs, a useful network needs many of them. */
+        /**
+         * Links most often: with 256 inputs, a useful network needs many of them; new nodes rarely, since most
+         * of the nodes a split adds only cost time (on MNIST, 0.7/0.1/0.2 learned faster than 0.5/0.25/0.25 and
+         * kept a third as many hidden nodes).
+         */
         public static Rates defaults() {
-            return new Rates(0.5, 0.25, 0.25);
+            return new Rates(0.7, 0.1, 0.2);
         }
     }
 

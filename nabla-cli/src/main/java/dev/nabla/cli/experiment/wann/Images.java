@@ -5,9 +5,9 @@ import dev.nabla.data.ImageSet;
 /**
  * Images laid out for a forward pass over many images at once: {@code pixels[p]} holds pixel {@code p} of every
  * image ({@code [features][count]}, the transpose of {@link ImageSet}'s layout), so each node's values are one
- * contiguous array over the images.
+ * contiguous array over the images. Serializable, so that cluster tasks can be sent the images they score.
  */
-public record Images(float[][] pixels, int[] labels, int count, int classes) {
+public record Images(float[][] pixels, int[] labels, int count, int classes) implements java.io.Serializable {
 
     /** All images of {@code set}. */
     public static Images of(ImageSet set) {

@@ -9,10 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The topology search of weight agnostic networks (Gaier and Ha, 2019). Generation {@code g}:
@@ -27,8 +23,8 @@ import java.util.concurrent.Future;
  * </ol>
  * All randomness of generation {@code g} comes from one generator seeded by (seed, g) and used on the calling
  * thread only, so a state after generation {@code g} depends on nothing else: a run resumed from a checkpoint
- * equals an uninterrupted one. Genomes are scored on worker threads, each taking a fixed range of indices; a
- * genome's score does not depend on which thread computes it, so results are the same for any thread count.
+ * equals an uninterrupted one. Genomes are scored by a {@link Scorer} (worker threads, or Spark tasks); a
+ * genome's score does not depend on where it is computed, so results are the same for any thread count.
  */
 public final class Search implements AutoCloseable {
 
@@ -38,7 +34,7 @@ public final class Search implements AutoCloseable {
      */
     public record Settings(long seed, int population, int generations, int batch, float[] weights,
                            double linkProbability, int elites, int tournament, double sizePressure,
-                           int mutations, Fitness fitness) {
+                           int mutations, Genome.Rates rates, Fitness fitness, Start start) {
 
         public Settings {
             if (population < 2) throw new IllegalArgumentException("population must be at least 2, got " + population);
@@ -56,7 +52,13 @@ public final class Search implements AutoCloseable {
                 throw new IllegalArgumentException("size-pressure must be a probability in [0, 1], got " + sizePressure);
             }
             if (mutations < 1) throw new IllegalArgumentException("mutations must be at least 1, got " + mutations);
+            if (!(rates.addLink() >= 0 && rates.addNode() >= 0 && rates.changeActivation() >= 0)
+                    || !(rates.addLink() + rates.addNode() + rates.changeActivation() > 0)) {
+                throw new IllegalArgumentException("mutation-rates must be three numbers >= 0, not all 0, got "
+                        + rates.addLink() + "," + rates.addNode() + "," + rates.changeActivation());
+            }
             if (fitness == null) throw new IllegalArgumentException("fitness must be given");
+            if (start == null) throw new IllegalArgumentException("start must be given");
         }
 
         /** The settings as JSON-ready values. */
@@ -72,7 +74,9 @@ public final class Search implements AutoCloseable {
             m.put("tournament", tournament);
             m.put("size_pressure", sizePressure);
             m.put("mutations", mutations);
+            m.put("mutation_rates", new double[]{rates.addLink(), rates.addNode(), rates.changeActivation()});
             m.put("fitness", fitness.label());
+            m.put("start", start.label());
             return m;
         }
     }
@@ -112,31 +116,30 @@ public final class Search implements AutoCloseable {
 
     private final Settings settings;
     private final int inputs, outputs;
-    private final int threads;
-    private final ExecutorService pool;
+    private final Scorer scorer;
 
+    /** A search scoring on {@code threads} worker threads. */
     public Search(Settings settings, int inputs, int outputs, int threads) {
-        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        this(settings, inputs, outputs, new ThreadScorer(threads));
+    }
+
+    /** A search scoring with {@code scorer}, which it closes when closed. */
+    public Search(Settings settings, int inputs, int outputs, Scorer scorer) {
         this.settings = settings;
         this.inputs = inputs;
         this.outputs = outputs;
-        this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "nabla-wann");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scorer = scorer;
     }
 
     public Settings settings() {
         return settings;
     }
 
-    /** Generation 0: {@code population} minimal genomes. */
+    /** Generation 0: {@code population} first genomes of the settings' {@link Start}. */
     public State start() {
         Random rng = rng(settings.seed(), -1);
         List<Genome> pop = new ArrayList<>();
-        for (int i = 0; i < settings.population(); i++) pop.add(Genome.minimal(inputs, outputs, settings.linkProbability(), rng));
+        for (int i = 0; i < settings.population(); i++) pop.add(settings.start().genome(inputs, outputs, settings.linkProbability(), rng));
         return new State(0, pop, List.of());
     }
 
@@ -179,7 +182,6 @@ public final class Search implements AutoCloseable {
 
         List<Genome> next = new ArrayList<>(n);
         for (int e = 0; e < settings.elites(); e++) next.add(state.population().get(order[e]));
-        Genome.Rates rates = Genome.Rates.defaults();
         while (next.size() < n) {
             int winner = rng.nextInt(n);
             for (int t = 1; t < settings.tournament(); t++) {
@@ -187,38 +189,15 @@ public final class Search implements AutoCloseable {
                 if (rankOf[other] < rankOf[winner]) winner = other;
             }
             Genome child = state.population().get(winner);
-            for (int m = 1 + rng.nextInt(settings.mutations()); m > 0; m--) child = child.mutate(rng, rates);
+            for (int m = 1 + rng.nextInt(settings.mutations()); m > 0; m--) child = child.mutate(rng, settings.rates());
             next.add(child);
         }
         return new State(state.done() + 1, List.copyOf(next), List.copyOf(history));
     }
 
-    /** The score of each genome on {@code images}, computed on the worker threads (thread t takes a fixed range). */
+    /** The score of each genome on {@code images} with the settings' weight values, from the scorer. */
     public List<Score> score(List<Genome> genomes, Images images, boolean ensemble) {
-        Score[] out = new Score[genomes.size()];
-        float[] w = settings.weights();
-        if (pool == null) {
-            for (int i = 0; i < out.length; i++) out[i] = Score.of(genomes.get(i), images, w, ensemble);
-            return Arrays.asList(out);
-        }
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int from = (int) ((long) t * out.length / threads), to = (int) ((long) (t + 1) * out.length / threads);
-            futures.add(pool.submit(() -> {
-                for (int i = from; i < to; i++) out[i] = Score.of(genomes.get(i), images, w, ensemble);
-            }));
-        }
-        try {
-            for (Future<?> f : futures) f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        return Arrays.asList(out);
+        return scorer.score(genomes, images, settings.weights(), ensemble);
     }
 
     /** {@code k} distinct indices of {@code [0, n)} in random order (a partial Fisher-Yates shuffle). */
@@ -310,6 +289,6 @@ public final class Search implements AutoCloseable {
 
     @Override
     public void close() {
-        if (pool != null) pool.shutdownNow();
+        scorer.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.nabla.cli.experiment.wann;
 
 import dev.nabla.InputException;
+import dev.nabla.cli.Cluster;
 import dev.nabla.cli.Main;
 import dev.nabla.cli.MnistData;
 import dev.nabla.cli.plot.Charts;
@@ -35,6 +36,7 @@ import java.util.concurrent.Callable;
                 "  nabla experiment wann",
                 "  nabla experiment wann --generations 50 --population 64 --out runs/wann-quick",
                 "  nabla experiment wann --out runs/wann-quick --resume --generations 100",
+                "  nabla experiment wann --spark 'local[2]' --out runs/wann-spark",
                 "Exit codes: 0 done, 2 bad input."})
 public final class WannCommand implements Callable<Integer> {
 
@@ -84,20 +86,40 @@ public final class WannCommand implements Callable<Integer> {
             description = "most mutations per child; each child gets between 1 and N (default ${DEFAULT-VALUE})")
     int mutations;
 
-    @Option(names = "--fitness", paramLabel = "loglik|accuracy", defaultValue = "loglik",
-            description = "what is averaged over the weight values and maximized: the mean log-likelihood of the labels under the softmax of the outputs, or accuracy (default ${DEFAULT-VALUE})")
+    @Option(names = "--mutation-rates", paramLabel = "LINK,NODE,ACT", split = ",", defaultValue = "0.7,0.1,0.2",
+            description = "relative chances of the mutations: add a link, add a node, change an activation (default ${DEFAULT-VALUE})")
+    List<Double> mutationRates;
+
+    @Option(names = "--fitness", paramLabel = "loglik|scaled|accuracy", defaultValue = "scaled",
+            description = "what is averaged over the weight values and maximized: the mean log-likelihood of the labels under the softmax of the outputs, the same with each image's outputs standardized, or accuracy (default ${DEFAULT-VALUE})")
     String fitness;
+
+    @Option(names = "--start", paramLabel = "signed|minimal", defaultValue = "signed",
+            description = "first networks: pixels linked to a linear and an inverse node per output, or straight to the outputs (default ${DEFAULT-VALUE})")
+    String start;
 
     @Option(names = "--threads", paramLabel = "N", description = "worker threads scoring the population (default: all cores); results do not depend on it")
     Integer threads;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "score each generation's networks in Apache Spark tasks: "
+            + "local[N] (embedded) or spark://HOST:PORT; results are the same as on threads")
+    String spark;
+
     @Option(names = "--json", description = "print results.json on stdout (progress stays on stderr)")
     boolean json;
+
+    private Genome.Rates rates() {
+        if (mutationRates.size() != 3) {
+            throw new InputException("--mutation-rates: expected three numbers (add link, add node, change activation), got " + mutationRates.size());
+        }
+        return new Genome.Rates(mutationRates.get(0), mutationRates.get(1), mutationRates.get(2));
+    }
 
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (threads != null && threads < 1) throw new InputException("--threads must be at least 1, got " + threads);
+        if (threads != null && spark != null) throw new InputException("--threads and --spark exclude each other: Spark tasks score the networks");
         if (resume && out == null) throw new InputException("--resume needs --out, the folder of the run to continue");
         for (float w : weights) {
             if (!Float.isFinite(w)) throw new InputException("--weights: " + w + " is not a finite number");
@@ -107,7 +129,7 @@ public final class WannCommand implements Callable<Integer> {
         Search.Settings settings;
         try {
             settings = new Search.Settings(seed, population, generations, batch, w, linkProbability, elites, tournament,
-                    sizePressure, mutations, Fitness.parse(fitness));
+                    sizePressure, mutations, rates(), Fitness.parse(fitness), Start.parse(start));
         } catch (IllegalArgumentException e) {
             throw new InputException("--" + e.getMessage());
         }
@@ -116,7 +138,9 @@ public final class WannCommand implements Callable<Integer> {
         Charts.warmUp();
         var splits = MnistData.load(data, err);
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        WannExperiment.Report report = new WannExperiment(settings, t, dir, err).run(splits, resume);
+        Scorer scorer = spark != null ? Cluster.find("--spark").wannScorer(spark, "nabla experiment wann " + dir.getFileName())
+                : new ThreadScorer(t);
+        WannExperiment.Report report = new WannExperiment(settings, scorer, dir, err).run(splits, resume);
         if (json) {
             stdout.println(report.json());
         } else {

@@ -33,13 +33,14 @@ public final class WannExperiment {
     static final String CHECKPOINT = "checkpoint.json";
 
     private final Search.Settings settings;
-    private final int threads;
+    private final Scorer scorer;
     private final Path dir;
     private final PrintWriter log;
 
-    public WannExperiment(Search.Settings settings, int threads, Path dir, PrintWriter log) {
+    /** An experiment whose populations {@code scorer} scores (closed when the run ends). */
+    public WannExperiment(Search.Settings settings, Scorer scorer, Path dir, PrintWriter log) {
         this.settings = settings;
-        this.threads = threads;
+        this.scorer = scorer;
         this.dir = dir;
         this.log = log;
     }
@@ -64,15 +65,15 @@ public final class WannExperiment {
         Images validation = Images.of(Downsample.square(data.validation(), SIDE));
         Images test = Images.of(Downsample.square(data.test(), SIDE));
         long t0 = System.nanoTime(), cpu0 = cpuNanos();
-        try (Search search = new Search(settings, SIDE * SIDE, data.train().classes(), threads)) {
+        try (Search search = new Search(settings, SIDE * SIDE, data.train().classes(), scorer)) {
             Map<String, Object> saved = resume ? readCheckpoint() : Map.of();
             Search.State state = resume ? restore(search, saved) : search.start();
             // the time of earlier sessions of a resumed run, so the totals describe the whole search
             double secondsBefore = saved.get("seconds") instanceof Number n ? n.doubleValue() : 0;
             double cpuBefore = saved.get("cpu_seconds") instanceof Number n ? n.doubleValue() : 0;
-            log.printf(Locale.ROOT, "weight agnostic networks: population %d, %d generations, minibatch %d, weights %s, %d thread%s%s%n",
+            log.printf(Locale.ROOT, "weight agnostic networks: population %d, %d generations, minibatch %d, weights %s, %s start, scored on %s%s%n",
                     settings.population(), settings.generations(), settings.batch(), weightList(settings.weights()),
-                    threads, threads == 1 ? "" : "s", resume ? ", resumed after generation " + state.done() : "");
+                    settings.start().label(), scorer.describe(), resume ? ", resumed after generation " + state.done() : "");
             log.flush();
             while (state.done() < settings.generations()) {
                 state = search.step(state, train);
@@ -91,7 +92,7 @@ public final class WannExperiment {
             List<Candidate> front = finalists(search, state.population(), validation, test);
             double seconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
             double cpuSeconds = cpuBefore + (cpuNanos() - cpu0) / 1e9;
-            Report report = new Report(settings, threads, state.history(), front, seconds, cpuSeconds,
+            Report report = new Report(settings, scorer.describe(), state.history(), front, seconds, cpuSeconds,
                     new int[]{data.train().count(), data.validation().count(), data.test().count()});
             write(report);
             return report;
@@ -202,7 +203,7 @@ public final class WannExperiment {
     }
 
     /** The results: the history, the size front and the chosen network. */
-    public record Report(Search.Settings settings, int threads, List<Search.Generation> history,
+    public record Report(Search.Settings settings, String scoredOn, List<Search.Generation> history,
                          List<Candidate> front, double seconds, double cpuSeconds, int[] splitSizes) {
 
         /** The chosen network: the highest mean validation accuracy (the front's largest member). */
@@ -225,10 +226,9 @@ public final class WannExperiment {
             float[] w = settings.weights();
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "Weight agnostic networks on MNIST 16x16: population %d, %d generations, minibatch %d,"
-                            + " fitness %s, up to %d mutation%s per child, seed %d; %.0f s on %d thread%s (%.0f s of CPU time)%n%n",
-                    settings.population(), history.size(), settings.batch(), settings.fitness().label(), settings.mutations(),
-                    settings.mutations() == 1 ? "" : "s", settings.seed(), seconds, threads,
-                    threads == 1 ? "" : "s", cpuSeconds));
+                            + " fitness %s, %s start, up to %d mutation%s per child, seed %d; %.0f s scored on %s (%.0f s of CPU time in this process)%n%n",
+                    settings.population(), history.size(), settings.batch(), settings.fitness().label(), settings.start().label(),
+                    settings.mutations(), settings.mutations() == 1 ? "" : "s", settings.seed(), seconds, scoredOn, cpuSeconds));
             sb.append(String.format(Locale.ROOT, "Best network: %d connections, %d hidden nodes.%n%n", b.genome().connections(), b.genome().hidden().length));
             sb.append("| shared weight | validation acc | test acc |\n| --- | --- | --- |\n");
             for (int i = 0; i < w.length; i++) {
@@ -252,7 +252,7 @@ public final class WannExperiment {
         public String json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("settings", settings.toMap());
-            m.put("threads", threads);
+            m.put("scored_on", scoredOn);
             m.put("data", Map.of("images", SIDE + "x" + SIDE + ", area-averaged from 28x28",
                     "train", splitSizes[0], "validation", splitSizes[1], "test", splitSizes[2]));
             m.put("seconds", seconds);

@@ -76,11 +76,27 @@ class ForwardTest {
     }
 
     @Test
+    void scaledLogLikelihoodStandardizesEachImagesOutputsSoScaleDoesNotMatter() {
+        // image 0: outputs (1, 3), mean 2, sd 1: z = (-1, 1), label 1 gives -log(1 + e^-2); image 1: all equal, log 1/2
+        float[][] out = {{1f, 5f}, {3f, 5f}};
+        double expected = (-Math.log(1 + Math.exp(-2)) + Math.log(0.5)) / 2;
+        assertEquals(expected, Forward.meanScaledLogLikelihood(out, new int[]{1, 0}), 1e-7);
+        float[][] tenfold = {{10f, 50f}, {30f, 50f}};
+        assertEquals(Forward.meanScaledLogLikelihood(out, new int[]{1, 0}), Forward.meanScaledLogLikelihood(tenfold, new int[]{1, 0}), 1e-7);
+        assertEquals(Math.log(0.5), Forward.meanScaledLogLikelihood(new float[][]{{Float.POSITIVE_INFINITY}, {0f}}, new int[]{1}), 1e-12);
+        Score s = Score.of(tiny(), images(), new float[]{2f, -1f}, false);
+        float[][][] raw = new Forward(tiny()).outputs(images(), new float[]{2f, -1f});
+        assertEquals(Forward.meanScaledLogLikelihood(raw[0], images().labels()), s.scaledLogLikelihood()[0], 0);
+        assertEquals(s.scaledLogLikelihood()[1], Fitness.SCALED.of(s, 1), 0);
+        assertEquals(Fitness.SCALED, Fitness.parse("scaled"));
+    }
+
+    @Test
     void logLikelihoodIsTheMeanLogSoftmaxOfTheLabelAndUniformForNonFiniteOutputs() {
         // image 0: logits (1, 3), label 1: log(e^3 / (e + e^3)) = -log(1 + e^-2); image 1: (0, 0), label 0: log 1/2
         float[][] out = {{1f, 0f}, {3f, 0f}};
         double expected = (-Math.log(1 + Math.exp(-2)) + Math.log(0.5)) / 2;
-        assertEquals(expected, Forward.meanLogLikelihood(out, new int[]{1, 0}), 1e-12);
+        assertEquals(expected, Forward.meanLogLikelihood(out, new int[]{1, 0}), 1e-7);
         // large logits do not overflow: (1000, 0), label 0 gives log(1 / (1 + e^-1000)) = 0
         assertEquals(0.0, Forward.meanLogLikelihood(new float[][]{{1000f}, {0f}}, new int[]{0}), 1e-12);
         assertEquals(Math.log(0.5), Forward.meanLogLikelihood(new float[][]{{Float.NaN}, {0f}}, new int[]{1}), 1e-12);

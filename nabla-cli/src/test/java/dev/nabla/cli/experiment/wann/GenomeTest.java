@@ -111,6 +111,33 @@ class GenomeTest {
     }
 
     @Test
+    void signedNetworksReachEachOutputThroughALinearAndAnInverseNode() {
+        Genome g = Genome.signed(16, 4, 0.3, new Random(2));
+        g.validate();
+        assertEquals(8, g.hidden().length);
+        for (int k = 0; k < 4; k++) {
+            int pos = g.hidden()[2 * k], neg = g.hidden()[2 * k + 1];
+            assertEquals(Activation.LINEAR, g.activation(pos));
+            assertEquals(Activation.INVERSE, g.activation(neg));
+            assertTrue(g.links().contains(new Genome.Link(pos, g.output(k), true)));
+            assertTrue(g.links().contains(new Genome.Link(neg, g.output(k), true)));
+        }
+        for (Genome.Link l : g.links()) {
+            if (l.from() <= g.bias()) assertTrue(g.position(l.to()) >= 0 && g.position(l.to()) < 8, "inputs feed the hidden nodes only");
+        }
+        // one pixel of value 1 linked to output 0's inverse node: the output is -w^2 for either sign of w
+        Activation[] act = acts(1 + 1 + 1 + 2);
+        act[4] = Activation.INVERSE;
+        Genome one = new Genome(1, 1, new int[]{3, 4}, act, List.of(new Genome.Link(0, 4, true),
+                new Genome.Link(3, 2, true), new Genome.Link(4, 2, true)));
+        Images img = new Images(new float[][]{{1f}}, new int[]{0}, 1, 1);
+        for (float w : new float[]{-2f, -0.5f, 0.5f, 2f}) {
+            assertEquals(-w * w, new Forward(one).outputs(img, w)[0][0], 1e-6, "w = " + w);
+        }
+        assertEquals(1 + 8, Genome.signed(16, 4, 1e-9, new Random(2)).connections(), "one pixel link and the links to the outputs");
+    }
+
+    @Test
     void jsonRoundTripGivesTheSameGenome() {
         Random rng = new Random(9);
         Genome g = Genome.minimal(9, 3, 0.3, rng);

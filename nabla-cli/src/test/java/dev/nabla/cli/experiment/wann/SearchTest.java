@@ -25,7 +25,7 @@ class SearchTest {
     }
 
     static Search.Settings settings(int generations) {
-        return new Search.Settings(42, 24, generations, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Fitness.LOGLIK);
+        return new Search.Settings(42, 24, generations, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Genome.Rates.defaults(), Fitness.LOGLIK, Start.MINIMAL);
     }
 
     static Search.State run(Search s, int generations, ImageSet data) {
@@ -50,7 +50,7 @@ class SearchTest {
     @Test
     void aDifferentSeedGivesADifferentSearch() {
         ImageSet data = columns();
-        var other = new Search.Settings(43, 24, 5, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Fitness.LOGLIK);
+        var other = new Search.Settings(43, 24, 5, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Genome.Rates.defaults(), Fitness.LOGLIK, Start.MINIMAL);
         try (Search a = new Search(settings(5), 16, 3, 1); Search b = new Search(other, 16, 3, 1)) {
             assertNotEquals(run(a, 5, data).population(), run(b, 5, data).population());
         }
@@ -77,12 +77,12 @@ class SearchTest {
         ImageSet data = columns();
         try (Search s = new Search(settings(2), 16, 3, 1)) {
             Map<String, Object> file = Json.parseObject(Json.write(s.checkpoint(run(s, 2, data))), "checkpoint");
-            var other = new Search.Settings(42, 24, 2, 200, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Fitness.LOGLIK);
+            var other = new Search.Settings(42, 24, 2, 200, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Genome.Rates.defaults(), Fitness.LOGLIK, Start.MINIMAL);
             try (Search t = new Search(other, 16, 3, 1)) {
                 var e = assertThrows(IllegalArgumentException.class, () -> t.restore(file));
                 assertEquals("setting 'batch' was 100 in the checkpoint, now 200", e.getMessage());
             }
-            var longer = new Search.Settings(42, 24, 50, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Fitness.LOGLIK);
+            var longer = new Search.Settings(42, 24, 50, 100, new float[]{-2, -1, -0.5f, 0.5f, 1, 2}, 0.2, 4, 3, 0.2, 1, Genome.Rates.defaults(), Fitness.LOGLIK, Start.MINIMAL);
             try (Search t = new Search(longer, 16, 3, 1)) {
                 assertEquals(2, t.restore(file).done(), "more generations may follow");
             }
@@ -105,8 +105,8 @@ class SearchTest {
     @Test
     void childrenGetBetweenOneAndMutationsMutations() {
         ImageSet data = columns();
-        var one = new Search.Settings(42, 24, 1, 100, new float[]{-1, 1}, 0.2, 0, 3, 0.2, 1, Fitness.LOGLIK);
-        var five = new Search.Settings(42, 24, 1, 100, new float[]{-1, 1}, 0.2, 0, 3, 0.2, 5, Fitness.LOGLIK);
+        var one = new Search.Settings(42, 24, 1, 100, new float[]{-1, 1}, 0.2, 0, 3, 0.2, 1, Genome.Rates.defaults(), Fitness.LOGLIK, Start.MINIMAL);
+        var five = new Search.Settings(42, 24, 1, 100, new float[]{-1, 1}, 0.2, 0, 3, 0.2, 5, Genome.Rates.defaults(), Fitness.LOGLIK, Start.MINIMAL);
         try (Search a = new Search(one, 16, 3, 1); Search b = new Search(five, 16, 3, 1)) {
             Search.State a0 = a.start(), b0 = b.start();
             assertEquals(a0.population(), b0.population(), "the same seed starts from the same networks");
@@ -127,8 +127,8 @@ class SearchTest {
     @Test
     void fitnessByAccuracyOrLogLikelihoodRanksDifferently() {
         ImageSet data = columns();
-        var acc = new Search.Settings(42, 24, 8, 100, new float[]{-2, -1, 1, 2}, 0.2, 4, 3, 0, 1, Fitness.ACCURACY);
-        var ll = new Search.Settings(42, 24, 8, 100, new float[]{-2, -1, 1, 2}, 0.2, 4, 3, 0, 1, Fitness.LOGLIK);
+        var acc = new Search.Settings(42, 24, 8, 100, new float[]{-2, -1, 1, 2}, 0.2, 4, 3, 0, 1, Genome.Rates.defaults(), Fitness.ACCURACY, Start.MINIMAL);
+        var ll = new Search.Settings(42, 24, 8, 100, new float[]{-2, -1, 1, 2}, 0.2, 4, 3, 0, 1, Genome.Rates.defaults(), Fitness.LOGLIK, Start.MINIMAL);
         try (Search a = new Search(acc, 16, 3, 1); Search b = new Search(ll, 16, 3, 1)) {
             assertNotEquals(run(a, 8, data).population(), run(b, 8, data).population());
         }
