@@ -3,7 +3,6 @@ package dev.nabla.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,10 +21,7 @@ class ElementwiseKernelsTest {
     }
 
     private static float[] random(int n, long seed, double range) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) ((rnd.nextDouble() * 2 - 1) * range);
-        return x;
+        return RandomFloats.uniform(n, seed, range);
     }
 
     /** Values where kernels are easy to get wrong: signed zeros, infinities, NaN, tiny and huge numbers. */

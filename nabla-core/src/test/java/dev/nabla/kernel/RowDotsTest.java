@@ -2,7 +2,6 @@ package dev.nabla.kernel;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +16,7 @@ class RowDotsTest {
             {32, 9, 333}, {3, 13, 16}};
 
     private static float[] random(int n, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
-        return x;
+        return RandomFloats.uniform(n, seed, 1);
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.nabla.kernel;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,10 +15,7 @@ class ShortProductTest {
     private static final int[][] SHAPES = {{6, 784 * 3, 25}, {32, 500, 9}, {1, 1, 1}, {7, 33, 5}, {13, 17, 32}, {5, 2, 3}};
 
     private static float[] random(int n, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
-        return x;
+        return RandomFloats.uniform(n, seed, 1);
     }
 
     @Test
