@@ -31,14 +31,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * API in one application: a two-worker {@link DataParallelTraining} (one replica per worker) gives the losses of
  * one process with both batches together; then, in a {@link SparkSweep}, one worker is killed while it runs a
  * trial, Spark runs its lost trial again on the other, and the table is the one {@code nabla sweep} gives in one
- * JVM. Part of the
+ * JVM. Last, {@code nabla sweep --spark} gives that table too, on the worker left. Part of the
  * default suite; {@code -Pfast} leaves it out.
  */
 @Tag("cluster")
 class StandaloneClusterTest {
 
     @Test
-    @Timeout(value = 240, unit = TimeUnit.SECONDS) // about 35 s on a quiet machine; JVM starts dominate under load
+    @Timeout(value = 300, unit = TimeUnit.SECONDS) // about 35 s on a quiet machine; JVM starts dominate under load
     void twoWorkerTrainingThenASweepThatSurvivesALostWorker(@TempDir Path tmp) throws Exception {
         Path local = tmp.resolve("local"), remote = tmp.resolve("cluster"), data = CliForTests.syntheticMnist();
         long start = System.nanoTime();
@@ -106,6 +106,13 @@ class StandaloneClusterTest {
                 for (TrialResult r : table) assertEquals("ok", r.status(), () -> log + "\nmaster:\n" + cluster.tail("master"));
                 assertEquals(SweepTables.withoutSeconds(local), SweepTables.withoutSeconds(remote), log::toString);
             }
+            // the command line's --spark reaches the same cluster (its own application, on the worker left)
+            Path cli = tmp.resolve("cli");
+            String[] c = CliForTests.nabla("sweep", "--data", data.toString(), "--epochs", "1", "--model", "mlp", "--hidden",
+                    "16", "--param", "lr=0.5,0.1", "--param", "seed=1,2", "--out", cli.toString(), "--spark", cluster.masterUrl);
+            assertEquals("0", c[0], () -> c[2] + "\nmaster:\n" + cluster.tail("master"));
+            phase(start, "the command line's sweep is done");
+            assertEquals(SweepTables.withoutSeconds(local), SweepTables.withoutSeconds(cli));
         } finally {
             runs.shutdownNow();
             System.clearProperty("spark.driver.host");
