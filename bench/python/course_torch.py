@@ -1,10 +1,12 @@
-"""The course's two networks in idiomatic PyTorch, shared by torch_epoch.py and torch_train.py.
+"""The course's two networks in idiomatic PyTorch, shared by torch_epoch.py and torch_train.py,
+with the options of the epoch-timing scripts (torch_epoch.py, torch_cnn_epoch.py).
 
 twolayer: x [N, 784] -> Linear(784, 128) -> sigmoid -> Linear(128, 10) -> logits [N, 10]
 softmax:  x [N, 784] -> Linear(784, 10, no bias) -> ReLU -> logits [N, 10] (the course's softmax regression)
 Weights 0.001 * randn, biases 0; loss: mean cross-entropy; SGD lr 0.1 with L2 (weight decay 0.001) on the
 weight matrices only, never on biases, as the course adds reg * W to the weight gradients."""
 
+import argparse
 import time
 
 import torch
@@ -14,6 +16,20 @@ from torch import nn
 LR = 0.1
 REG = 0.001
 BATCH = 64
+
+
+def epoch_args(models, epochs, default_folder):
+    """The options every epoch-timing script takes (--model among `models`, the first the default; --epochs, --warmup,
+    --threads, --data), parsed; torch's thread count is set from --threads."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default=models[0], choices=models)
+    ap.add_argument("--epochs", type=int, default=epochs)
+    ap.add_argument("--warmup", type=int, default=1, help="untimed epochs first")
+    ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
+    ap.add_argument("--data", default=default_folder)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    return a
 
 
 def build(model, seed=1024):

@@ -9,7 +9,6 @@ ReLU -> max pool 2, then 128 -> ReLU -> 10. Adam, lr 0.001, batches of 64 over t
 (nabla's split), cross-entropy. --warmup epochs (1), then --epochs timed ones; prints the median and every
 sample."""
 
-import argparse
 import json
 import os
 import time
@@ -21,14 +20,7 @@ import torch  # noqa: E402  (timed: the import is part of what a user waits for)
 from torch import nn  # noqa: E402
 import course_torch  # noqa: E402  (its epoch loop: shuffled batches of 64, cross-entropy)
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--model", default="lenet5", choices=["lenet5", "cnn"])
-ap.add_argument("--epochs", type=int, default=2)
-ap.add_argument("--warmup", type=int, default=1, help="untimed epochs first")
-ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
-ap.add_argument("--data", default=mnist.default_folder())
-a = ap.parse_args()
-torch.set_num_threads(a.threads)
+a = course_torch.epoch_args(["lenet5", "cnn"], 2, mnist.default_folder())
 import_s = time.perf_counter() - t_start
 
 

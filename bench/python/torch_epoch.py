@@ -4,7 +4,6 @@
 
 --warmup epochs (1), then --epochs timed ones; prints the median and every sample."""
 
-import argparse
 import json
 import os
 import time
@@ -15,14 +14,7 @@ t_start = time.perf_counter()
 import torch  # noqa: E402  (timed: the import is part of what a user waits for)
 import course_torch  # noqa: E402
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--model", default="twolayer", choices=["twolayer", "softmax"])
-ap.add_argument("--epochs", type=int, default=3)
-ap.add_argument("--warmup", type=int, default=1, help="untimed epochs first")
-ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
-ap.add_argument("--data", default=mnist.default_folder())
-a = ap.parse_args()
-torch.set_num_threads(a.threads)
+a = course_torch.epoch_args(["twolayer", "softmax"], 3, mnist.default_folder())
 import_s = time.perf_counter() - t_start
 
 t0 = time.perf_counter()
