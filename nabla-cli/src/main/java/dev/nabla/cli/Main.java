@@ -11,29 +11,31 @@ import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The {@code nabla} command: one subcommand per class; exit codes 0 done, 1 the run failed (or an internal
  * error), 2 bad input.
  */
 @Command(name = "nabla", mixinStandardHelpOptions = true, version = "nabla 0.1.0",
-        description = "Deep learning from first principles on the JVM: train, evaluate and study MNIST models.",
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                TrainCommand.class,
-                SweepCommand.class,
-                ExperimentCommand.class,
-                EvalCommand.class,
-                PredictCommand.class,
-                DescribeCommand.class,
-                ExportCommand.class,
-                GradCheckCommand.class,
-                AutodiffDemoCommand.class,
-                BenchCommand.class,
-                DataCommand.class,
-                dev.nabla.cli.board.BoardCommand.class,
-        })
+        description = "Deep learning from first principles on the JVM: train, evaluate and study MNIST models.")
 public final class Main implements Runnable {
+
+    /** The commands, in the order {@code --help} lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(
+            CommandLine.HelpCommand.class,
+            TrainCommand.class,
+            SweepCommand.class,
+            ExperimentCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            DescribeCommand.class,
+            ExportCommand.class,
+            GradCheckCommand.class,
+            AutodiffDemoCommand.class,
+            BenchCommand.class,
+            DataCommand.class,
+            dev.nabla.cli.board.BoardCommand.class);
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
@@ -60,15 +62,47 @@ public final class Main implements Runnable {
      * </ul>
      */
     public static CommandLine commandLine() {
+        return withCommands(COMMANDS);
+    }
+
+    /**
+     * The command line for {@code args}: where they name a command, only that one is built. Building every
+     * command (about 170 classes with their options) took most of a short command's start; any other command line
+     * ({@code --help}, {@code help train}, a misspelt command that gets suggestions) gets them all, so it behaves
+     * exactly as {@link #commandLine()}.
+     */
+    public static CommandLine commandLine(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return withCommands(List.of()); // the version alone needs no command
+        }
+        int first = 0;
+        while (first < args.length && args[first].equals("--debug")) first++; // nabla's one option before a command
+        if (first < args.length && !args[first].equals("help")) {
+            for (Class<?> command : COMMANDS) {
+                Command c = command.getAnnotation(Command.class);
+                if (c.name().equals(args[first]) || List.of(c.aliases()).contains(args[first])) {
+                    return withCommands(List.of(command));
+                }
+            }
+        }
+        return withCommands(COMMANDS);
+    }
+
+    private static CommandLine withCommands(List<Class<?>> commands) {
         CommandLine cl = new CommandLine(new Main());
+        // built on their own first: picocli applies a command's model transformers (the settings' options) only
+        // to a command line constructed from it
+        for (Class<?> command : commands) cl.addSubcommand(new CommandLine(command));
         // a command's kernel options (its ExecutionContext) end with it, also when commands run in one JVM
         cl.setExecutionStrategy(parsed -> {
             try (var commandScope = dev.nabla.kernel.ExecutionContext.mark()) {
                 return new CommandLine.RunLast().execute(parsed);
             }
         });
-        RandomLabelsCommand.describeOwnDefaults(
-                cl.getSubcommands().get("experiment").getSubcommands().get("random-labels").getCommandSpec());
+        CommandLine experiment = cl.getSubcommands().get("experiment");
+        if (experiment != null) {
+            RandomLabelsCommand.describeOwnDefaults(experiment.getSubcommands().get("random-labels").getCommandSpec());
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             String where = cmd.getCommandSpec().qualifiedName();
@@ -110,6 +144,6 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // charts and image reading need no display
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 }
