@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import javax.tools.ToolProvider;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
@@ -168,9 +170,27 @@ class LauncherTest {
         assertEquals("the main jar", aotRun("train").strip());
     }
 
-    private String aotRun(String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", project.resolve("nabla").toString(), command)
-                .redirectErrorStream(true);
+    /** {@code train --help} loads none of the training's classes: it runs without recording a cache. */
+    @Test
+    void trainHelpRecordsNoAotCache() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 25 || System.getenv("CI") != null,
+                "the AOT cache needs JDK 25");
+        layout();
+        Path target = project.resolve("nabla-cli/target");
+        fakeJar(target.resolve("nabla-cli-0.1.0.jar"), "the main jar");
+        Path aot = target.resolve("aot");
+        for (String[] args : new String[][] {{"train", "--help"}, {"train", "-h"}, {"train", "--version"}}) {
+            assertEquals("the main jar", aotRun(args).strip(), String.join(" ", args));
+        }
+        assertFalse(Files.exists(aot), "a recording run makes " + aot + " before it starts the JVM");
+        assertEquals("the main jar", aotRun("train").strip(), "the recording run");
+        awaitCache(aot);
+    }
+
+    private String aotRun(String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of("bash", project.resolve("nabla").toString()));
+        line.addAll(List.of(command));
+        ProcessBuilder pb = new ProcessBuilder(line).redirectErrorStream(true);
         pb.environment().put("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("NABLA_AOT");
