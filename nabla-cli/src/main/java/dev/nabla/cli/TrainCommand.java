@@ -95,15 +95,19 @@ public final class TrainCommand implements Callable<Integer> {
         if (options.data != null) MnistData.folder(options.data, err); // a missing --data folder, before the lock
         Path dir = resume != null ? resume
                 : out != null ? out : RunFolder.defaultDir(Path.of("runs"), cfg.model().type(), LocalDateTime.now());
-        try (RunLock lock = RunLock.acquire(dir, "nabla train")) {
+        options.applyKernelChoice(); // before the warm-up, whose thread inherits the kernels
+        // the JIT compiles the training step from here on, while the folder is checked and the data is read
+        try (Warmup warm = spark == null ? Warmup.start(cfg) : null;
+             RunLock lock = RunLock.acquire(dir, "nabla train")) {
             if (lock.takenOverFrom() != null) {
                 err.println("note: taking over " + dir + " from " + lock.takenOverFrom() + ", which has ended");
             }
-            return train(rc, cfg, dir, stdout, err, lines);
+            return train(rc, cfg, dir, warm, stdout, err, lines);
         }
     }
 
-    private int train(RunConfig rc, TrainConfig cfg, Path dir, PrintWriter stdout, PrintWriter err, PrintWriter lines) {
+    private int train(RunConfig rc, TrainConfig cfg, Path dir, Warmup warm, PrintWriter stdout, PrintWriter err,
+                      PrintWriter lines) {
         RunFolder folder = new RunFolder(dir);
         RunFolder.Checkpoint checkpoint = null;
         if (resume != null && Files.isRegularFile(folder.file(RunFolder.CHECKPOINT))) {
@@ -116,6 +120,10 @@ public final class TrainCommand implements Callable<Integer> {
             if (rc.get(TrainSettings.DTYPE.key()) == null && !checkpoint.state().weights().isEmpty()) {
                 // a config.yaml written before dtype was a setting: the checkpoint's weights say it
                 cfg = cfg.withDType(checkpoint.state().weights().values().iterator().next().dtype());
+                if (warm != null) { // it warms up the other dtype's kernels
+                    warm.close();
+                    warm = Warmup.start(cfg);
+                }
             }
             folder.checkConfigMatches(checkpoint, cfg);
         } else if (resume == null && folder.holdsRun()) {
@@ -132,7 +140,6 @@ public final class TrainCommand implements Callable<Integer> {
         err.flush();
 
         Charts.warmUp(); // while the data loads
-        options.applyKernelChoice();
         // a resumed run trains on the files it started with, unless --data says otherwise, split as it was
         RunFolder.DataSource recorded = resume != null ? folder.readDataSource() : null;
         Path dataArg = options.data != null || recorded == null ? options.data : recorded.dir();
@@ -150,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (recorded != null) dataset = recorded.dataset();
         TrainResult r = spark != null
                 ? trainOnSpark(cfg, folder, dataset, dataArg, fraction, replicas, checkpoint, err, lines)
-                : trainHere(cfg, folder, dataset, dataArg, fraction, checkpoint, err, lines);
+                : trainHere(cfg, folder, dataset, dataArg, fraction, checkpoint, warm, err, lines);
         if (json) {
             stdout.print(read(dir.resolve(RunFolder.RESULTS)));
             stdout.flush();
@@ -167,13 +174,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainResult trainHere(TrainConfig cfg, RunFolder folder, ImageDataset dataset, Path dataArg, double fraction,
-                                  RunFolder.Checkpoint checkpoint, PrintWriter err, PrintWriter lines) {
-        MnistSplits splits;
-        Path dataDir;
-        try (Warmup warm = Warmup.start(cfg)) { // the JIT compiles the training step while the data loads
-            dataDir = MnistData.folder(dataset, dataArg, err);
-            splits = Mnist.loadFraction(dataDir, fraction).named(dataset);
-        }
+                                  RunFolder.Checkpoint checkpoint, Warmup warm, PrintWriter err, PrintWriter lines) {
+        Path dataDir = MnistData.folder(dataset, dataArg, err);
+        MnistSplits splits = Mnist.loadFraction(dataDir, fraction).named(dataset);
+        warm.close(); // its steps never compete with the run's
         folder.writeDataSource(new RunFolder.DataSource(dataDir, fraction, dataset));
         sayResuming(lines, folder.dir(), checkpoint, cfg);
         return RunRecorder.runTraining(cfg, splits, folder.dir(), checkpoint,
