@@ -57,6 +57,8 @@ final class Gemm {
      * (with 2^22 here); with 2^23 those stay on one thread (bench/RESULTS.md, "Ideas tried").
      */
     static final long MIN_FLOPS_PER_PART = 1L << 23;
+    /** Widest panel of op(B) for which A^T is read in place rather than packed (see {@link #block}). */
+    static final int IN_PLACE_MAX_COLUMNS = 256;
 
     /** Packing buffers of one thread, grown on demand and reused across calls. */
     private static final class Buffers {
@@ -105,6 +107,9 @@ final class Gemm {
 
     /** Whether narrow products A^T B go through {@link #transposedProduct}; only tests switch it off. */
     static volatile boolean transposeNarrow = true;
+
+    /** Whether A^T is read where it is stored ({@link #kernelAT}) rather than packed; only tests switch it off. */
+    static volatile boolean readATInPlace = true;
 
     private Gemm() {}
 
@@ -192,10 +197,16 @@ final class Gemm {
         // are left out of the packing, and a panel of A^T that is all zero gets an empty k loop. The order of the
         // remaining terms and the k blocks stay as they are: the results are the same bits. (MNIST batches have
         // about a third of their pixels zero in every image.)
-        boolean skip = skipZeros;
+        boolean skip = skipZeros, inPlaceAllowed = transA && readATInPlace;
         float[] ap = buf.a, tile = buf.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
+            // A stored [k, m]: the MR values of a panel at one k are contiguous, so the kernel can read them where
+            // they are. Over few strips of B, packing (a strided transpose) costs more than it saves (784x64x128
+            // A^T B, 512-bit, 1 thread: 125 -> 170 GFLOP/s); over many, the packed panel's locality wins (2048^3:
+            // 161 packed, 122 in place). The last, partial panel is still packed; a one-vector strip has no such
+            // kernel.
+            boolean inPlace = inPlaceAllowed && nc <= IN_PLACE_MAX_COLUMNS && stripWidth(nc - (nc - 1) / NR * NR) == NR;
             float[] bp = buf.b(kcStep * ((nc + NR - 1) / NR) * NR);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
@@ -214,7 +225,11 @@ final class Gemm {
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    if (transA) {
+                    int whole = mc / MR * MR;
+                    if (inPlace) {
+                        if (whole < mc) packAT(a, aOff, lda, ic + whole, mc - whole, pc, kc, ap);
+                        if (bFinite) markZeroPanelsAT(a, aOff, lda, ic, mc, pc, kc, buf.colMax, buf.zeroPanel);
+                    } else if (transA) {
                         packAT(a, aOff, lda, ic, mc, pc, kc, ap);
                         if (bFinite) markZeroPanels(ap, mc, kc, buf.zeroPanel);
                     } else {
@@ -232,7 +247,19 @@ final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
                             int kk = bFinite && buf.zeroPanel[ir / MR] ? 0 : kc;
-                            if (mr == MR && nr == NR) {
+                            if (inPlace && mr == MR) {
+                                int ai = aOff + pc * lda + ic + ir;
+                                if (nr == NR) {
+                                    kernelAT(kk, a, ai, lda, bp, jr * kc, c, ci, ldc, alpha, betaEff);
+                                } else {
+                                    kernelAT(kk, a, ai, lda, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                                    storeEdge(tile, c, ci, ldc, mr, nr, alpha, betaEff);
+                                }
+                            } else if (inPlace) {
+                                // the partial panel, packed alone at the start of the buffer
+                                kernel(kk, ap, 0, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                                storeEdge(tile, c, ci, ldc, mr, nr, alpha, betaEff);
+                            } else if (mr == MR && nr == NR) {
                                 kernel(kk, ap, ir * KC, bp, jr * kc, c, ci, ldc, alpha, betaEff);
                             } else {
                                 // an edge tile goes to the tile buffer; its corner inside C is written from there
@@ -346,6 +373,28 @@ final class Gemm {
     }
 
     /**
+     * {@link #markZeroPanels} for a block of A^T read in place: rows [ic, ic + mc) of op(A) at depths
+     * [pc, pc + kc) of A stored [k, m]; {@code mx} gets each row's maximum of |a| (NaN kept).
+     */
+    private static void markZeroPanelsAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] mx,
+                                         boolean[] zeroPanel) {
+        java.util.Arrays.fill(mx, 0, mc, 0f);
+        int upper = S.loopBound(mc);
+        for (int p = 0; p < kc; p++) {
+            int row = aOff + (pc + p) * lda + ic, i = 0;
+            for (; i < upper; i += L) {
+                FloatVector.fromArray(S, mx, i).max(FloatVector.fromArray(S, a, row + i).abs()).intoArray(mx, i);
+            }
+            for (; i < mc; i++) mx[i] = Math.max(mx[i], Math.abs(a[row + i]));
+        }
+        for (int ir = 0, q = 0; ir < mc; ir += MR, q++) {
+            float m = 0f;
+            for (int r = ir, end = Math.min(mc, ir + MR); r < end; r++) m = Math.max(m, mx[r]);
+            zeroPanel[q] = m == 0f; // NaN == 0 is false: a NaN panel is computed
+        }
+    }
+
+    /**
      * The micro-kernel: acc = A panel [MR][kc] (rows KC apart) times B strip [kc][NR], then
      * {@code C = alpha * acc + beta * C} for the MR x NR tile at {@code c[ci]} (row stride ldc; C overwritten when
      * beta is 0). Each element of the tile is one fma chain over k in order, whatever the width: 256- and 512-bit
@@ -356,6 +405,16 @@ final class Gemm {
                                float[] c, int ci, int ldc, float alpha, float beta) {
         if (MR == 8) kernel8(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
         else kernel5(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
+    }
+
+    /**
+     * {@link #kernel} for a whole panel of A^T read where it is stored: row r of the panel at depth p is
+     * {@code a[ai + p * lda + r]}. The same fma chains in the same order as on a packed panel: the same bits.
+     */
+    private static void kernelAT(int kc, float[] a, int ai, int lda, float[] bp, int bi,
+                                 float[] c, int ci, int ldc, float alpha, float beta) {
+        if (MR == 8) kernel8AT(kc, a, ai, lda, bp, bi, c, ci, ldc, alpha, beta);
+        else kernel5AT(kc, a, ai, lda, bp, bi, c, ci, ldc, alpha, beta);
     }
 
     /** The 5 x 2-vector tile of 256-bit vectors: 10 accumulators of the 16 registers. */
@@ -492,6 +551,108 @@ final class Gemm {
         c5.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r5), keep).mul(beta)).intoArray(c, r5);
         c6.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r6), keep).mul(beta)).intoArray(c, r6);
         c7.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r7), keep).mul(beta)).intoArray(c, r7);
+    }
+
+    /**
+     * {@link #kernel8} on A^T where it is stored: a near copy kept on purpose. One kernel for both, with the row
+     * stride as a parameter, ran the packed products slower (64x784x128, 512-bit: 121-153 against 143-159
+     * GFLOP/s): the packed kernel's constant offsets are what keep its loop tight.
+     */
+    private static void kernel8AT(int kc, float[] a, int ai, int lda, float[] bp, int bi,
+                                  float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += lda, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        VectorMask<Float> keep = FloatVector.broadcast(S, beta).compare(VectorOperators.NE, 0f);
+        FloatVector z = FloatVector.zero(S);
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        c00.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
+        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + L), keep).mul(beta)).intoArray(c, ci + L);
+        c10.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
+        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + L), keep).mul(beta)).intoArray(c, r1 + L);
+        c20.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
+        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + L), keep).mul(beta)).intoArray(c, r2 + L);
+        c30.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
+        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + L), keep).mul(beta)).intoArray(c, r3 + L);
+        c40.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
+        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + L), keep).mul(beta)).intoArray(c, r4 + L);
+        c50.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r5), keep).mul(beta)).intoArray(c, r5);
+        c51.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r5 + L), keep).mul(beta)).intoArray(c, r5 + L);
+        c60.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r6), keep).mul(beta)).intoArray(c, r6);
+        c61.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r6 + L), keep).mul(beta)).intoArray(c, r6 + L);
+        c70.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r7), keep).mul(beta)).intoArray(c, r7);
+        c71.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r7 + L), keep).mul(beta)).intoArray(c, r7 + L);
+    }
+
+    /**
+     * {@link #kernel5} on A^T where it is stored: a near copy kept on purpose. One kernel for both, with the row
+     * stride as a parameter, ran the packed products slower (64x784x128, 512-bit: 121-153 against 143-159
+     * GFLOP/s): the packed kernel's constant offsets are what keep its loop tight.
+     */
+    private static void kernel5AT(int kc, float[] a, int ai, int lda, float[] bp, int bi,
+                                  float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += lda, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+        }
+        VectorMask<Float> keep = FloatVector.broadcast(S, beta).compare(VectorOperators.NE, 0f);
+        FloatVector z = FloatVector.zero(S);
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc;
+        c00.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
+        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + L), keep).mul(beta)).intoArray(c, ci + L);
+        c10.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
+        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + L), keep).mul(beta)).intoArray(c, r1 + L);
+        c20.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
+        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + L), keep).mul(beta)).intoArray(c, r2 + L);
+        c30.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
+        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + L), keep).mul(beta)).intoArray(c, r3 + L);
+        c40.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
+        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + L), keep).mul(beta)).intoArray(c, r4 + L);
     }
 
     /**
