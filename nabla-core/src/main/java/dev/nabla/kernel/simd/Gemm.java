@@ -4,6 +4,7 @@ import dev.nabla.kernel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -57,6 +58,8 @@ final class Gemm {
      * (with 2^22 here); with 2^23 those stay on one thread (bench/RESULTS.md, "Ideas tried").
      */
     static final long MIN_FLOPS_PER_PART = 1L << 23;
+    /** Widest panel of op(B) for which A^T is read in place rather than packed (see {@link #block}). */
+    static final int IN_PLACE_MAX_COLUMNS = 256;
 
     /** Packing buffers of one thread, grown on demand and reused across calls. */
     private static final class Buffers {
@@ -105,6 +108,9 @@ final class Gemm {
 
     /** Whether narrow products A^T B go through {@link #transposedProduct}; only tests switch it off. */
     static volatile boolean transposeNarrow = true;
+
+    /** Whether A^T is read where it is stored ({@link #kernelAT}) rather than packed; only tests switch it off. */
+    static volatile boolean readATInPlace = true;
 
     private Gemm() {}
 
@@ -192,10 +198,16 @@ final class Gemm {
         // are left out of the packing, and a panel of A^T that is all zero gets an empty k loop. The order of the
         // remaining terms and the k blocks stay as they are: the results are the same bits. (MNIST batches have
         // about a third of their pixels zero in every image.)
-        boolean skip = skipZeros;
+        boolean skip = skipZeros, inPlaceAllowed = transA && readATInPlace;
         float[] ap = buf.a, tile = buf.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
+            // A stored [k, m]: the MR values of a panel at one k are contiguous, so the kernel can read them where
+            // they are. Over few strips of B, packing (a strided transpose) costs more than it saves (784x64x128
+            // A^T B, 512-bit, 1 thread: 125 -> 170 GFLOP/s); over many, the packed panel's locality wins (2048^3:
+            // 161 packed, 122 in place). The last, partial panel is still packed; a one-vector strip has no such
+            // kernel.
+            boolean inPlace = inPlaceAllowed && nc <= IN_PLACE_MAX_COLUMNS && stripWidth(nc - (nc - 1) / NR * NR) == NR;
             float[] bp = buf.b(kcStep * ((nc + NR - 1) / NR) * NR);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
@@ -214,7 +226,11 @@ final class Gemm {
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    if (transA) {
+                    int whole = mc / MR * MR;
+                    if (inPlace) {
+                        if (whole < mc) packAT(a, aOff, lda, ic + whole, mc - whole, pc, kc, ap);
+                        if (bFinite) markZeroPanelsAT(a, aOff, lda, ic, mc, pc, kc, buf.colMax, buf.zeroPanel);
+                    } else if (transA) {
                         packAT(a, aOff, lda, ic, mc, pc, kc, ap);
                         if (bFinite) markZeroPanels(ap, mc, kc, buf.zeroPanel);
                     } else {
@@ -232,7 +248,19 @@ final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
                             int kk = bFinite && buf.zeroPanel[ir / MR] ? 0 : kc;
-                            if (mr == MR && nr == NR) {
+                            if (inPlace && mr == MR) {
+                                int ai = aOff + pc * lda + ic + ir;
+                                if (nr == NR) {
+                                    kernelAT(kk, a, ai, lda, bp, jr * kc, c, ci, ldc, alpha, betaEff);
+                                } else {
+                                    kernelAT(kk, a, ai, lda, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                                    storeEdge(tile, c, ci, ldc, mr, nr, alpha, betaEff);
+                                }
+                            } else if (inPlace) {
+                                // the partial panel, packed alone at the start of the buffer
+                                kernel(kk, ap, 0, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                                storeEdge(tile, c, ci, ldc, mr, nr, alpha, betaEff);
+                            } else if (mr == MR && nr == NR) {
                                 kernel(kk, ap, ir * KC, bp, jr * kc, c, ci, ldc, alpha, betaEff);
                             } else {
                                 // an edge tile goes to the tile buffer; its corner inside C is written from there
@@ -346,6 +374,28 @@ final class Gemm {
     }
 
     /**
+     * {@link #markZeroPanels} for a block of A^T read in place: rows [ic, ic + mc) of op(A) at depths
+     * [pc, pc + kc) of A stored [k, m]; {@code mx} gets each row's maximum of |a| (NaN kept).
+     */
+    private static void markZeroPanelsAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] mx,
+                                         boolean[] zeroPanel) {
+        java.util.Arrays.fill(mx, 0, mc, 0f);
+        int upper = S.loopBound(mc);
+        for (int p = 0; p < kc; p++) {
+            int row = aOff + (pc + p) * lda + ic, i = 0;
+            for (; i < upper; i += L) {
+                FloatVector.fromArray(S, mx, i).max(FloatVector.fromArray(S, a, row + i).abs()).intoArray(mx, i);
+            }
+            for (; i < mc; i++) mx[i] = Math.max(mx[i], Math.abs(a[row + i]));
+        }
+        for (int ir = 0, q = 0; ir < mc; ir += MR, q++) {
+            float m = 0f;
+            for (int r = ir, end = Math.min(mc, ir + MR); r < end; r++) m = Math.max(m, mx[r]);
+            zeroPanel[q] = m == 0f; // NaN == 0 is false: a NaN panel is computed
+        }
+    }
+
+    /**
      * The micro-kernel: acc = A panel [MR][kc] (rows KC apart) times B strip [kc][NR], then
      * {@code C = alpha * acc + beta * C} for the MR x NR tile at {@code c[ci]} (row stride ldc; C overwritten when
      * beta is 0). Each element of the tile is one fma chain over k in order, whatever the width: 256- and 512-bit
@@ -356,6 +406,16 @@ final class Gemm {
                                float[] c, int ci, int ldc, float alpha, float beta) {
         if (MR == 8) kernel8(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
         else kernel5(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
+    }
+
+    /**
+     * {@link #kernel} for a whole panel of A^T read where it is stored: row r of the panel at depth p is
+     * {@code a[ai + p * lda + r]}. The same fma chains in the same order as on a packed panel: the same bits.
+     */
+    private static void kernelAT(int kc, float[] a, int ai, int lda, float[] bp, int bi,
+                                 float[] c, int ci, int ldc, float alpha, float beta) {
+        if (MR == 8) kernel8AT(kc, a, ai, lda, bp, bi, c, ci, ldc, alpha, beta);
+        else kernel5AT(kc, a, ai, lda, bp, bi, c, ci, ldc, alpha, beta);
     }
 
     /** The 5 x 2-vector tile of 256-bit vectors: 10 accumulators of the 16 registers. */
@@ -495,6 +555,108 @@ final class Gemm {
     }
 
     /**
+     * {@link #kernel8} on A^T where it is stored: a near copy kept on purpose. One kernel for both, with the row
+     * stride as a parameter, ran the packed products slower (64x784x128, 512-bit: 121-153 against 143-159
+     * GFLOP/s): the packed kernel's constant offsets are what keep its loop tight.
+     */
+    private static void kernel8AT(int kc, float[] a, int ai, int lda, float[] bp, int bi,
+                                  float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += lda, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        VectorMask<Float> keep = FloatVector.broadcast(S, beta).compare(VectorOperators.NE, 0f);
+        FloatVector z = FloatVector.zero(S);
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        c00.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
+        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + L), keep).mul(beta)).intoArray(c, ci + L);
+        c10.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
+        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + L), keep).mul(beta)).intoArray(c, r1 + L);
+        c20.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
+        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + L), keep).mul(beta)).intoArray(c, r2 + L);
+        c30.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
+        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + L), keep).mul(beta)).intoArray(c, r3 + L);
+        c40.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
+        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + L), keep).mul(beta)).intoArray(c, r4 + L);
+        c50.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r5), keep).mul(beta)).intoArray(c, r5);
+        c51.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r5 + L), keep).mul(beta)).intoArray(c, r5 + L);
+        c60.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r6), keep).mul(beta)).intoArray(c, r6);
+        c61.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r6 + L), keep).mul(beta)).intoArray(c, r6 + L);
+        c70.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r7), keep).mul(beta)).intoArray(c, r7);
+        c71.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r7 + L), keep).mul(beta)).intoArray(c, r7 + L);
+    }
+
+    /**
+     * {@link #kernel5} on A^T where it is stored: a near copy kept on purpose. One kernel for both, with the row
+     * stride as a parameter, ran the packed products slower (64x784x128, 512-bit: 121-153 against 143-159
+     * GFLOP/s): the packed kernel's constant offsets are what keep its loop tight.
+     */
+    private static void kernel5AT(int kc, float[] a, int ai, int lda, float[] bp, int bi,
+                                  float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += lda, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+        }
+        VectorMask<Float> keep = FloatVector.broadcast(S, beta).compare(VectorOperators.NE, 0f);
+        FloatVector z = FloatVector.zero(S);
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc;
+        c00.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci), keep).mul(beta)).intoArray(c, ci);
+        c01.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, ci + L), keep).mul(beta)).intoArray(c, ci + L);
+        c10.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1), keep).mul(beta)).intoArray(c, r1);
+        c11.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r1 + L), keep).mul(beta)).intoArray(c, r1 + L);
+        c20.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2), keep).mul(beta)).intoArray(c, r2);
+        c21.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r2 + L), keep).mul(beta)).intoArray(c, r2 + L);
+        c30.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3), keep).mul(beta)).intoArray(c, r3);
+        c31.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r3 + L), keep).mul(beta)).intoArray(c, r3 + L);
+        c40.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4), keep).mul(beta)).intoArray(c, r4);
+        c41.mul(alpha).add(z.blend(FloatVector.fromArray(S, c, r4 + L), keep).mul(beta)).intoArray(c, r4 + L);
+    }
+
+    /**
      * Writes the mr x nr corner of a tile spilled by the kernel into C, with the same operations as the kernel
      * (on {@code acc + 0}, exact but for the sign of a zero): results do not depend on where a tile falls.
      */
@@ -587,21 +749,18 @@ final class Gemm {
             int nr = Math.min(NR, nc - jr), dst = jr * kc;
             int src = bOff + (jc + jr) * ldb + pc;
             if (nr == NR) {
-                // 8 rows of B at a time, each read in order: plain loads and stores beat gathers here (the
-                // forward x W^T of a [64, 784] batch with 128 outputs, 1 thread, 512-bit: 60 -> 100 GFLOP/s)
-                for (int j = 0; j < NR; j += 8) {
-                    int s0 = src + j * ldb, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
-                    int s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6 + ldb;
-                    for (int p = 0, d = dst + j; p < kc; p++, d += NR) {
-                        bp[d] = b[s0 + p];
-                        bp[d + 1] = b[s1 + p];
-                        bp[d + 2] = b[s2 + p];
-                        bp[d + 3] = b[s3 + p];
-                        bp[d + 4] = b[s4 + p];
-                        bp[d + 5] = b[s5 + p];
-                        bp[d + 6] = b[s6 + p];
-                        bp[d + 7] = b[s7 + p];
+                // L x L blocks (L rows of B, L depths) transposed in registers: a vector load per row and a vector
+                // store per depth (64x784x128 A B^T, 512-bit, 1 thread: 123 -> 145 GFLOP/s against copying 8 rows at
+                // a time with scalar loads and stores); the last kc % L depths scalar
+                int p = 0;
+                for (; p + L <= kc; p += L) {
+                    for (int half = 0; half < NR; half += L) {
+                        if (L == 16) transpose16(b, src + half * ldb + p, ldb, bp, dst + p * NR + half);
+                        else transpose8(b, src + half * ldb + p, ldb, bp, dst + p * NR + half);
                     }
+                }
+                for (int j = 0; j < NR; j++) {
+                    for (int q = p, s = src + j * ldb + p, d = dst + p * NR + j; q < kc; q++, s++, d += NR) bp[d] = b[s];
                 }
                 continue;
             }
@@ -613,6 +772,232 @@ final class Gemm {
                 for (int d = dst + j, end = dst + kc * w; d < end; d += w) bp[d] = 0f;
             }
         }
+    }
+
+    /**
+     * For the rounds h of {@link #transpose16} and {@link #transpose8}: the shuffle that swaps lanes c and c ^ h, and
+     * the mask of the lanes with bit h set (constants, so that the JIT keeps them out of the loop; round 8 is used
+     * with 16 lanes only).
+     */
+    private static final VectorShuffle<Float> SWAP_8 = swap(8), SWAP_4 = swap(4), SWAP_2 = swap(2), SWAP_1 = swap(1);
+    private static final VectorMask<Float> BIT_8 = lanesWithBit(8), BIT_4 = lanesWithBit(4), BIT_2 = lanesWithBit(2),
+            BIT_1 = lanesWithBit(1);
+
+    private static VectorShuffle<Float> swap(int h) {
+        return VectorShuffle.fromOp(S, c -> (c ^ h) & (L - 1));
+    }
+
+    private static VectorMask<Float> lanesWithBit(int h) {
+        long bits = 0;
+        for (int c = 0; c < L; c++) if ((c & h) != 0) bits |= 1L << c;
+        return VectorMask.fromLong(S, bits);
+    }
+
+    /**
+     * Rows {@code b[s + j * ldb : s + j * ldb + 16]}, j < 16, transposed into 16 vectors stored NR apart from
+     * {@code bp[d]}: vector q holds the rows' values at depth q. log2(16) rounds, each
+     * swapping the off-diagonal h x h blocks of every 2h x 2h block. Written out, so that the 16 rows stay in
+     * registers.
+     */
+    private static void transpose16(float[] b, int s, int ldb, float[] bp, int d) {
+        FloatVector v0 = FloatVector.fromArray(S, b, s);
+        FloatVector v1 = FloatVector.fromArray(S, b, s + ldb);
+        FloatVector v2 = FloatVector.fromArray(S, b, s + 2 * ldb);
+        FloatVector v3 = FloatVector.fromArray(S, b, s + 3 * ldb);
+        FloatVector v4 = FloatVector.fromArray(S, b, s + 4 * ldb);
+        FloatVector v5 = FloatVector.fromArray(S, b, s + 5 * ldb);
+        FloatVector v6 = FloatVector.fromArray(S, b, s + 6 * ldb);
+        FloatVector v7 = FloatVector.fromArray(S, b, s + 7 * ldb);
+        FloatVector v8 = FloatVector.fromArray(S, b, s + 8 * ldb);
+        FloatVector v9 = FloatVector.fromArray(S, b, s + 9 * ldb);
+        FloatVector v10 = FloatVector.fromArray(S, b, s + 10 * ldb);
+        FloatVector v11 = FloatVector.fromArray(S, b, s + 11 * ldb);
+        FloatVector v12 = FloatVector.fromArray(S, b, s + 12 * ldb);
+        FloatVector v13 = FloatVector.fromArray(S, b, s + 13 * ldb);
+        FloatVector v14 = FloatVector.fromArray(S, b, s + 14 * ldb);
+        FloatVector v15 = FloatVector.fromArray(S, b, s + 15 * ldb);
+        FloatVector t;
+        // h = 8
+        t = v0.blend(v8.rearrange(SWAP_8), BIT_8);
+        v8 = v0.rearrange(SWAP_8).blend(v8, BIT_8);
+        v0 = t;
+        t = v1.blend(v9.rearrange(SWAP_8), BIT_8);
+        v9 = v1.rearrange(SWAP_8).blend(v9, BIT_8);
+        v1 = t;
+        t = v2.blend(v10.rearrange(SWAP_8), BIT_8);
+        v10 = v2.rearrange(SWAP_8).blend(v10, BIT_8);
+        v2 = t;
+        t = v3.blend(v11.rearrange(SWAP_8), BIT_8);
+        v11 = v3.rearrange(SWAP_8).blend(v11, BIT_8);
+        v3 = t;
+        t = v4.blend(v12.rearrange(SWAP_8), BIT_8);
+        v12 = v4.rearrange(SWAP_8).blend(v12, BIT_8);
+        v4 = t;
+        t = v5.blend(v13.rearrange(SWAP_8), BIT_8);
+        v13 = v5.rearrange(SWAP_8).blend(v13, BIT_8);
+        v5 = t;
+        t = v6.blend(v14.rearrange(SWAP_8), BIT_8);
+        v14 = v6.rearrange(SWAP_8).blend(v14, BIT_8);
+        v6 = t;
+        t = v7.blend(v15.rearrange(SWAP_8), BIT_8);
+        v15 = v7.rearrange(SWAP_8).blend(v15, BIT_8);
+        v7 = t;
+        // h = 4
+        t = v0.blend(v4.rearrange(SWAP_4), BIT_4);
+        v4 = v0.rearrange(SWAP_4).blend(v4, BIT_4);
+        v0 = t;
+        t = v1.blend(v5.rearrange(SWAP_4), BIT_4);
+        v5 = v1.rearrange(SWAP_4).blend(v5, BIT_4);
+        v1 = t;
+        t = v2.blend(v6.rearrange(SWAP_4), BIT_4);
+        v6 = v2.rearrange(SWAP_4).blend(v6, BIT_4);
+        v2 = t;
+        t = v3.blend(v7.rearrange(SWAP_4), BIT_4);
+        v7 = v3.rearrange(SWAP_4).blend(v7, BIT_4);
+        v3 = t;
+        t = v8.blend(v12.rearrange(SWAP_4), BIT_4);
+        v12 = v8.rearrange(SWAP_4).blend(v12, BIT_4);
+        v8 = t;
+        t = v9.blend(v13.rearrange(SWAP_4), BIT_4);
+        v13 = v9.rearrange(SWAP_4).blend(v13, BIT_4);
+        v9 = t;
+        t = v10.blend(v14.rearrange(SWAP_4), BIT_4);
+        v14 = v10.rearrange(SWAP_4).blend(v14, BIT_4);
+        v10 = t;
+        t = v11.blend(v15.rearrange(SWAP_4), BIT_4);
+        v15 = v11.rearrange(SWAP_4).blend(v15, BIT_4);
+        v11 = t;
+        // h = 2
+        t = v0.blend(v2.rearrange(SWAP_2), BIT_2);
+        v2 = v0.rearrange(SWAP_2).blend(v2, BIT_2);
+        v0 = t;
+        t = v1.blend(v3.rearrange(SWAP_2), BIT_2);
+        v3 = v1.rearrange(SWAP_2).blend(v3, BIT_2);
+        v1 = t;
+        t = v4.blend(v6.rearrange(SWAP_2), BIT_2);
+        v6 = v4.rearrange(SWAP_2).blend(v6, BIT_2);
+        v4 = t;
+        t = v5.blend(v7.rearrange(SWAP_2), BIT_2);
+        v7 = v5.rearrange(SWAP_2).blend(v7, BIT_2);
+        v5 = t;
+        t = v8.blend(v10.rearrange(SWAP_2), BIT_2);
+        v10 = v8.rearrange(SWAP_2).blend(v10, BIT_2);
+        v8 = t;
+        t = v9.blend(v11.rearrange(SWAP_2), BIT_2);
+        v11 = v9.rearrange(SWAP_2).blend(v11, BIT_2);
+        v9 = t;
+        t = v12.blend(v14.rearrange(SWAP_2), BIT_2);
+        v14 = v12.rearrange(SWAP_2).blend(v14, BIT_2);
+        v12 = t;
+        t = v13.blend(v15.rearrange(SWAP_2), BIT_2);
+        v15 = v13.rearrange(SWAP_2).blend(v15, BIT_2);
+        v13 = t;
+        // h = 1
+        t = v0.blend(v1.rearrange(SWAP_1), BIT_1);
+        v1 = v0.rearrange(SWAP_1).blend(v1, BIT_1);
+        v0 = t;
+        t = v2.blend(v3.rearrange(SWAP_1), BIT_1);
+        v3 = v2.rearrange(SWAP_1).blend(v3, BIT_1);
+        v2 = t;
+        t = v4.blend(v5.rearrange(SWAP_1), BIT_1);
+        v5 = v4.rearrange(SWAP_1).blend(v5, BIT_1);
+        v4 = t;
+        t = v6.blend(v7.rearrange(SWAP_1), BIT_1);
+        v7 = v6.rearrange(SWAP_1).blend(v7, BIT_1);
+        v6 = t;
+        t = v8.blend(v9.rearrange(SWAP_1), BIT_1);
+        v9 = v8.rearrange(SWAP_1).blend(v9, BIT_1);
+        v8 = t;
+        t = v10.blend(v11.rearrange(SWAP_1), BIT_1);
+        v11 = v10.rearrange(SWAP_1).blend(v11, BIT_1);
+        v10 = t;
+        t = v12.blend(v13.rearrange(SWAP_1), BIT_1);
+        v13 = v12.rearrange(SWAP_1).blend(v13, BIT_1);
+        v12 = t;
+        t = v14.blend(v15.rearrange(SWAP_1), BIT_1);
+        v15 = v14.rearrange(SWAP_1).blend(v15, BIT_1);
+        v14 = t;
+        v0.intoArray(bp, d);
+        v1.intoArray(bp, d + NR);
+        v2.intoArray(bp, d + 2 * NR);
+        v3.intoArray(bp, d + 3 * NR);
+        v4.intoArray(bp, d + 4 * NR);
+        v5.intoArray(bp, d + 5 * NR);
+        v6.intoArray(bp, d + 6 * NR);
+        v7.intoArray(bp, d + 7 * NR);
+        v8.intoArray(bp, d + 8 * NR);
+        v9.intoArray(bp, d + 9 * NR);
+        v10.intoArray(bp, d + 10 * NR);
+        v11.intoArray(bp, d + 11 * NR);
+        v12.intoArray(bp, d + 12 * NR);
+        v13.intoArray(bp, d + 13 * NR);
+        v14.intoArray(bp, d + 14 * NR);
+        v15.intoArray(bp, d + 15 * NR);
+    }
+
+    /**
+     * Rows {@code b[s + j * ldb : s + j * ldb + 8]}, j < 8, transposed into 8 vectors stored NR apart from
+     * {@code bp[d]}: vector q holds the rows' values at depth q. log2(8) rounds, each
+     * swapping the off-diagonal h x h blocks of every 2h x 2h block. Written out, so that the 8 rows stay in
+     * registers.
+     */
+    private static void transpose8(float[] b, int s, int ldb, float[] bp, int d) {
+        FloatVector v0 = FloatVector.fromArray(S, b, s);
+        FloatVector v1 = FloatVector.fromArray(S, b, s + ldb);
+        FloatVector v2 = FloatVector.fromArray(S, b, s + 2 * ldb);
+        FloatVector v3 = FloatVector.fromArray(S, b, s + 3 * ldb);
+        FloatVector v4 = FloatVector.fromArray(S, b, s + 4 * ldb);
+        FloatVector v5 = FloatVector.fromArray(S, b, s + 5 * ldb);
+        FloatVector v6 = FloatVector.fromArray(S, b, s + 6 * ldb);
+        FloatVector v7 = FloatVector.fromArray(S, b, s + 7 * ldb);
+        FloatVector t;
+        // h = 4
+        t = v0.blend(v4.rearrange(SWAP_4), BIT_4);
+        v4 = v0.rearrange(SWAP_4).blend(v4, BIT_4);
+        v0 = t;
+        t = v1.blend(v5.rearrange(SWAP_4), BIT_4);
+        v5 = v1.rearrange(SWAP_4).blend(v5, BIT_4);
+        v1 = t;
+        t = v2.blend(v6.rearrange(SWAP_4), BIT_4);
+        v6 = v2.rearrange(SWAP_4).blend(v6, BIT_4);
+        v2 = t;
+        t = v3.blend(v7.rearrange(SWAP_4), BIT_4);
+        v7 = v3.rearrange(SWAP_4).blend(v7, BIT_4);
+        v3 = t;
+        // h = 2
+        t = v0.blend(v2.rearrange(SWAP_2), BIT_2);
+        v2 = v0.rearrange(SWAP_2).blend(v2, BIT_2);
+        v0 = t;
+        t = v1.blend(v3.rearrange(SWAP_2), BIT_2);
+        v3 = v1.rearrange(SWAP_2).blend(v3, BIT_2);
+        v1 = t;
+        t = v4.blend(v6.rearrange(SWAP_2), BIT_2);
+        v6 = v4.rearrange(SWAP_2).blend(v6, BIT_2);
+        v4 = t;
+        t = v5.blend(v7.rearrange(SWAP_2), BIT_2);
+        v7 = v5.rearrange(SWAP_2).blend(v7, BIT_2);
+        v5 = t;
+        // h = 1
+        t = v0.blend(v1.rearrange(SWAP_1), BIT_1);
+        v1 = v0.rearrange(SWAP_1).blend(v1, BIT_1);
+        v0 = t;
+        t = v2.blend(v3.rearrange(SWAP_1), BIT_1);
+        v3 = v2.rearrange(SWAP_1).blend(v3, BIT_1);
+        v2 = t;
+        t = v4.blend(v5.rearrange(SWAP_1), BIT_1);
+        v5 = v4.rearrange(SWAP_1).blend(v5, BIT_1);
+        v4 = t;
+        t = v6.blend(v7.rearrange(SWAP_1), BIT_1);
+        v7 = v6.rearrange(SWAP_1).blend(v7, BIT_1);
+        v6 = t;
+        v0.intoArray(bp, d);
+        v1.intoArray(bp, d + NR);
+        v2.intoArray(bp, d + 2 * NR);
+        v3.intoArray(bp, d + 3 * NR);
+        v4.intoArray(bp, d + 4 * NR);
+        v5.intoArray(bp, d + 5 * NR);
+        v6.intoArray(bp, d + 6 * NR);
+        v7.intoArray(bp, d + 7 * NR);
     }
 
     /**
