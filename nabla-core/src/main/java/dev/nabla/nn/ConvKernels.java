@@ -254,6 +254,21 @@ final class ConvKernels {
         }
     }
 
+    /** {@code y[yo + ch P + q] += bias[biasOff + ch]} for the O planes of P values of one image. */
+    static void addBias(Object y, int yo, int o, int p, Object bias, int biasOff) {
+        for (int ch = 0; ch < o; ch++) {
+            int d = yo + ch * p;
+            if (y instanceof float[] yf) {
+                float bv = ((float[]) bias)[biasOff + ch];
+                for (int q = 0; q < p; q++) yf[d + q] += bv;
+            } else {
+                double[] yd = (double[]) y;
+                double bv = ((double[]) bias)[biasOff + ch];
+                for (int q = 0; q < p; q++) yd[d + q] += bv;
+            }
+        }
+    }
+
     /** The transpose of {@link #channelsToImages} without bias: images [N, O, P] to channel-major [O, N P]. */
     static void imagesToChannels(Object y, int yo, int o, int p, int n, int b0, int b1, Object t) {
         for (int b = b0; b < b1; b++) {
