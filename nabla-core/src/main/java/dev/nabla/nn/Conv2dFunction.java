@@ -165,19 +165,35 @@ final class Conv2dFunction extends Function {
         }
         Workspace.give(columns);
         columns = null;
-        if (needsGrad[0]) {
-            Object dcols = Workspace.take(dt, groups * k * np);
-            for (int g = 0; g < groups; g++) {
-                ConvKernels.gemm(true, false, k, np, og, wdata, wo + g * og * k, k, gt, g * og * np, np, dcols, g * k * np, np);
-            }
-            NDArray gx = NDArray.zeros(dt, x.shape());
-            Object gxd = data(gx);
-            Parallel.forRange(n, 1, (lo, hi) -> ConvKernels.col2im(dcols, np, 0, c, h, wd, window, groups, lo, hi, gxd, 0));
-            Workspace.give(dcols);
-            grads[0] = gx;
-        }
+        if (needsGrad[0]) grads[0] = inputGradient(gt, wdata, wo);
         Workspace.give(gt);
         return grads;
+    }
+
+    /**
+     * The input gradient from the channel-major output gradient gt [O, N P]: per block of
+     * {@link #IMAGES_PER_TASK} images, the columns' gradient W^T gt (one GEMM per group, [K, O / G] x [O / G, 4 P])
+     * and at once its col2im into those images of gx, while the block's columns are still in cache (a whole
+     * batch's would not be). Each column value is the same fma chain over the output channels as in one product
+     * over the batch, and col2im adds an image's values in the same order, so the bits are the same.
+     */
+    private NDArray inputGradient(Object gt, Object wdata, int wo) {
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0);
+        int p = window.outH(h) * window.outW(wd), og = o / groups, np = n * p;
+        int k = c / groups * window.kh() * window.kw();
+        DType dt = x.dtype();
+        NDArray gx = NDArray.zeros(dt, x.shape());
+        Object gxd = data(gx);
+        Parallel.forEachTask((n + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK, t -> {
+            int b0 = t * IMAGES_PER_TASK, b1 = Math.min(n, b0 + IMAGES_PER_TASK), ld = (b1 - b0) * p;
+            Object dcols = Workspace.take(dt, groups * k * ld);
+            for (int g = 0; g < groups; g++) {
+                ConvKernels.gemm(true, false, k, ld, og, wdata, wo + g * og * k, k, gt, g * og * np + b0 * p, np, dcols, g * k * ld, ld);
+            }
+            ConvKernels.col2im(dcols, ld, b0, c, h, wd, window, groups, b0, b1, gxd, 0);
+            Workspace.give(dcols);
+        });
+        return gx;
     }
 
     @Override

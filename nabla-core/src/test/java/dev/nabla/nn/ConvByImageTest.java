@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The convolution's image-by-image forward (layers with more than {@link ConvKernels#SHORT_K} taps) gives, bit for bit, what one product over the whole
+ * The convolution's image-by-image forward (layers with more than {@link ConvKernels#SHORT_K} taps), its input
+ * gradient in blocks of images and the four-row bias sums give, bit for bit, what one product over the whole
  * batch gives (computed here from the same kernels: im2col of the batch, one GEMM per group, then the copy out).
  */
 class ConvByImageTest {
@@ -92,5 +94,21 @@ class ConvByImageTest {
             evaluation = conv.forward(Tensor.of(x)).value();
         }
         assertArrayEquals(training.toFloatArray(), evaluation.toFloatArray());
+    }
+
+    @Test
+    void rowSumsFourAtATimeMatchOneRowAtATime() {
+        Random rng = new Random(13);
+        for (int rows : new int[] {1, 3, 4, 7, 9}) {
+            int len = 1 + rng.nextInt(300);
+            float[] t = NDArray.randn(rng, DType.F32, rows, len).toFloatArray();
+            float[] got = new float[rows + 2];
+            ConvKernels.rowSums(t, len, 1, rows, got, 2);
+            for (int r = 1; r < rows; r++) {
+                double s = 0;
+                for (int q = 0; q < len; q++) s += t[r * len + q];
+                assertEquals((float) s, got[r + 2], "row " + r + " of " + rows);
+            }
+        }
     }
 }
