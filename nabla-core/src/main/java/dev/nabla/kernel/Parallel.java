@@ -50,6 +50,26 @@ public final class Parallel {
         forEachTask(chunks, c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
     }
 
+    /** Pieces per thread of {@link #forPieces}. */
+    static final int PIECES_PER_THREAD = 4;
+
+    /**
+     * Like {@link #forRange}, but in up to {@link #PIECES_PER_THREAD} contiguous pieces per thread (still of at
+     * least {@code grain} indices), claimed by whichever thread is free. A worker that wakes late (it parks after
+     * {@link #SPIN_NANOS} without work, and waking takes tens of microseconds or more on a busy machine) then still
+     * takes a share, where with one piece per thread the caller would run both. For bodies that write each index's
+     * results from that index alone: the pieces depend on sizes only, and nothing may depend on them.
+     */
+    public static void forPieces(int n, int grain, RangeBody body) {
+        if (n <= 0) return;
+        int pieces = (int) Math.min((long) PIECES_PER_THREAD * threads(), Math.max(1, n / Math.max(1, grain)));
+        if (pieces <= 1 || threads() <= 1) {
+            body.run(0, n);
+            return;
+        }
+        forEachTask(pieces, c -> body.run((int) ((long) n * c / pieces), (int) ((long) n * (c + 1) / pieces)));
+    }
+
     /**
      * Runs {@code body} once for each task index in [0, tasks), on the calling thread and on up to
      * {@link #threads()} - 1 workers, each claiming the next unclaimed index when it is free; returns when all

@@ -72,6 +72,7 @@ final class Conv2dFunction extends Function {
         int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), o = ws.dim(0);
         int oh = window.outH(h), ow = window.outW(wd), p = oh * ow, og = o / groups;
         int k = c / groups * window.kh() * window.kw();
+        if (k > ConvKernels.SHORT_K) return convolveByImage(xs, ws, bs, keep);
         DType dt = xs.dtype();
         NDArray y = NDArray.zeros(dt, n, o, oh, ow);
         int chunk = keep ? n : (int) Math.max(1, Math.min(n, CHUNK_VALUES / ((long) groups * k * p)));
@@ -92,6 +93,44 @@ final class Conv2dFunction extends Function {
         Workspace.give(prod);
         if (keep) columns = cols;
         else Workspace.give(cols);
+        return y;
+    }
+
+    /** Images per task of the image-by-image loops: neighbours on one thread share no cache line of the columns. */
+    private static final int IMAGES_PER_TASK = 4;
+
+    /**
+     * {@link #convolve} for layers with more than {@link ConvKernels#SHORT_K} taps: image by image, the im2col of
+     * one image and then one GEMM per group straight into that image's slice of y, the bias added while the slice
+     * is still in cache, so no channel-major product is written and copied out. Training keeps the whole batch's
+     * columns (image b's at column b P); evaluation reuses one image's columns per thread. Each output value is
+     * the same fma chain over the taps as in the batched product, so the bits are the same.
+     */
+    private NDArray convolveByImage(NDArray xs, NDArray ws, NDArray bs, boolean keep) {
+        int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), o = ws.dim(0);
+        int oh = window.outH(h), ow = window.outW(wd), p = oh * ow, og = o / groups;
+        int k = c / groups * window.kh() * window.kw();
+        DType dt = xs.dtype();
+        NDArray y = NDArray.zeros(dt, n, o, oh, ow);
+        Object batchCols = keep ? Workspace.take(dt, groups * k * n * p) : null;
+        int ld = keep ? n * p : p;
+        Object xd = data(xs), wdata = data(ws), bias = bs == null ? null : data(bs), yd = data(y);
+        int xo = xs.offset(), wo = ws.offset(), bo = bs == null ? 0 : bs.offset();
+        // tasks claimed by whichever thread is free (on a shared machine the caller may do most of them)
+        Parallel.forEachTask((n + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK, t -> {
+            Object cols = keep ? batchCols : Workspace.take(dt, groups * k * p);
+            for (int b = t * IMAGES_PER_TASK, end = Math.min(n, b + IMAGES_PER_TASK); b < end; b++) {
+                int base = keep ? 0 : b;
+                ConvKernels.im2col(xd, xo, c, h, wd, window, groups, b, b + 1, base, cols, ld);
+                for (int g = 0; g < groups; g++) {
+                    ConvKernels.gemm(false, false, og, p, k, wdata, wo + g * og * k, k, cols, g * k * ld + (b - base) * p, ld,
+                            yd, (b * o + g * og) * p, p);
+                }
+                if (bias != null) ConvKernels.addBias(yd, b * o * p, o, p, bias, bo);
+            }
+            if (!keep) Workspace.give(cols);
+        });
+        if (keep) columns = batchCols;
         return y;
     }
 
@@ -126,19 +165,35 @@ final class Conv2dFunction extends Function {
         }
         Workspace.give(columns);
         columns = null;
-        if (needsGrad[0]) {
-            Object dcols = Workspace.take(dt, groups * k * np);
-            for (int g = 0; g < groups; g++) {
-                ConvKernels.gemm(true, false, k, np, og, wdata, wo + g * og * k, k, gt, g * og * np, np, dcols, g * k * np, np);
-            }
-            NDArray gx = NDArray.zeros(dt, x.shape());
-            Object gxd = data(gx);
-            Parallel.forRange(n, 1, (lo, hi) -> ConvKernels.col2im(dcols, np, 0, c, h, wd, window, groups, lo, hi, gxd, 0));
-            Workspace.give(dcols);
-            grads[0] = gx;
-        }
+        if (needsGrad[0]) grads[0] = inputGradient(gt, wdata, wo);
         Workspace.give(gt);
         return grads;
+    }
+
+    /**
+     * The input gradient from the channel-major output gradient gt [O, N P]: per block of
+     * {@link #IMAGES_PER_TASK} images, the columns' gradient W^T gt (one GEMM per group, [K, O / G] x [O / G, 4 P])
+     * and at once its col2im into those images of gx, while the block's columns are still in cache (a whole
+     * batch's would not be). Each column value is the same fma chain over the output channels as in one product
+     * over the batch, and col2im adds an image's values in the same order, so the bits are the same.
+     */
+    private NDArray inputGradient(Object gt, Object wdata, int wo) {
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0);
+        int p = window.outH(h) * window.outW(wd), og = o / groups, np = n * p;
+        int k = c / groups * window.kh() * window.kw();
+        DType dt = x.dtype();
+        NDArray gx = NDArray.zeros(dt, x.shape());
+        Object gxd = data(gx);
+        Parallel.forEachTask((n + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK, t -> {
+            int b0 = t * IMAGES_PER_TASK, b1 = Math.min(n, b0 + IMAGES_PER_TASK), ld = (b1 - b0) * p;
+            Object dcols = Workspace.take(dt, groups * k * ld);
+            for (int g = 0; g < groups; g++) {
+                ConvKernels.gemm(true, false, k, ld, og, wdata, wo + g * og * k, k, gt, g * og * np + b0 * p, np, dcols, g * k * ld, ld);
+            }
+            ConvKernels.col2im(dcols, ld, b0, c, h, wd, window, groups, b0, b1, gxd, 0);
+            Workspace.give(dcols);
+        });
+        return gx;
     }
 
     @Override

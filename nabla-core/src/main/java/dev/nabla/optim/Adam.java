@@ -2,6 +2,7 @@ package dev.nabla.optim;
 
 import dev.nabla.InputException;
 import dev.nabla.nn.Parameter;
+import dev.nabla.kernel.Parallel;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 
@@ -69,18 +70,25 @@ public class Adam extends Optimizer {
         update(w, g, state[0], state[1], c1, c2, lr, wd);
     }
 
+    /** Elements per parallel piece of the float32 update at least. */
+    static final int UPDATE_GRAIN = 1 << 15;
+
     private void update(NDArray w, NDArray g, NDArray m, NDArray v, double c1, double c2, double lr, double wd) {
         int n = w.numel(), wo = w.offset(), go = g.offset(), mo = m.offset(), vo = v.offset();
         double l2 = decoupled ? 0 : wd, shrink = decoupled ? 1 - lr * wd : 1;
         if (w.dtype() == DType.F32) {
             float[] W = w.floatStorage(), G = g.floatStorage(), M = m.floatStorage(), V = v.floatStorage();
-            for (int i = 0; i < n; i++) {
-                double wi = W[wo + i], gi = G[go + i] + l2 * wi;
-                double mi = beta1 * M[mo + i] + (1 - beta1) * gi, vi = beta2 * V[vo + i] + (1 - beta2) * gi * gi;
-                M[mo + i] = (float) mi;
-                V[vo + i] = (float) vi;
-                W[wo + i] = (float) (wi * shrink - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps));
-            }
+            // element by element, so any split gives the same bits; a division and a square root per element
+            // make the pieces worth another thread from a few ten thousand elements
+            Parallel.forPieces(n, UPDATE_GRAIN, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    double wi = W[wo + i], gi = G[go + i] + l2 * wi;
+                    double mi = beta1 * M[mo + i] + (1 - beta1) * gi, vi = beta2 * V[vo + i] + (1 - beta2) * gi * gi;
+                    M[mo + i] = (float) mi;
+                    V[vo + i] = (float) vi;
+                    W[wo + i] = (float) (wi * shrink - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps));
+                }
+            });
         } else {
             double[] W = w.doubleStorage(), G = g.doubleStorage(), M = m.doubleStorage(), V = v.doubleStorage();
             for (int i = 0; i < n; i++) {

@@ -24,6 +24,21 @@ class ParallelTest {
     }
 
     @Test
+    void forPiecesVisitsEveryIndexOnce() {
+        for (int t : new int[] {1, 2, 5}) {
+            try (var ctx = ExecutionContext.withThreads(t)) {
+                for (int n : new int[] {0, 1, 7, 1000}) {
+                    AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(n, 1));
+                    Parallel.forPieces(n, 3, (lo, hi) -> {
+                        for (int i = lo; i < hi; i++) seen.incrementAndGet(i);
+                    });
+                    for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "threads " + t + " n " + n + " index " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void forEachTaskRunsEveryTaskOnce() {
         for (int t : new int[] {1, 2, 4}) {
             try (var ctx = ExecutionContext.withThreads(t)) {

@@ -65,6 +65,32 @@ class AdamTest {
     }
 
     @Test
+    void float32StepsGiveTheSameBitsOnOneTwoAndThreeThreads() {
+        int n = 5 * Adam.UPDATE_GRAIN + 17;  // several pieces and a ragged end
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        float[] w0 = new float[n];
+        float[][] grads = new float[3][n];
+        for (int i = 0; i < n; i++) {
+            w0[i] = (float) rnd.nextDouble(-1, 1);
+            for (float[] g : grads) g[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] first = null;
+        for (int threads = 1; threads <= 3; threads++) {
+            try (var ctx = dev.nabla.kernel.ExecutionContext.withThreads(threads)) {
+                Parameter p = new Parameter(NDArray.of(w0.clone(), n));
+                Adam opt = new Adam(Map.of("W1", p), 0.01, 0.9, 0.999, 1e-8, 0.001);
+                for (float[] g : grads) {
+                    p.tensor().setGrad(NDArray.of(g.clone(), n));
+                    opt.step();
+                }
+                float[] got = p.value().toFloatArray();
+                if (first == null) first = got;
+                else assertArrayEquals(first, got, threads + " threads");
+            }
+        }
+    }
+
+    @Test
     void invalidSettingsAreRejected() {
         Map<String, Parameter> ps = Map.of("W1", param(1));
         SGDTest.assertMessage(() -> new Adam(ps, 0.1, 1.0, 0.999, 1e-8, 0), "beta1", "1.0");
