@@ -939,7 +939,8 @@ final class Gemm {
      * Rows {@code b[s + j * ldb : s + j * ldb + 8]}, j < 8, transposed into 8 vectors stored NR apart from
      * {@code bp[d]}: vector q holds the rows' values at depth q. log2(8) rounds, each
      * swapping the off-diagonal h x h blocks of every 2h x 2h block. Written out, so that the 8 rows stay in
-     * registers.
+     * registers. The 256-bit twin of {@link #transpose16} (its rounds 4, 2, 1 on 8 rows): the rows must be locals,
+     * not an array, for the JIT to keep them in registers, so the two cannot share one body.
      */
     private static void transpose8(float[] b, int s, int ldb, float[] bp, int d) {
         FloatVector v0 = FloatVector.fromArray(S, b, s);
