@@ -144,11 +144,11 @@ final class Conv2dFunction extends Function {
         Object gyd = data(gy), wdata = data(w);
         int go = gy.offset(), wo = w.offset();
         Object gt = Workspace.take(dt, o * np);
-        Parallel.forRange(n, 1, (lo, hi) -> ConvKernels.imagesToChannels(gyd, go, o, p, n, lo, hi, gt));
+        Parallel.forPieces(n, 1, (lo, hi) -> ConvKernels.imagesToChannels(gyd, go, o, p, n, lo, hi, gt));
         NDArray[] grads = new NDArray[needsGrad.length];
         if (needsGrad.length > 2 && needsGrad[2]) {
             NDArray gb = NDArray.zeros(dt, o);
-            Parallel.forRange(o, 1, (lo, hi) -> ConvKernels.rowSums(gt, np, lo, hi, data(gb), 0));
+            Parallel.forPieces(o, 1, (lo, hi) -> ConvKernels.rowSums(gt, np, lo, hi, data(gb), 0));
             grads[2] = gb;
         }
         if (needsGrad[1]) {

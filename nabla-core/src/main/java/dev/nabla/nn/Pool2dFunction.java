@@ -57,10 +57,10 @@ final class Pool2dFunction extends Function {
         int xo = x.offset();
         if (max) {
             int[] arg = new int[planes * oh * ow];
-            Parallel.forRange(planes, grain(oh * ow), (lo, hi) -> ConvKernels.maxPool(xd, xo, h, w, window, lo, hi, yd, arg));
+            Parallel.forPieces(planes, grain(oh * ow), (lo, hi) -> ConvKernels.maxPool(xd, xo, h, w, window, lo, hi, yd, arg));
             winner = arg;
         } else {
-            Parallel.forRange(planes, grain(oh * ow), (lo, hi) -> ConvKernels.avgPool(xd, xo, h, w, window, lo, hi, yd, 0, false));
+            Parallel.forPieces(planes, grain(oh * ow), (lo, hi) -> ConvKernels.avgPool(xd, xo, h, w, window, lo, hi, yd, 0, false));
         }
         return y;
     }
@@ -73,9 +73,9 @@ final class Pool2dFunction extends Function {
         Object gd = data(g), gxd = data(gx);
         int go = g.offset();
         if (max) {
-            Parallel.forRange(planes, grain(p), (lo, hi) -> ConvKernels.maxPoolRoute(gd, go, winner, h * w, p, lo, hi, gxd, 0, true));
+            Parallel.forPieces(planes, grain(p), (lo, hi) -> ConvKernels.maxPoolRoute(gd, go, winner, h * w, p, lo, hi, gxd, 0, true));
         } else {
-            Parallel.forRange(planes, grain(p), (lo, hi) -> ConvKernels.avgPool(gxd, 0, h, w, window, lo, hi, gd, go, true));
+            Parallel.forPieces(planes, grain(p), (lo, hi) -> ConvKernels.avgPool(gxd, 0, h, w, window, lo, hi, gd, go, true));
         }
         return new NDArray[] {gx};
     }
@@ -88,9 +88,9 @@ final class Pool2dFunction extends Function {
         Object td = data(t), od = data(out);
         int to = t.offset();
         if (max) {
-            Parallel.forRange(planes, grain(oh * ow), (lo, hi) -> ConvKernels.maxPoolRoute(od, 0, winner, h * w, oh * ow, lo, hi, td, to, false));
+            Parallel.forPieces(planes, grain(oh * ow), (lo, hi) -> ConvKernels.maxPoolRoute(od, 0, winner, h * w, oh * ow, lo, hi, td, to, false));
         } else {
-            Parallel.forRange(planes, grain(oh * ow), (lo, hi) -> ConvKernels.avgPool(td, to, h, w, window, lo, hi, od, 0, false));
+            Parallel.forPieces(planes, grain(oh * ow), (lo, hi) -> ConvKernels.avgPool(td, to, h, w, window, lo, hi, od, 0, false));
         }
         return out;
     }

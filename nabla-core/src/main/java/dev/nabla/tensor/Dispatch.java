@@ -1,6 +1,7 @@
 package dev.nabla.tensor;
 
 import dev.nabla.kernel.Kernels;
+import dev.nabla.kernel.Parallel;
 import dev.nabla.tensor.NDArray.FloatBinary;
 import dev.nabla.tensor.NDArray.FloatUnary;
 
@@ -57,11 +58,33 @@ final class Dispatch {
 
     // ---------------------------------------------------------------- elementwise
 
+    /** Elements per piece at least when an elementwise kernel is split over threads (a few hundred KiB each). */
+    static final int SPLIT_GRAIN = 1 << 17;
+    /**
+     * Pieces start at multiples of this (a multiple of every vector width), so every element takes the kernel's
+     * vector or scalar-tail path just as in one call over all n: the split changes no bit.
+     */
+    private static final int SPLIT_ALIGN = 64;
+
+    /**
+     * {@code body} over [0, n), split over threads only for big arrays (a CNN's feature maps: a million values and
+     * more), where an elementwise pass on the caller alone kept the other thread idle.
+     */
+    private static void inPieces(int n, Parallel.RangeBody body) {
+        if (n < 2 * SPLIT_GRAIN || Parallel.threads() < 2) {
+            body.run(0, n);
+            return;
+        }
+        int blocks = (n + SPLIT_ALIGN - 1) / SPLIT_ALIGN;
+        Parallel.forPieces(blocks, SPLIT_GRAIN / SPLIT_ALIGN, (lo, hi) -> body.run(lo * SPLIT_ALIGN, Math.min(n, hi * SPLIT_ALIGN)));
+    }
+
     /** {@code kernel} on contiguous float32 data, else {@link #map}. */
     static NDArray unary(NDArray x, KernelUnary kernel, FloatUnary ff, DoubleUnaryOperator fd) {
         if (x.dtype == DType.F32 && x.isContiguous()) {
             NDArray out = NDArray.zeros(DType.F32, x.shape);
-            kernel.apply(Kernels.get(), x.numel(), x.f, x.offset, out.f, 0);
+            Kernels k = Kernels.get();
+            inPieces(x.numel(), (lo, hi) -> kernel.apply(k, hi - lo, x.f, x.offset + lo, out.f, lo));
             return out;
         }
         return map(x, ff, fd);
@@ -71,7 +94,8 @@ final class Dispatch {
     static NDArray binary(String op, NDArray a, NDArray b, KernelBinary kernel, FloatBinary ff, DoubleBinaryOperator fd) {
         if (a.dtype == DType.F32 && b.dtype == DType.F32 && Arrays.equals(a.shape, b.shape) && a.isContiguous() && b.isContiguous()) {
             NDArray out = NDArray.zeros(DType.F32, a.shape);
-            kernel.apply(Kernels.get(), a.numel(), a.f, a.offset, b.f, b.offset, out.f, 0);
+            Kernels k = Kernels.get();
+            inPieces(a.numel(), (lo, hi) -> kernel.apply(k, hi - lo, a.f, a.offset + lo, b.f, b.offset + lo, out.f, lo));
             return out;
         }
         return zip(op, a, b, ff, fd);
