@@ -185,6 +185,26 @@ public interface Kernels {
         }
     }
 
+    /**
+     * One Adam step on n float32 weights, each element in float64 and stored back in float32, in this order:
+     * <pre>
+     * g = G + l2 * W;  M = beta1 * M + (1 - beta1) * g;  V = beta2 * V + (1 - beta2) * g * g
+     * W = W * shrink - lr * (M / c1) / (sqrt(V / c2) + eps)
+     * </pre>
+     * (M and V rounded to float32 after the double values have been used; c1, c2 the bias corrections). Plain
+     * double operations without fused multiply-adds, so every implementation gives the same bits.
+     */
+    default void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      double beta1, double beta2, double eps, double l2, double shrink, double lr, double c1, double c2) {
+        for (int i = 0; i < n; i++) {
+            double wi = w[wOff + i], gi = g[gOff + i] + l2 * wi;
+            double mi = beta1 * m[mOff + i] + (1 - beta1) * gi, vi = beta2 * v[vOff + i] + (1 - beta2) * gi * gi;
+            m[mOff + i] = (float) mi;
+            v[vOff + i] = (float) vi;
+            w[wOff + i] = (float) (wi * shrink - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps));
+        }
+    }
+
     /** {@code out[i] = exp(x[i])}. */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 

@@ -1,6 +1,7 @@
 package dev.nabla.optim;
 
 import dev.nabla.InputException;
+import dev.nabla.kernel.Kernels;
 import dev.nabla.nn.Parameter;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
@@ -73,14 +74,8 @@ public class Adam extends Optimizer {
         int n = w.numel(), wo = w.offset(), go = g.offset(), mo = m.offset(), vo = v.offset();
         double l2 = decoupled ? 0 : wd, shrink = decoupled ? 1 - lr * wd : 1;
         if (w.dtype() == DType.F32) {
-            float[] W = w.floatStorage(), G = g.floatStorage(), M = m.floatStorage(), V = v.floatStorage();
-            for (int i = 0; i < n; i++) {
-                double wi = W[wo + i], gi = G[go + i] + l2 * wi;
-                double mi = beta1 * M[mo + i] + (1 - beta1) * gi, vi = beta2 * V[vo + i] + (1 - beta2) * gi * gi;
-                M[mo + i] = (float) mi;
-                V[vo + i] = (float) vi;
-                W[wo + i] = (float) (wi * shrink - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps));
-            }
+            Kernels.get().adam(n, w.floatStorage(), wo, g.floatStorage(), go, m.floatStorage(), mo, v.floatStorage(), vo,
+                    beta1, beta2, eps, l2, shrink, lr, c1, c2);
         } else {
             double[] W = w.doubleStorage(), G = g.doubleStorage(), M = m.doubleStorage(), V = v.doubleStorage();
             for (int i = 0; i < n; i++) {

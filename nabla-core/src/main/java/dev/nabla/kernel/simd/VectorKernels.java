@@ -192,6 +192,12 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     double beta1, double beta2, double eps, double l2, double shrink, double lr, double c1, double c2) {
+        AdamUpdate.adam(n, w, wOff, g, gOff, m, mOff, v, vOff, beta1, beta2, eps, l2, shrink, lr, c1, c2);
+    }
+
+    @Override
     public void maxPool2x2(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
         PoolKernels.maxPool2x2(x, xo, h, w, c0, c1, y, arg);
     }
