@@ -134,6 +134,77 @@ public interface Kernels {
         }
     }
 
+    /**
+     * Direct convolution with stride 1 of images [b0, b1) of {@code xp}, a batch [N, c, hp, wp] already zero-padded,
+     * by w [o, c kh kw] (at {@code wOff}), into y [N, o, oh, ow] (from 0) with oh = hp - (kh - 1) dh and
+     * ow = wp - (kw - 1) dw. Each value is the chain {@code s = Math.fma(w[t], x[tap t], s)} over the taps
+     * t = (ch kh + i) kw + j in order from s = 0, then {@code s + bias[o]} when a bias is given: the bits of
+     * im2col followed by {@link #shortProduct} and the bias, at any width and split of the images.
+     */
+    default void convDirect(int b0, int b1, int c, int hp, int wp, float[] xp, int kh, int kw, int dh, int dw,
+                            int o, float[] w, int wOff, float[] bias, int biasOff, float[] y) {
+        int oh = hp - (kh - 1) * dh, ow = wp - (kw - 1) * dw, taps = c * kh * kw;
+        for (int b = b0; b < b1; b++) {
+            for (int oc = 0; oc < o; oc++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float s = 0f;
+                        for (int t = 0; t < taps; t++) {
+                            int ch = t / (kh * kw), i = t / kw % kh, j = t % kw;
+                            s = Math.fma(w[wOff + oc * taps + t], xp[((b * c + ch) * hp + oy + i * dh) * wp + ox + j * dw], s);
+                        }
+                        y[((b * o + oc) * oh + oy) * ow + ox] = bias == null ? s : s + bias[biasOff + oc];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The weight gradient of {@link #convDirect} for taps [t0, t1): {@code gw[oc][t] = sum over images and output
+     * pixels of g[b][oc][oy][ox] x[tap t of (oy, ox)]}, g [n, o, oh, ow] at {@code gOff}, gw [o, c kh kw] at
+     * {@code gwOff}. The products are summed as {@link #rowDots} sums the rows of the channel-major output gradient
+     * [o, N oh ow] against the im2col columns, so each value has the bits of that path for this implementation
+     * and width (here: in column order, in float).
+     */
+    default void convDirectWeightGrad(int n, int c, int hp, int wp, float[] xp, int kh, int kw, int dh, int dw,
+                                      int o, float[] g, int gOff, int t0, int t1, float[] gw, int gwOff) {
+        int oh = hp - (kh - 1) * dh, ow = wp - (kw - 1) * dw, taps = c * kh * kw;
+        for (int oc = 0; oc < o; oc++) {
+            for (int t = t0; t < t1; t++) {
+                int ch = t / (kh * kw), i = t / kw % kh, j = t % kw;
+                float s = 0f;
+                for (int b = 0; b < n; b++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        int gr = gOff + ((b * o + oc) * oh + oy) * ow, xr = ((b * c + ch) * hp + oy + i * dh) * wp + j * dw;
+                        for (int ox = 0; ox < ow; ox++) s += g[gr + ox] * xp[xr + ox];
+                    }
+                }
+                gw[gwOff + oc * taps + t] = s;
+            }
+        }
+    }
+
+    /**
+     * One Adam step on n float32 weights, each element in float64 and stored back in float32, in this order:
+     * <pre>
+     * g = G + l2 * W;  M = beta1 * M + (1 - beta1) * g;  V = beta2 * V + (1 - beta2) * g * g
+     * W = W * shrink - lr * (M / c1) / (sqrt(V / c2) + eps)
+     * </pre>
+     * (M and V rounded to float32 after the double values have been used; c1, c2 the bias corrections). Plain
+     * double operations without fused multiply-adds, so every implementation gives the same bits.
+     */
+    default void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                      double beta1, double beta2, double eps, double l2, double shrink, double lr, double c1, double c2) {
+        for (int i = 0; i < n; i++) {
+            double wi = w[wOff + i], gi = g[gOff + i] + l2 * wi;
+            double mi = beta1 * m[mOff + i] + (1 - beta1) * gi, vi = beta2 * v[vOff + i] + (1 - beta2) * gi * gi;
+            m[mOff + i] = (float) mi;
+            v[vOff + i] = (float) vi;
+            w[wOff + i] = (float) (wi * shrink - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps));
+        }
+    }
+
     /** {@code out[i] = exp(x[i])}. */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 

@@ -69,6 +69,7 @@ final class Conv2dFunction extends Function {
 
     /** conv(xs, ws) + bs; keeps the whole batch's columns in {@link #columns} when {@code keep}. */
     private NDArray convolve(NDArray xs, NDArray ws, NDArray bs, boolean keep) {
+        if (DirectConvolution.applies(xs, ws, window, groups)) return DirectConvolution.forward(xs, ws, bs, window);
         int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), o = ws.dim(0);
         int oh = window.outH(h), ow = window.outW(wd), p = oh * ow, og = o / groups;
         int k = c / groups * window.kh() * window.kw();
@@ -137,6 +138,9 @@ final class Conv2dFunction extends Function {
     @Override
     protected NDArray[] backward(NDArray gradOutput, boolean[] needsGrad) {
         NDArray gy = gradOutput.to(x.dtype()).contiguous();
+        if (!needsGrad[0] && DirectConvolution.appliesToWeightGrad(x, w, window, groups)) {
+            return DirectConvolution.backward(x, w, gy, window, needsGrad);
+        }
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0);
         int p = window.outH(h) * window.outW(wd), og = o / groups, np = n * p;
         int k = c / groups * window.kh() * window.kw();

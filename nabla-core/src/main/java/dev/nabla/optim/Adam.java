@@ -1,8 +1,9 @@
 package dev.nabla.optim;
 
 import dev.nabla.InputException;
-import dev.nabla.nn.Parameter;
+import dev.nabla.kernel.Kernels;
 import dev.nabla.kernel.Parallel;
+import dev.nabla.nn.Parameter;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
 
@@ -78,17 +79,12 @@ public class Adam extends Optimizer {
         double l2 = decoupled ? 0 : wd, shrink = decoupled ? 1 - lr * wd : 1;
         if (w.dtype() == DType.F32) {
             float[] W = w.floatStorage(), G = g.floatStorage(), M = m.floatStorage(), V = v.floatStorage();
-            // element by element, so any split gives the same bits; a division and a square root per element
-            // make the pieces worth another thread from a few ten thousand elements
-            Parallel.forPieces(n, UPDATE_GRAIN, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    double wi = W[wo + i], gi = G[go + i] + l2 * wi;
-                    double mi = beta1 * M[mo + i] + (1 - beta1) * gi, vi = beta2 * V[vo + i] + (1 - beta2) * gi * gi;
-                    M[mo + i] = (float) mi;
-                    V[vo + i] = (float) vi;
-                    W[wo + i] = (float) (wi * shrink - lr * (mi / c1) / (Math.sqrt(vi / c2) + eps));
-                }
-            });
+            // element by element (the vector kernel gives the scalar update's bits), so any split gives the same
+            // bits; a division and a square root per element make the pieces worth another thread from a few
+            // ten thousand elements
+            Kernels kernels = Kernels.get();
+            Parallel.forPieces(n, UPDATE_GRAIN, (lo, hi) -> kernels.adam(hi - lo, W, wo + lo, G, go + lo, M, mo + lo,
+                    V, vo + lo, beta1, beta2, eps, l2, shrink, lr, c1, c2));
         } else {
             double[] W = w.doubleStorage(), G = g.doubleStorage(), M = m.doubleStorage(), V = v.doubleStorage();
             for (int i = 0; i < n; i++) {

@@ -180,6 +180,24 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void convDirect(int b0, int b1, int c, int hp, int wp, float[] xp, int kh, int kw, int dh, int dw,
+                           int o, float[] w, int wOff, float[] bias, int biasOff, float[] y) {
+        DirectConv.forward(b0, b1, c, hp, wp, xp, kh, kw, dh, dw, o, w, wOff, bias, biasOff, y);
+    }
+
+    @Override
+    public void convDirectWeightGrad(int n, int c, int hp, int wp, float[] xp, int kh, int kw, int dh, int dw,
+                                     int o, float[] g, int gOff, int t0, int t1, float[] gw, int gwOff) {
+        DirectConv.weightGrad(n, c, hp, wp, xp, kh, kw, dh, dw, o, g, gOff, t0, t1, gw, gwOff);
+    }
+
+    @Override
+    public void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     double beta1, double beta2, double eps, double l2, double shrink, double lr, double c1, double c2) {
+        AdamUpdate.adam(n, w, wOff, g, gOff, m, mOff, v, vOff, beta1, beta2, eps, l2, shrink, lr, c1, c2);
+    }
+
+    @Override
     public void maxPool2x2(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
         PoolKernels.maxPool2x2(x, xo, h, w, c0, c1, y, arg);
     }
