@@ -93,6 +93,11 @@ public final class ExecutionContext implements AutoCloseable {
         return t;
     }
 
+    /** Whether a call in this context has split its work and so started the worker team. */
+    boolean workersStarted() {
+        return team != null;
+    }
+
     /** Ends the scope: stops this context's workers and restores the context that was current before. */
     @Override
     public void close() {

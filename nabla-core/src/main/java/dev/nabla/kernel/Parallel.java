@@ -11,8 +11,10 @@ import java.util.function.IntConsumer;
  * the thread count, never on timing, so results are bit-identical from run to run for a given {@link #threads()}.
  *
  * <p>The thread count and the workers belong to the current {@link ExecutionContext}: {@code threads() - 1}
- * daemon threads per context (the caller is the last one), started on its first parallel call. A training step makes
- * many parallel calls of a hundred microseconds each, about what waking a parked thread costs, so after each
+ * daemon threads per context (the caller is the last one), started on its first parallel call. The kernels'
+ * grains keep a batch-64 step of the course's dense networks on the caller (its steps never wake a worker; only
+ * validation's batches of 1000 do). A step of a convolutional network makes many parallel calls of a hundred
+ * microseconds each, about what waking a parked thread costs, so after each
  * job a worker keeps polling for the next one (yielding its core between looks) for {@link #SPIN_NANOS}
  * before it parks. The caller never waits
  * for a worker that has not started: it claims pieces itself until none is left, so a busy machine degrades
