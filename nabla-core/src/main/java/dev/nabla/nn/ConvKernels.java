@@ -215,7 +215,8 @@ final class ConvKernels {
     /**
      * {@code C = A Bᵀ} for A [m, k] and B [n, k] with long rows (the weight gradient: output channels x taps, summed
      * over the batch's pixels), C overwritten: on float32 with small m and n, {@code Kernels.rowDots}, split over
-     * threads by B rows (each value's sum is the same whatever the split), else {@link #gemm}.
+     * threads by B rows, or by A rows where B has too few (each value's sum is the same whatever the split), else
+     * {@link #gemm}.
      */
     static void rowDots(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc) {
         if (!(a instanceof float[] af) || (long) m * n >= ROW_DOTS_BELOW * (m + n)) {
@@ -224,6 +225,15 @@ final class ConvKernels {
         }
         float[] bf = (float[]) b, cf = (float[]) c;
         Kernels kernels = Kernels.get();
+        if (n < 16 && m >= 8 && Parallel.threads() > 1) {
+            // too few B rows for two pieces (the cnn model's first layer: 9 taps, 32 channels): split the A rows,
+            // in pairs (the kernel's tile), one piece per thread since each streams all of B
+            Parallel.forRange(m / 2, 2, (lo, hi) -> {
+                int i0 = 2 * lo, i1 = hi == m / 2 ? m : 2 * hi;
+                kernels.rowDots(i1 - i0, n, k, af, ao + i0 * lda, lda, bf, bo, ldb, cf, co + i0 * ldc, ldc);
+            });
+            return;
+        }
         // pieces of at least 8 B rows (two tiles), so that a piece streams its rows' columns a few times over
         Parallel.forRange(n, 8, (lo, hi) -> kernels.rowDots(m, hi - lo, k, af, ao, lda, bf, bo + lo * ldb, ldb, cf, co + lo, ldc));
     }
