@@ -692,14 +692,15 @@ final class Gemm {
         if (live != null) {
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr), w = stripWidth(nr), dst = jr * kc, col = bOff + pc * ldb + jc + jr;
+                VectorMask<Float> first = S.indexInRange(0, nr), second = S.indexInRange(L, nr);
                 for (int p = 0; p < kc; p++, dst += w) {
                     int src = col + live[p] * ldb;
                     if (nr == NR) {
                         FloatVector.fromArray(S, b, src).intoArray(bp, dst);
                         FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                     } else {
-                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
-                        for (int j = nr; j < w; j++) bp[dst + j] = 0f;
+                        FloatVector.fromArray(S, b, src, first).intoArray(bp, dst);
+                        if (w == NR) FloatVector.fromArray(S, b, src + L, second).intoArray(bp, dst + L);
                     }
                 }
             }
@@ -714,10 +715,12 @@ final class Gemm {
                     FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                 }
             } else {
+                // masked loads: the lanes past nr read nothing and come back zero, the strip's padding
                 int w = stripWidth(nr);
+                VectorMask<Float> first = S.indexInRange(0, nr), second = S.indexInRange(L, nr);
                 for (int p = 0; p < kc; p++, src += ldb, dst += w) {
-                    for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
-                    for (int j = nr; j < w; j++) bp[dst + j] = 0f;
+                    FloatVector.fromArray(S, b, src, first).intoArray(bp, dst);
+                    if (w == NR) FloatVector.fromArray(S, b, src + L, second).intoArray(bp, dst + L);
                 }
             }
         }
