@@ -765,7 +765,9 @@ final class Gemm {
                     }
                 }
                 for (int j = 0; j < NR; j++) {
-                    for (int q = p, s = src + j * ldb + p, d = dst + p * NR + j; q < kc; q++, s++, d += NR) bp[d] = b[s];
+                    for (int q = p, s = src + j * ldb + p, d = dst + p * NR + j; q < kc; q++, s++, d += NR) {
+                        bp[d] = b[s];
+                    }
                 }
                 continue;
             }
