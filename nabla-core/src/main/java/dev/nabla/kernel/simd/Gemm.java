@@ -70,6 +70,8 @@ final class Gemm {
         float[] b = new float[KC * 256];
         final float[] tile = new float[MR * NR];
         final int[] rows = new int[L];
+        /** L rows of L depths of the edge strip of B^T, zero-padded (see {@link #packBT}). */
+        final float[] edgeRows = new float[L * L];
         /** Live columns of the current k block (see {@link #liveColumns}) and their running maxima of |a|. */
         final int[] live = new int[KC];
         final float[] colMax = new float[KC];
@@ -220,7 +222,7 @@ final class Gemm {
                         kc = kl;
                     }
                 }
-                if (transB) packBT(b, bOff, ldb, pc, kc, live, jc, nc, bp, buf.rows(ldb));
+                if (transB) packBT(b, bOff, ldb, pc, kc, live, jc, nc, bp, buf.rows(ldb), buf.edgeRows);
                 else packB(b, bOff, ldb, pc, kc, live, jc, nc, bp);
                 boolean bFinite = skip && transA && allFinite(bp, kc * packedWidth(nc));
                 float betaEff = pc == 0 ? beta : 1f;
@@ -690,14 +692,15 @@ final class Gemm {
         if (live != null) {
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr), w = stripWidth(nr), dst = jr * kc, col = bOff + pc * ldb + jc + jr;
+                VectorMask<Float> first = S.indexInRange(0, nr), second = S.indexInRange(L, nr);
                 for (int p = 0; p < kc; p++, dst += w) {
                     int src = col + live[p] * ldb;
                     if (nr == NR) {
                         FloatVector.fromArray(S, b, src).intoArray(bp, dst);
                         FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                     } else {
-                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
-                        for (int j = nr; j < w; j++) bp[dst + j] = 0f;
+                        FloatVector.fromArray(S, b, src, first).intoArray(bp, dst);
+                        if (w == NR) FloatVector.fromArray(S, b, src + L, second).intoArray(bp, dst + L);
                     }
                 }
             }
@@ -712,10 +715,12 @@ final class Gemm {
                     FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                 }
             } else {
+                // masked loads: the lanes past nr read nothing and come back zero, the strip's padding
                 int w = stripWidth(nr);
+                VectorMask<Float> first = S.indexInRange(0, nr), second = S.indexInRange(L, nr);
                 for (int p = 0; p < kc; p++, src += ldb, dst += w) {
-                    for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
-                    for (int j = nr; j < w; j++) bp[dst + j] = 0f;
+                    FloatVector.fromArray(S, b, src, first).intoArray(bp, dst);
+                    if (w == NR) FloatVector.fromArray(S, b, src + L, second).intoArray(bp, dst + L);
                 }
             }
         }
@@ -728,7 +733,7 @@ final class Gemm {
      * With {@code live} (not null), row p of the strips is row pc + live[p] of op(B), else pc + p.
      */
     private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int[] live, int jc, int nc, float[] bp,
-                               int[] rows) {
+                               int[] rows, float[] edge) {
         if (live != null) {
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr), w = stripWidth(nr), dst = jr * kc, src = bOff + (jc + jr) * ldb + pc;
@@ -750,26 +755,50 @@ final class Gemm {
             int src = bOff + (jc + jr) * ldb + pc;
             if (nr == NR) {
                 // L x L blocks (L rows of B, L depths) transposed in registers: a vector load per row and a vector
-                // store per depth (64x784x128 A B^T, 512-bit, 1 thread: 123 -> 145 GFLOP/s against copying 8 rows at
-                // a time with scalar loads and stores); the last kc % L depths scalar
+                // store per depth (64x784x128 A B^T, 512-bit, 1 thread: 116 -> 140 GFLOP/s per CPU second, against
+                // copying 8 rows at a time with scalar loads and stores); the last kc % L depths scalar
                 int p = 0;
                 for (; p + L <= kc; p += L) {
                     for (int half = 0; half < NR; half += L) {
-                        if (L == 16) transpose16(b, src + half * ldb + p, ldb, bp, dst + p * NR + half);
-                        else transpose8(b, src + half * ldb + p, ldb, bp, dst + p * NR + half);
+                        if (L == 16) transpose16(b, src + half * ldb + p, ldb, bp, dst + p * NR + half, NR);
+                        else transpose8(b, src + half * ldb + p, ldb, bp, dst + p * NR + half, NR);
                     }
                 }
                 for (int j = 0; j < NR; j++) {
-                    for (int q = p, s = src + j * ldb + p, d = dst + p * NR + j; q < kc; q++, s++, d += NR) bp[d] = b[s];
+                    for (int q = p, s = src + j * ldb + p, d = dst + p * NR + j; q < kc; q++, s++, d += NR) {
+                        bp[d] = b[s];
+                    }
                 }
                 continue;
             }
-            int w = stripWidth(nr);
-            for (int j = 0; j < nr; j++) {
-                for (int d = dst + j, s = src + j * ldb, end = s + kc; s < end; s++, d += w) bp[d] = b[s];
+            // the edge strip (the output layer's 10 columns): an L-row group with rows missing is copied, L depths at
+            // a time, into a block with zero rows in their place, and transposed from there
+            int w = stripWidth(nr), p = 0;
+            for (; p + L <= kc; p += L) {
+                for (int half = 0; half < w; half += L) {
+                    int rowsHere = Math.min(L, nr - half), d = dst + p * w + half;
+                    if (rowsHere <= 0) {
+                        for (int q = 0; q < L; q++) FloatVector.zero(S).intoArray(bp, d + q * w);
+                        continue;
+                    }
+                    if (rowsHere == L) {
+                        if (L == 16) transpose16(b, src + half * ldb + p, ldb, bp, d, w);
+                        else transpose8(b, src + half * ldb + p, ldb, bp, d, w);
+                        continue;
+                    }
+                    for (int j = 0; j < L; j++) {
+                        FloatVector v = j < rowsHere ? FloatVector.fromArray(S, b, src + (half + j) * ldb + p)
+                                : FloatVector.zero(S);
+                        v.intoArray(edge, j * L);
+                    }
+                    if (L == 16) transpose16(edge, 0, L, bp, d, w);
+                    else transpose8(edge, 0, L, bp, d, w);
+                }
             }
-            for (int j = nr; j < w; j++) {
-                for (int d = dst + j, end = dst + kc * w; d < end; d += w) bp[d] = 0f;
+            for (int j = 0; j < w; j++) {
+                for (int q = p, s = src + j * ldb + p, d = dst + p * w + j; q < kc; q++, s++, d += w) {
+                    bp[d] = j < nr ? b[s] : 0f;
+                }
             }
         }
     }
@@ -794,12 +823,12 @@ final class Gemm {
     }
 
     /**
-     * Rows {@code b[s + j * ldb : s + j * ldb + 16]}, j < 16, transposed into 16 vectors stored NR apart from
+     * Rows {@code b[s + j * ldb : s + j * ldb + 16]}, j < 16, transposed into 16 vectors stored ldp apart from
      * {@code bp[d]}: vector q holds the rows' values at depth q. log2(16) rounds, each
      * swapping the off-diagonal h x h blocks of every 2h x 2h block. Written out, so that the 16 rows stay in
      * registers.
      */
-    private static void transpose16(float[] b, int s, int ldb, float[] bp, int d) {
+    private static void transpose16(float[] b, int s, int ldb, float[] bp, int d, int ldp) {
         FloatVector v0 = FloatVector.fromArray(S, b, s);
         FloatVector v1 = FloatVector.fromArray(S, b, s + ldb);
         FloatVector v2 = FloatVector.fromArray(S, b, s + 2 * ldb);
@@ -918,31 +947,31 @@ final class Gemm {
         v15 = v14.rearrange(SWAP_1).blend(v15, BIT_1);
         v14 = t;
         v0.intoArray(bp, d);
-        v1.intoArray(bp, d + NR);
-        v2.intoArray(bp, d + 2 * NR);
-        v3.intoArray(bp, d + 3 * NR);
-        v4.intoArray(bp, d + 4 * NR);
-        v5.intoArray(bp, d + 5 * NR);
-        v6.intoArray(bp, d + 6 * NR);
-        v7.intoArray(bp, d + 7 * NR);
-        v8.intoArray(bp, d + 8 * NR);
-        v9.intoArray(bp, d + 9 * NR);
-        v10.intoArray(bp, d + 10 * NR);
-        v11.intoArray(bp, d + 11 * NR);
-        v12.intoArray(bp, d + 12 * NR);
-        v13.intoArray(bp, d + 13 * NR);
-        v14.intoArray(bp, d + 14 * NR);
-        v15.intoArray(bp, d + 15 * NR);
+        v1.intoArray(bp, d + ldp);
+        v2.intoArray(bp, d + 2 * ldp);
+        v3.intoArray(bp, d + 3 * ldp);
+        v4.intoArray(bp, d + 4 * ldp);
+        v5.intoArray(bp, d + 5 * ldp);
+        v6.intoArray(bp, d + 6 * ldp);
+        v7.intoArray(bp, d + 7 * ldp);
+        v8.intoArray(bp, d + 8 * ldp);
+        v9.intoArray(bp, d + 9 * ldp);
+        v10.intoArray(bp, d + 10 * ldp);
+        v11.intoArray(bp, d + 11 * ldp);
+        v12.intoArray(bp, d + 12 * ldp);
+        v13.intoArray(bp, d + 13 * ldp);
+        v14.intoArray(bp, d + 14 * ldp);
+        v15.intoArray(bp, d + 15 * ldp);
     }
 
     /**
-     * Rows {@code b[s + j * ldb : s + j * ldb + 8]}, j < 8, transposed into 8 vectors stored NR apart from
+     * Rows {@code b[s + j * ldb : s + j * ldb + 8]}, j < 8, transposed into 8 vectors stored ldp apart from
      * {@code bp[d]}: vector q holds the rows' values at depth q. log2(8) rounds, each
      * swapping the off-diagonal h x h blocks of every 2h x 2h block. Written out, so that the 8 rows stay in
      * registers. The 256-bit twin of {@link #transpose16} (its rounds 4, 2, 1 on 8 rows): the rows must be locals,
      * not an array, for the JIT to keep them in registers, so the two cannot share one body.
      */
-    private static void transpose8(float[] b, int s, int ldb, float[] bp, int d) {
+    private static void transpose8(float[] b, int s, int ldb, float[] bp, int d, int ldp) {
         FloatVector v0 = FloatVector.fromArray(S, b, s);
         FloatVector v1 = FloatVector.fromArray(S, b, s + ldb);
         FloatVector v2 = FloatVector.fromArray(S, b, s + 2 * ldb);
@@ -992,13 +1021,13 @@ final class Gemm {
         v7 = v6.rearrange(SWAP_1).blend(v7, BIT_1);
         v6 = t;
         v0.intoArray(bp, d);
-        v1.intoArray(bp, d + NR);
-        v2.intoArray(bp, d + 2 * NR);
-        v3.intoArray(bp, d + 3 * NR);
-        v4.intoArray(bp, d + 4 * NR);
-        v5.intoArray(bp, d + 5 * NR);
-        v6.intoArray(bp, d + 6 * NR);
-        v7.intoArray(bp, d + 7 * NR);
+        v1.intoArray(bp, d + ldp);
+        v2.intoArray(bp, d + 2 * ldp);
+        v3.intoArray(bp, d + 3 * ldp);
+        v4.intoArray(bp, d + 4 * ldp);
+        v5.intoArray(bp, d + 5 * ldp);
+        v6.intoArray(bp, d + 6 * ldp);
+        v7.intoArray(bp, d + 7 * ldp);
     }
 
     /**

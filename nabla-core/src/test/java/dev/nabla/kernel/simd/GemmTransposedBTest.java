@@ -20,7 +20,7 @@ class GemmTransposedBTest {
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> b = Stream.builder();
         for (int m : new int[] {1, 8, 13, 64}) {
-            for (int n : new int[] {5, 16, 32, 40, 64, 128}) {
+            for (int n : new int[] {5, 10, 16, 24, 32, 40, 50, 64, 128}) {
                 for (int k : new int[] {1, 8, 15, 16, 17, 40, 300, 784}) {
                     for (boolean sparse : new boolean[] {false, true}) b.add(Arguments.of(m, n, k, sparse));
                 }

@@ -24,7 +24,7 @@ class GemmZeroSkipTest {
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> b = Stream.builder();
         int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {64, 10, 784}, {784, 10, 64}, {17, 13, 257}, {3, 40, 9},
-                {40, 48, 300}};
+                {40, 48, 300}, {40, 50, 300}, {37, 21, 70}};
         for (int[] s : shapes) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) b.add(Arguments.of(s[0], s[1], s[2], ta, tb));
