@@ -529,20 +529,25 @@ final class Primitives {
                 }
             }
             // Row by row, in float64: loss_i = log(sum_j exp(x_ij - m_i)) + m_i - x_i,y_i with m_i = max_j x_ij.
-            double[] src = logits.toDoubleArray(), p = new double[n * c];
+            // The probabilities are rounded to the logits' type as they are written, with no float64 copy of
+            // them all: this runs once per training step.
+            double[] src = logits.toDoubleArray(), e = new double[c];
+            boolean f32 = logits.dtype() == DType.F32;
+            float[] pf = f32 ? new float[n * c] : null;
+            double[] pd = f32 ? null : new double[n * c];
             double total = 0;
             for (int i = 0; i < n; i++) {
                 int r = i * c;
                 double m = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < c; j++) m = Math.max(m, src[r + j]);
                 double s = 0;
-                for (int j = 0; j < c; j++) { p[r + j] = Math.exp(src[r + j] - m); s += p[r + j]; }
+                for (int j = 0; j < c; j++) { e[j] = Math.exp(src[r + j] - m); s += e[j]; }
                 double inv = 1 / s;
-                for (int j = 0; j < c; j++) p[r + j] *= inv;
+                if (f32) for (int j = 0; j < c; j++) pf[r + j] = (float) (e[j] * inv);
+                else for (int j = 0; j < c; j++) pd[r + j] = e[j] * inv;
                 total += Math.log(s) + m - src[r + labels[i]];
             }
-            NDArray probsF64 = NDArray.of(p, n, c);
-            probs = logits.dtype() == probsF64.dtype() ? probsF64 : probsF64.to(logits.dtype());
+            probs = f32 ? NDArray.of(pf, n, c) : NDArray.of(pd, n, c);
             return NDArray.scalar(total / n, logits.dtype());
         }
 
@@ -561,7 +566,16 @@ final class Primitives {
         }
 
         protected NDArray[] backward(NDArray g, boolean[] need) {
-            return new NDArray[] {softmaxMinusOneHot().mulScalar(g.item() / labels.length)};
+            double scale = g.item() / labels.length;
+            if (probs.dtype() != DType.F32) return new NDArray[] {softmaxMinusOneHot().mulScalar(scale)};
+            // (softmax - onehot) * scale in one pass: the bits of softmaxMinusOneHot().mulScalar(scale), which
+            // rounds the scale to float32 and multiplies in float32
+            float sf = (float) scale;
+            float[] p = probs.floatStorage(), d = new float[p.length];
+            for (int i = 0; i < d.length; i++) d[i] = p[i] * sf;
+            int c = probs.dim(1);
+            for (int i = 0; i < labels.length; i++) d[i * c + labels[i]] = (p[i * c + labels[i]] - 1f) * sf;
+            return new NDArray[] {NDArray.of(d, probs.shape())};
         }
 
         protected NDArray jvp(NDArray[] t) {
