@@ -135,11 +135,12 @@ public interface Kernels {
     }
 
     /**
-     * Direct convolution with stride 1 of images [b0, b1) of {@code xp}, a batch [N, c, hp, wp] already zero-padded,
-     * by w [o, c kh kw] (at {@code wOff}), into y [N, o, oh, ow] (from 0) with oh = hp - (kh - 1) dh and
-     * ow = wp - (kw - 1) dw. Each value is the chain {@code s = Math.fma(w[t], x[tap t], s)} over the taps
-     * t = (ch kh + i) kw + j in order from s = 0, then {@code s + bias[o]} when a bias is given: the bits of
-     * im2col followed by {@link #shortProduct} and the bias, at any width and split of the images.
+     * Direct convolution with stride 1 of images [b0, b1) of {@code xp}, a batch [N, c, hp, wp] already zero-padded
+     * and followed by at least 32 floats of slack (read, never used), by w [o, c kh kw] (at {@code wOff}), into
+     * y [N, o, oh, ow] (from 0) with oh = hp - (kh - 1) dh and ow = wp - (kw - 1) dw. Each value is the chain
+     * {@code s = Math.fma(w[t], x[tap t], s)} over the taps t = (ch kh + i) kw + j in order from s = 0, then
+     * {@code s + bias[o]} when a bias is given: the bits of im2col followed by {@link #shortProduct} and the bias,
+     * at any width and split of the images.
      */
     default void convDirect(int b0, int b1, int c, int hp, int wp, float[] xp, int kh, int kw, int dh, int dw,
                             int o, float[] w, int wOff, float[] bias, int biasOff, float[] y) {

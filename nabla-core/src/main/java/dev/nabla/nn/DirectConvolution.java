@@ -14,6 +14,9 @@ import dev.nabla.tensor.NDArray;
  * same. x [N, C, H, W], w [O, C, kh, kw], b [O] -> y [N, O, outH, outW].
  */
 final class DirectConvolution {
+    /** Floats after the padded batch, read (never used) by whole-vector loads: two 512-bit vectors. */
+    private static final int SLACK = 32;
+
     private DirectConvolution() {}
 
     /** Whether the forward pass of this layer takes the direct path. */
@@ -35,7 +38,8 @@ final class DirectConvolution {
     private static float[] padded(NDArray x, Window win) {
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3), ph = win.ph(), pw = win.pw();
         int hp = h + 2 * ph, wp = w + 2 * pw;
-        float[] xp = (float[]) Workspace.take(DType.F32, n * c * hp * wp);
+        float[] xp = (float[]) Workspace.take(DType.F32, n * c * hp * wp + SLACK);
+        java.util.Arrays.fill(xp, n * c * hp * wp, n * c * hp * wp + SLACK, 0f);
         float[] xs = x.floatStorage();
         int xo = x.offset();
         Parallel.forRange(n * c, 16, (lo, hi) -> {

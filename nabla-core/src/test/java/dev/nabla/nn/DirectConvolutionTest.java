@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * or two threads.
  */
 class DirectConvolutionTest {
-    /** {n, c, h, w, o} with windows below; P = h w is a multiple of no vector length in most. */
+    /** {n, c, h, w, o} with the windows below: most give output planes that are no multiple of the vector length; LeNet-5 and 12 x 20 with padding 2 whole vectors. */
     private static final int[][] SHAPES = {{64, 1, 28, 28, 6}, {3, 1, 9, 7, 5}, {2, 3, 11, 13, 7}, {5, 2, 5, 17, 3},
-            {1, 1, 3, 3, 1}, {4, 4, 6, 33, 9}};
+            {1, 1, 3, 3, 1}, {4, 4, 6, 33, 9}, {3, 2, 12, 20, 5}};
     private static final Window[] WINDOWS = {Window.square(5, 1, 2), Window.square(3, 1, 1), Window.square(3, 1, 0),
             new Window(2, 3, 1, 1, 1, 2, 2, 1, Window.Padding.ZEROS), new Window(1, 4, 1, 1, 0, 3, 1, 1, Window.Padding.ZEROS)};
 

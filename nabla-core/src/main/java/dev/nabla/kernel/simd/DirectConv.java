@@ -2,6 +2,7 @@ package dev.nabla.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,11 +19,15 @@ import jdk.incubator.vector.VectorSpecies;
  *       final sum starts from +0 either way). Tiles of 2 channels x 4 taps, accumulators resting in a scratch
  *       array between blocks of images.</li>
  * </ul>
- * Edge tiles repeat their last channel or tap and store the same values twice.
+ * Edge tiles repeat their last channel or tap and store the same values twice. Loads are whole vectors (masked
+ * ones ran several times slower here): the caller's padded batch ends with at least 2L floats of slack.
  */
 final class DirectConv {
     private static final VectorSpecies<Float> S = Width.S;
     private static final int L = Width.L;
+    private static final FloatVector ZERO = FloatVector.zero(S);
+    /** Lane l holds l. */
+    private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
     /** Bytes of gradient and padded images per block of images in the weight gradient. */
     private static final int BLOCK_BYTES = 256 * 1024;
 
@@ -44,13 +49,14 @@ final class DirectConv {
         int oh = hp - (kh - 1) * dh, ow = wp - (kw - 1) * dw, taps = c * kh * kw;
         int[] tap = tapOffsets(c, hp, wp, kh, kw, dh, dw);
         int[] rows = new int[6];
+        float[] scratch = new float[2 * L];
         for (int b = b0; b < b1; b++) {
             int img = b * c * hp * wp;
             for (int o0 = 0; o0 < o; o0 += 6) {
                 for (int r = 0; r < 6; r++) rows[r] = Math.min(o0 + r, o - 1);
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox += 2 * L) {
-                        tile(rows, b, o, oy, ox, oh, ow, taps, tap, img + oy * wp + ox, xp, w, wOff, bias, biasOff, y);
+                        tile(rows, b, o, oy, ox, oh, ow, taps, tap, img + oy * wp + ox, xp, w, wOff, bias, biasOff, y, scratch);
                     }
                 }
             }
@@ -59,23 +65,15 @@ final class DirectConv {
 
     /** Output channels {@code rows} (6, repeats allowed), pixels [ox, ox + 2L) of row oy clipped to ow. */
     private static void tile(int[] rows, int b, int o, int oy, int ox, int oh, int ow, int taps, int[] tap, int x0,
-                             float[] xp, float[] w, int wOff, float[] bias, int biasOff, float[] y) {
+                             float[] xp, float[] w, int wOff, float[] bias, int biasOff, float[] y, float[] scratch) {
         int a0 = wOff + rows[0] * taps, a1 = wOff + rows[1] * taps, a2 = wOff + rows[2] * taps,
                 a3 = wOff + rows[3] * taps, a4 = wOff + rows[4] * taps, a5 = wOff + rows[5] * taps;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        boolean whole = ox + 2 * L <= ow;
-        VectorMask<Float> m0 = whole ? null : S.indexInRange(ox, ow), m1 = whole ? null : S.indexInRange(ox + L, ow);
         for (int t = 0; t < taps; t++) {
+            // past the row's end the lanes hold the next row's pixels (or the batch's slack): computed, not stored
             int s = x0 + tap[t];
-            FloatVector x0v, x1v;
-            if (whole) {
-                x0v = FloatVector.fromArray(S, xp, s);
-                x1v = FloatVector.fromArray(S, xp, s + L);
-            } else {
-                x0v = FloatVector.fromArray(S, xp, s, m0);
-                x1v = FloatVector.fromArray(S, xp, s + L, m1);
-            }
+            FloatVector x0v = FloatVector.fromArray(S, xp, s), x1v = FloatVector.fromArray(S, xp, s + L);
             FloatVector v = FloatVector.broadcast(S, w[a0 + t]);
             c00 = v.fma(x0v, c00); c01 = v.fma(x1v, c01);
             v = FloatVector.broadcast(S, w[a1 + t]);
@@ -89,29 +87,31 @@ final class DirectConv {
             v = FloatVector.broadcast(S, w[a5 + t]);
             c50 = v.fma(x0v, c50); c51 = v.fma(x1v, c51);
         }
-        int pix = oy * ow + ox, plane = oh * ow;
-        store(c00, c01, rows[0], b, o, plane, pix, whole, m0, m1, bias, biasOff, y);
-        store(c10, c11, rows[1], b, o, plane, pix, whole, m0, m1, bias, biasOff, y);
-        store(c20, c21, rows[2], b, o, plane, pix, whole, m0, m1, bias, biasOff, y);
-        store(c30, c31, rows[3], b, o, plane, pix, whole, m0, m1, bias, biasOff, y);
-        store(c40, c41, rows[4], b, o, plane, pix, whole, m0, m1, bias, biasOff, y);
-        store(c50, c51, rows[5], b, o, plane, pix, whole, m0, m1, bias, biasOff, y);
+        int pix = oy * ow + ox, plane = oh * ow, live = Math.min(2 * L, ow - ox);
+        store(c00, c01, rows[0], b, o, plane, pix, live, bias, biasOff, y, scratch);
+        store(c10, c11, rows[1], b, o, plane, pix, live, bias, biasOff, y, scratch);
+        store(c20, c21, rows[2], b, o, plane, pix, live, bias, biasOff, y, scratch);
+        store(c30, c31, rows[3], b, o, plane, pix, live, bias, biasOff, y, scratch);
+        store(c40, c41, rows[4], b, o, plane, pix, live, bias, biasOff, y, scratch);
+        store(c50, c51, rows[5], b, o, plane, pix, live, bias, biasOff, y, scratch);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, int oc, int b, int o, int plane, int pix, boolean whole,
-                              VectorMask<Float> m0, VectorMask<Float> m1, float[] bias, int biasOff, float[] y) {
+    /** Stores the first {@code live} of the 2L values (a row's tail through {@code scratch}). */
+    private static void store(FloatVector v0, FloatVector v1, int oc, int b, int o, int plane, int pix, int live,
+                              float[] bias, int biasOff, float[] y, float[] scratch) {
         if (bias != null) {
             float bv = bias[biasOff + oc];
             v0 = v0.add(bv);
             v1 = v1.add(bv);
         }
         int d = (b * o + oc) * plane + pix;
-        if (whole) {
+        if (live == 2 * L) {
             v0.intoArray(y, d);
             v1.intoArray(y, d + L);
         } else {
-            v0.intoArray(y, d, m0);
-            v1.intoArray(y, d + L, m1);
+            v0.intoArray(scratch, 0);
+            v1.intoArray(scratch, L);
+            System.arraycopy(scratch, 0, y, d, live);
         }
     }
 
@@ -127,7 +127,8 @@ final class DirectConv {
             int b1 = Math.min(n, b0 + block);
             for (int i0 = 0; i0 < o; i0 += 2) {
                 for (int j0 = t0; j0 < t1; j0 += 4) {
-                    tile2x4(i0, j0, b0, b1, o, t0, t1, nt, c, hp, wp, oh, ow, tap, xp, g, gOff, acc);
+                    if (ow >= L && oh * ow % L == 0) gridTile2x4(i0, j0, b0, b1, o, t0, t1, nt, c, hp, wp, oh, ow, tap, xp, g, gOff, acc);
+                    else tile2x4(i0, j0, b0, b1, o, t0, t1, nt, c, hp, wp, oh, ow, tap, xp, g, gOff, acc);
                 }
             }
         }
@@ -139,6 +140,56 @@ final class DirectConv {
                 gw[gwOff + i * taps + t] = s;
             }
         }
+    }
+
+    /**
+     * {@link #tile2x4} where each image's columns fill whole vectors ({@code oh ow} a multiple of L) and a vector
+     * spans at most two output rows ({@code ow >= L}): a vector that crosses a row's end blends the two rows' loads,
+     * so every lane is a real column and none is wasted.
+     */
+    private static void gridTile2x4(int i0, int j0, int b0, int b1, int o, int t0, int t1, int nt, int c, int hp, int wp,
+                                    int oh, int ow, int[] tap, float[] xp, float[] g, int gOff, float[] acc) {
+        int i1 = Math.min(i0 + 1, o - 1);
+        int j1 = Math.min(j0 + 1, t1 - 1), j2 = Math.min(j0 + 2, t1 - 1), j3 = Math.min(j0 + 3, t1 - 1);
+        int x0 = tap[j0], x1 = tap[j1], x2 = tap[j2], x3 = tap[j3];
+        int[] at = {
+                (i0 * nt + j0 - t0) * L, (i0 * nt + j1 - t0) * L, (i0 * nt + j2 - t0) * L, (i0 * nt + j3 - t0) * L,
+                (i1 * nt + j0 - t0) * L, (i1 * nt + j1 - t0) * L, (i1 * nt + j2 - t0) * L, (i1 * nt + j3 - t0) * L};
+        FloatVector c00 = FloatVector.fromArray(S, acc, at[0]), c01 = FloatVector.fromArray(S, acc, at[1]),
+                c02 = FloatVector.fromArray(S, acc, at[2]), c03 = FloatVector.fromArray(S, acc, at[3]),
+                c10 = FloatVector.fromArray(S, acc, at[4]), c11 = FloatVector.fromArray(S, acc, at[5]),
+                c12 = FloatVector.fromArray(S, acc, at[6]), c13 = FloatVector.fromArray(S, acc, at[7]);
+        int plane = oh * ow;
+        for (int b = b0; b < b1; b++) {
+            int img = b * c * hp * wp;
+            int g0 = gOff + (b * o + i0) * plane, g1 = gOff + (b * o + i1) * plane;
+            for (int q = 0, oy = 0, ox = 0; q < plane; q += L) {
+                FloatVector ga = FloatVector.fromArray(S, g, g0 + q), gb = FloatVector.fromArray(S, g, g1 + q);
+                int xi = img + oy * wp + ox;
+                FloatVector xa = FloatVector.fromArray(S, xp, xi + x0), xb = FloatVector.fromArray(S, xp, xi + x1),
+                        xc = FloatVector.fromArray(S, xp, xi + x2), xd = FloatVector.fromArray(S, xp, xi + x3);
+                ox += L;
+                if (ox >= ow) {
+                    // lanes from ow - (ox - L) on are the next row's first pixels
+                    ox -= ow;
+                    oy++;
+                    if (ox > 0) {
+                        VectorMask<Float> next = IOTA.compare(VectorOperators.GE, L - ox);
+                        int xn = img + oy * wp + ox - L;
+                        xa = xa.blend(FloatVector.fromArray(S, xp, xn + x0), next);
+                        xb = xb.blend(FloatVector.fromArray(S, xp, xn + x1), next);
+                        xc = xc.blend(FloatVector.fromArray(S, xp, xn + x2), next);
+                        xd = xd.blend(FloatVector.fromArray(S, xp, xn + x3), next);
+                    }
+                }
+                c00 = ga.fma(xa, c00); c10 = gb.fma(xa, c10);
+                c01 = ga.fma(xb, c01); c11 = gb.fma(xb, c11);
+                c02 = ga.fma(xc, c02); c12 = gb.fma(xc, c12);
+                c03 = ga.fma(xd, c03); c13 = gb.fma(xd, c13);
+            }
+        }
+        c00.intoArray(acc, at[0]); c01.intoArray(acc, at[1]); c02.intoArray(acc, at[2]); c03.intoArray(acc, at[3]);
+        c10.intoArray(acc, at[4]); c11.intoArray(acc, at[5]); c12.intoArray(acc, at[6]); c13.intoArray(acc, at[7]);
     }
 
     private static void tile2x4(int i0, int j0, int b0, int b1, int o, int t0, int t1, int nt, int c, int hp, int wp,
@@ -162,22 +213,25 @@ final class DirectConv {
                 int col = b * plane + oy * ow;
                 int xr = img + oy * wp, gr = oy * ow;
                 for (int rel = -Math.floorMod(col, L); rel < ow; rel += L) {
+                    int gi = g0 + gr + rel, gj = g1 + gr + rel, xi = xr + rel;
                     FloatVector ga, gb, xa, xb, xc, xd;
-                    if (rel >= 0 && rel + L <= ow) {
-                        ga = FloatVector.fromArray(S, g, g0 + gr + rel);
-                        gb = FloatVector.fromArray(S, g, g1 + gr + rel);
-                        xa = FloatVector.fromArray(S, xp, xr + x0 + rel);
-                        xb = FloatVector.fromArray(S, xp, xr + x1 + rel);
-                        xc = FloatVector.fromArray(S, xp, xr + x2 + rel);
-                        xd = FloatVector.fromArray(S, xp, xr + x3 + rel);
-                    } else {
+                    if (gi + L <= g.length && gj + L <= g.length) {
+                        ga = FloatVector.fromArray(S, g, gi);
+                        gb = FloatVector.fromArray(S, g, gj);
+                    } else {  // the gradient's last row: no slack after it
                         VectorMask<Float> m = S.indexInRange(rel, ow);
-                        ga = FloatVector.fromArray(S, g, g0 + gr + rel, m);
-                        gb = FloatVector.fromArray(S, g, g1 + gr + rel, m);
-                        xa = FloatVector.fromArray(S, xp, xr + x0 + rel, m);
-                        xb = FloatVector.fromArray(S, xp, xr + x1 + rel, m);
-                        xc = FloatVector.fromArray(S, xp, xr + x2 + rel, m);
-                        xd = FloatVector.fromArray(S, xp, xr + x3 + rel, m);
+                        ga = FloatVector.fromArray(S, g, gi, m);
+                        gb = FloatVector.fromArray(S, g, gj, m);
+                    }
+                    xa = FloatVector.fromArray(S, xp, xi + x0);
+                    xb = FloatVector.fromArray(S, xp, xi + x1);
+                    xc = FloatVector.fromArray(S, xp, xi + x2);
+                    xd = FloatVector.fromArray(S, xp, xi + x3);
+                    if (rel < 0 || rel + L > ow) {
+                        // lanes outside the row add 0 x 0, as the column grid's lanes of other rows do there
+                        VectorMask<Float> m = IOTA.compare(VectorOperators.GE, -rel).and(IOTA.compare(VectorOperators.LT, ow - rel));
+                        ga = ZERO.blend(ga, m); gb = ZERO.blend(gb, m);
+                        xa = ZERO.blend(xa, m); xb = ZERO.blend(xb, m); xc = ZERO.blend(xc, m); xd = ZERO.blend(xd, m);
                     }
                     c00 = ga.fma(xa, c00); c10 = gb.fma(xa, c10);
                     c01 = ga.fma(xb, c01); c11 = gb.fma(xb, c11);
