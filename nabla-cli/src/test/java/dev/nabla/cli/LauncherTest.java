@@ -137,12 +137,8 @@ class LauncherTest {
      */
     @Test
     void aStaleOrDamagedAotCacheIsRebuiltWithOneLineAndNeverBreaksARun() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 25 || System.getenv("CI") != null,
-                "the AOT cache needs JDK 25");
-        layout();
-        Path target = project.resolve("nabla-cli/target");
-        fakeJar(target.resolve("nabla-cli-0.1.0.jar"), "the main jar");
-        Path aot = target.resolve("aot");
+        Path aot = aotProject();
+        Path target = aot.getParent();
 
         assertEquals("the main jar", aotRun("train").strip(), "the recording run");
         Path cache = awaitCache(aot);
@@ -173,18 +169,23 @@ class LauncherTest {
     /** {@code train --help} loads none of the training's classes: it runs without recording a cache. */
     @Test
     void trainHelpRecordsNoAotCache() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 25 || System.getenv("CI") != null,
-                "the AOT cache needs JDK 25");
-        layout();
-        Path target = project.resolve("nabla-cli/target");
-        fakeJar(target.resolve("nabla-cli-0.1.0.jar"), "the main jar");
-        Path aot = target.resolve("aot");
+        Path aot = aotProject();
         for (String[] args : new String[][] {{"train", "--help"}, {"train", "-h"}, {"train", "--version"}}) {
             assertEquals("the main jar", aotRun(args).strip(), String.join(" ", args));
         }
         assertFalse(Files.exists(aot), "a recording run makes " + aot + " before it starts the JVM");
         assertEquals("the main jar", aotRun("train").strip(), "the recording run");
         awaitCache(aot);
+    }
+
+    /** The project layout with a main jar, on a JDK with the AOT cache; returns where the launcher keeps it. */
+    private Path aotProject() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 25 || System.getenv("CI") != null,
+                "the AOT cache needs JDK 25");
+        layout();
+        Path target = project.resolve("nabla-cli/target");
+        fakeJar(target.resolve("nabla-cli-0.1.0.jar"), "the main jar");
+        return target.resolve("aot");
     }
 
     private String aotRun(String... command) throws Exception {
