@@ -80,15 +80,32 @@ final class RowDots {
             FloatVector b3 = FloatVector.fromArray(S, b, rb3 + p);
             c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13);
         }
-        if (p < p1) {
-            VectorMask<Float> m1 = live(p, k);
-            FloatVector a0 = FloatVector.fromArray(S, a, ra0 + p, m1), a1 = FloatVector.fromArray(S, a, ra1 + p, m1);
-            FloatVector b0 = FloatVector.fromArray(S, b, rb0 + p, m1), b1 = FloatVector.fromArray(S, b, rb1 + p, m1),
-                    b2 = FloatVector.fromArray(S, b, rb2 + p, m1), b3 = FloatVector.fromArray(S, b, rb3 + p, m1);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-        }
         c00.intoArray(acc, at[0]); c01.intoArray(acc, at[1]); c02.intoArray(acc, at[2]); c03.intoArray(acc, at[3]);
         c10.intoArray(acc, at[4]); c11.intoArray(acc, at[5]); c12.intoArray(acc, at[6]); c13.intoArray(acc, at[7]);
+        if (p < p1) tail2x4(p, k, a, ra0, ra1, b, rb0, rb1, rb2, rb3, acc, at);
+    }
+
+    /**
+     * The last, partial vector of a tile's columns, added to the accumulators tile2x4 stored (the same fma after
+     * the same sums, so the same bits). Kept out of tile2x4, whose body is then the whole-vector loop alone: with
+     * the tail inside it (even where no tail runs, as in LeNet-5's second layer), C2 compiled tile2x4 into code about
+     * ten times slower in one JVM out of three or four (JFR samples), and LeNet-5's epoch took 4.4-5.2 s instead
+     * of 2.2-3.1 s.
+     */
+    private static void tail2x4(int p, int k, float[] a, int ra0, int ra1, float[] b, int rb0, int rb1, int rb2,
+                                int rb3, float[] acc, int[] at) {
+        VectorMask<Float> m1 = live(p, k);
+        FloatVector a0 = FloatVector.fromArray(S, a, ra0 + p, m1), a1 = FloatVector.fromArray(S, a, ra1 + p, m1);
+        FloatVector b0 = FloatVector.fromArray(S, b, rb0 + p, m1), b1 = FloatVector.fromArray(S, b, rb1 + p, m1),
+                b2 = FloatVector.fromArray(S, b, rb2 + p, m1), b3 = FloatVector.fromArray(S, b, rb3 + p, m1);
+        // all loads before any store: clamped edge tiles repeat a row or column, so slots of at[] can coincide
+        FloatVector c00 = FloatVector.fromArray(S, acc, at[0]), c01 = FloatVector.fromArray(S, acc, at[1]),
+                c02 = FloatVector.fromArray(S, acc, at[2]), c03 = FloatVector.fromArray(S, acc, at[3]),
+                c10 = FloatVector.fromArray(S, acc, at[4]), c11 = FloatVector.fromArray(S, acc, at[5]),
+                c12 = FloatVector.fromArray(S, acc, at[6]), c13 = FloatVector.fromArray(S, acc, at[7]);
+        a0.fma(b0, c00).intoArray(acc, at[0]); a0.fma(b1, c01).intoArray(acc, at[1]);
+        a0.fma(b2, c02).intoArray(acc, at[2]); a0.fma(b3, c03).intoArray(acc, at[3]);
+        a1.fma(b0, c10).intoArray(acc, at[4]); a1.fma(b1, c11).intoArray(acc, at[5]);
+        a1.fma(b2, c12).intoArray(acc, at[6]); a1.fma(b3, c13).intoArray(acc, at[7]);
     }
 }
