@@ -23,12 +23,6 @@ import java.util.SplittableRandom;
 public final class Warmup implements AutoCloseable {
     /** Upper bound on the warm-up, in case nobody calls {@link #close()} early. */
     static final long MAX_NANOS = 5_000_000_000L;
-    /**
-     * Rows of the warm-up's batches, at most. The JIT compiles a method once it has been called (or has looped)
-     * often enough; small batches make many cheap steps, so the step's methods reach that count sooner than with
-     * the run's batch. The kernels are the same methods at any row count (they work on panels of 8 rows).
-     */
-    static final int MAX_ROWS = 8;
 
     private final Thread thread;
     private volatile boolean stop;
@@ -40,7 +34,7 @@ public final class Warmup implements AutoCloseable {
         thread.setPriority(Thread.MIN_PRIORITY);
     }
 
-    /** Starts warming up the training step of {@code cfg}'s model and optimizer, on batches of at most {@link #MAX_ROWS}. */
+    /** Starts warming up the training step of {@code cfg}'s model and optimizer at its batch size. */
     public static Warmup start(TrainConfig cfg) {
         Warmup w = new Warmup(cfg);
         w.thread.start();
@@ -94,7 +88,7 @@ public final class Warmup implements AutoCloseable {
         try (var on = Grad.enabled()) {
             Module model = Models.build(cfg.model());
             Optimizer opt = Trainer.optimizer(model, cfg);
-            int n = Math.min(cfg.batchSize(), MAX_ROWS), features = cfg.model().inputSize(), classes = cfg.model().classes();
+            int n = cfg.batchSize(), features = cfg.model().inputSize(), classes = cfg.model().classes();
             SplittableRandom rnd = new SplittableRandom(1);
             float[] x = imageLike(n, features, rnd);
             int[] y = new int[n];
