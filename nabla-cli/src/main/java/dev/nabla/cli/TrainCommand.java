@@ -120,10 +120,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (rc.get(TrainSettings.DTYPE.key()) == null && !checkpoint.state().weights().isEmpty()) {
                 // a config.yaml written before dtype was a setting: the checkpoint's weights say it
                 cfg = cfg.withDType(checkpoint.state().weights().values().iterator().next().dtype());
-                if (warm != null) { // it warms up the other dtype's kernels
-                    warm.close();
-                    warm = Warmup.start(cfg);
-                }
+                // the warm-up steps the other dtype's kernels: stopped here (a second one would outlive a failed
+                // check below, as the try that owns the first closes only that one)
+                if (warm != null) warm.close();
             }
             folder.checkConfigMatches(checkpoint, cfg);
         } else if (resume == null && folder.holdsRun()) {
