@@ -266,14 +266,16 @@ final class ConvKernels {
 
     /** {@code y[yo + ch P + q] += bias[biasOff + ch]} for the O planes of P values of one image. */
     static void addBias(Object y, int yo, int o, int p, Object bias, int biasOff) {
-        for (int ch = 0; ch < o; ch++) {
-            int d = yo + ch * p;
-            if (y instanceof float[] yf) {
-                float bv = ((float[]) bias)[biasOff + ch];
+        if (y instanceof float[] yf) {
+            float[] bf = (float[]) bias;
+            for (int ch = 0, d = yo; ch < o; ch++, d += p) {
+                float bv = bf[biasOff + ch];
                 for (int q = 0; q < p; q++) yf[d + q] += bv;
-            } else {
-                double[] yd = (double[]) y;
-                double bv = ((double[]) bias)[biasOff + ch];
+            }
+        } else {
+            double[] yd = (double[]) y, bd = (double[]) bias;
+            for (int ch = 0, d = yo; ch < o; ch++, d += p) {
+                double bv = bd[biasOff + ch];
                 for (int q = 0; q < p; q++) yd[d + q] += bv;
             }
         }
