@@ -74,6 +74,8 @@ final class Gemm {
         /** Live columns of the current k block (see {@link #liveColumns}) and their running maxima of |a|. */
         final int[] live = new int[KC];
         final float[] colMax = new float[KC];
+        /** Per depth of the current k block of B^T: NaN where a value is not finite (see {@link #liveColumns}). */
+        final float[] colNonFinite = new float[KC];
         /** Per 5-row panel of the packed A block: all its values are zero. */
         final boolean[] zeroPanel = new boolean[(MC + MR - 1) / MR];
 
@@ -324,30 +326,56 @@ final class Gemm {
         }
         int[] live = buf.live;
         int n = 0;
+        if (transB) {
+            // B stored [n, k]: row p of op(B) is a column of B, so its values lie ldb apart. One pass over the
+            // rows j of B, in k order, finds the non-finite ones of every column at once (contiguous loads), where
+            // checking each zero column of A alone read B down its columns.
+            float[] nonFinite = nonFiniteColumnsBT(b, bOff, ldb, pc, kc, j0, j1, mx, buf.colNonFinite);
+            for (int p = 0; p < kc; p++) {
+                if (mx[p] != 0f || nonFinite != null && nonFinite[p] != 0f) live[n++] = p;
+            }
+            return n;
+        }
         for (int p = 0; p < kc; p++) {
-            if (mx[p] != 0f || !finiteRow(b, bOff, ldb, transB, pc + p, j0, j1)) live[n++] = p;
+            if (mx[p] != 0f || !finiteRow(b, bOff, ldb, pc + p, j0, j1)) live[n++] = p;
         }
         return n;
     }
 
-    /** Whether row p of op(B) is finite in columns [j0, j1). */
-    private static boolean finiteRow(float[] b, int bOff, int ldb, boolean transB, int p, int j0, int j1) {
-        if (!transB) {
-            // v * 0 is +-0 for finite v and NaN otherwise, and a NaN stays in the sum
-            int row = bOff + p * ldb, j = j0;
-            FloatVector acc = FloatVector.zero(S);
-            for (int upper = j0 + S.loopBound(j1 - j0); j < upper; j += L) {
-                acc = acc.add(FloatVector.fromArray(S, b, row + j).mul(0f));
-            }
-            float t = acc.reduceLanes(VectorOperators.ADD);
-            for (; j < j1; j++) t += b[row + j] * 0f;
-            return t == 0f;
-        }
+    /**
+     * For B stored [n, k] (used transposed): {@code out[p]} is a sum of {@code v * 0} over the values v of B at
+     * depth pc + p in rows [j0, j1): +-0 when they are all finite, NaN otherwise (v * 0 is NaN for an infinite or
+     * NaN v, and a NaN stays in the sum). Null, with nothing read, when no column of A is zero ({@code mx} has no
+     * zero): then every column is live anyway.
+     */
+    private static float[] nonFiniteColumnsBT(float[] b, int bOff, int ldb, int pc, int kc, int j0, int j1,
+                                              float[] mx, float[] out) {
+        boolean anyZero = false;
+        for (int p = 0; p < kc && !anyZero; p++) anyZero = mx[p] == 0f;
+        if (!anyZero) return null;
+        java.util.Arrays.fill(out, 0, kc, 0f);
+        int upper = S.loopBound(kc);
         for (int j = j0; j < j1; j++) {
-            float v = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-            if (!(v - v == 0f)) return false; // inf - inf and NaN - NaN are NaN
+            int row = bOff + j * ldb + pc, p = 0;
+            for (; p < upper; p += L) {
+                FloatVector.fromArray(S, out, p).add(FloatVector.fromArray(S, b, row + p).mul(0f)).intoArray(out, p);
+            }
+            for (; p < kc; p++) out[p] += b[row + p] * 0f;
         }
-        return true;
+        return out;
+    }
+
+    /** Whether row p of B (stored [k, n]) is finite in columns [j0, j1). */
+    private static boolean finiteRow(float[] b, int bOff, int ldb, int p, int j0, int j1) {
+        // v * 0 is +-0 for finite v and NaN otherwise, and a NaN stays in the sum
+        int row = bOff + p * ldb, j = j0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int upper = j0 + S.loopBound(j1 - j0); j < upper; j += L) {
+            acc = acc.add(FloatVector.fromArray(S, b, row + j).mul(0f));
+        }
+        float t = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < j1; j++) t += b[row + j] * 0f;
+        return t == 0f;
     }
 
     /** Whether the first {@code n} values of {@code x} (n a multiple of L) are all finite. */

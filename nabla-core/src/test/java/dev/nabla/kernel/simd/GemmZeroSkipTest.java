@@ -96,6 +96,32 @@ class GemmZeroSkipTest {
         assertSameBits(run(false, ta, tb, m, n, k, nanA, b, c, 0f), run(true, ta, tb, m, n, k, nanA, b, c, 0f), "NaN in A");
     }
 
+    /**
+     * B used transposed (x W^T, W [n, k]): a non-finite value of W in a column of x that is zero in every row keeps
+     * that column, wherever it lies in W (first or last row, a depth inside a vector or in a k block's tail).
+     */
+    @ParameterizedTest(name = "value={0}")
+    @MethodSource("nonFinite")
+    void aNonFiniteWeightInAZeroColumnKeepsIt(float value) {
+        int m = 64, n = 128, k = 784; // k blocks of 196: 12 vectors of 16 and a tail of 4
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] a = new float[m * k], w = new float[n * k], c = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) a[i * k + p] = p % 3 == 0 ? 0f : (float) (rnd.nextDouble() * 2 - 1);
+        }
+        for (int i = 0; i < w.length; i++) w[i] = (float) (rnd.nextDouble() * 2 - 1);
+        for (int[] at : new int[][] {{0, 0}, {n - 1, 195}, {37, 196 + 48}, {n - 1, 3 * 196 + 195}}) {
+            float[] bad = w.clone();
+            bad[at[0] * k + at[1]] = value;
+            assertSameBits(run(false, false, true, m, n, k, a, bad, c, 0f), run(true, false, true, m, n, k, a, bad, c, 0f),
+                    "non-finite W[" + at[0] + ", " + at[1] + "]");
+        }
+    }
+
+    static Stream<Float> nonFinite() {
+        return Stream.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
+    }
+
     @ParameterizedTest(name = "transA={0}")
     @MethodSource("transposes")
     void anAllZeroOperandGivesBetaTimesC(boolean ta) {
