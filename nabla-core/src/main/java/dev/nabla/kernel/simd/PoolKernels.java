@@ -28,19 +28,25 @@ final class PoolKernels {
         for (int oy = 0, q = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++, q++) corner[q] = 2 * oy * w + 2 * ox;
         }
-        VectorMask<Float> tail = S.indexInRange(full, p);
+        // the partial last vector goes through scratch rows: a masked store whose vector passes the end of the
+        // array takes the Vector API's lane-by-lane bounds check, which C2 leaves as calls
+        float[] lastY = new float[L];
+        int[] lastArg = new int[L];
         for (int pl = c0; pl < c1; pl++) {
             int src = xo + pl * h * w, out = pl * p;
             for (int q = 0; q < full; q += L) {
-                window(x, src, w, corner, q, S.maskAll(true), y, arg, out);
+                window(x, src, w, corner, q, y, arg, out + q);
             }
-            if (full < p) window(x, src, w, corner, full, tail, y, arg, out);
+            if (full < p) {
+                window(x, src, w, corner, full, lastY, lastArg, 0);
+                System.arraycopy(lastY, 0, y, out + full, p - full);
+                System.arraycopy(lastArg, 0, arg, out + full, p - full);
+            }
         }
     }
 
-    /** Outputs [q, q + L) of one plane; only the lanes of {@code live} are stored. */
-    private static void window(float[] x, int src, int w, int[] corner, int q, VectorMask<Float> live,
-                               float[] y, int[] arg, int out) {
+    /** Outputs [q, q + L) of one plane, stored whole at {@code to} of y and arg. */
+    private static void window(float[] x, int src, int w, int[] corner, int q, float[] y, int[] arg, int to) {
         IntVector first = IntVector.fromArray(I, corner, q), at = first;
         FloatVector best = FloatVector.fromArray(S, x, src, corner, q);
         for (int tap = 1; tap < 4; tap++) {
@@ -51,7 +57,7 @@ final class PoolKernels {
             best = best.blend(v, take);
             at = at.blend(first.add(dt), take.cast(I));
         }
-        best.intoArray(y, out + q, live);
-        at.intoArray(arg, out + q, live.cast(I));
+        best.intoArray(y, to);
+        at.intoArray(arg, to);
     }
 }
