@@ -324,10 +324,35 @@ final class Gemm {
         }
         int[] live = buf.live;
         int n = 0;
+        // with op(B) = B^T each row p of op(B) is a strided column scan of B; one contiguous pass over the block
+        // answers for every p when the block is finite (the usual case), only done once a zero column needs it
+        int blockFinite = 0;  // 0 not known yet, 1 finite, -1 not
         for (int p = 0; p < kc; p++) {
-            if (mx[p] != 0f || !finiteRow(b, bOff, ldb, transB, pc + p, j0, j1)) live[n++] = p;
+            if (mx[p] != 0f) {
+                live[n++] = p;
+                continue;
+            }
+            if (transB) {
+                if (blockFinite == 0) blockFinite = finiteBlockT(b, bOff, ldb, pc, kc, j0, j1) ? 1 : -1;
+                if (blockFinite > 0) continue;
+            }
+            if (!finiteRow(b, bOff, ldb, transB, pc + p, j0, j1)) live[n++] = p;
         }
         return n;
+    }
+
+    /** Whether B (op(B) = B^T) is finite in its rows [j0, j1) at columns [pc, pc + kc). */
+    private static boolean finiteBlockT(float[] b, int bOff, int ldb, int pc, int kc, int j0, int j1) {
+        // v * 0 is +-0 for finite v and NaN otherwise, and a NaN stays in the sum
+        FloatVector acc = FloatVector.zero(S);
+        float t = 0f;
+        int upper = S.loopBound(kc);
+        for (int j = j0; j < j1; j++) {
+            int row = bOff + j * ldb + pc, p = 0;
+            for (; p < upper; p += L) acc = acc.add(FloatVector.fromArray(S, b, row + p).mul(0f));
+            for (; p < kc; p++) t += b[row + p] * 0f;
+        }
+        return t + acc.reduceLanes(VectorOperators.ADD) == 0f;
     }
 
     /** Whether row p of op(B) is finite in columns [j0, j1). */
