@@ -206,6 +206,17 @@ public interface Kernels {
         }
     }
 
+    /**
+     * One tap's rows of col2im with stride 1 along the row: {@code x[s + r xs + q] += col[d + r ow + q]} for r in
+     * [0, rows) and q in [lo, hi) (the columns' rows are ow long; zero padding's q outside [lo, hi) are dropped).
+     */
+    default void addTapRows(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi) {
+        for (int r = 0; r < rows; r++) {
+            int c = d + r * ow, xr = s + r * xs;
+            for (int q = lo; q < hi; q++) x[xr + q] += col[c + q];
+        }
+    }
+
     /** {@code out[i] = exp(x[i])}. */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 

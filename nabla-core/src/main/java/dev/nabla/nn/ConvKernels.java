@@ -39,6 +39,7 @@ final class ConvKernels {
     private static void eachTap(Object x, int xo, int c, int h, int w, Window win, int groups, int b0, int b1, int base,
                                 Object cols, int ld, boolean back) {
         int cg = c / groups, oh = win.outH(h), ow = win.outW(w), p = oh * ow, k = cg * win.kh() * win.kw();
+        Kernels kernels = Kernels.get();
         for (int b = b0; b < b1; b++) {
             for (int g = 0; g < groups; g++) {
                 for (int ch = 0; ch < cg; ch++) {
@@ -48,7 +49,7 @@ final class ConvKernels {
                             int row = g * k + (ch * win.kh() + i) * win.kw() + j;
                             int col = row * ld + (b - base) * p;
                             if (x instanceof float[] xf && win.padding() == Window.Padding.ZEROS) {
-                                if (back) addTapRowsF32((float[]) cols, col, oh, ow, xf, plane, h, w, win, i, j);
+                                if (back) addTapRowsF32(kernels, (float[]) cols, col, oh, ow, xf, plane, h, w, win, i, j);
                                 else tapRowsF32(xf, plane, h, w, win, i, j, (float[]) cols, col, oh, ow);
                                 continue;
                             }
@@ -97,9 +98,14 @@ final class ConvKernels {
     }
 
     /** The transpose of {@link #tapRowsF32}: adds tap (i, j)'s column values back to their pixels. */
-    private static void addTapRowsF32(float[] col, int src, int oh, int ow, float[] x, int plane, int h, int w, Window win, int i, int j) {
+    private static void addTapRowsF32(Kernels kernels, float[] col, int src, int oh, int ow, float[] x, int plane, int h, int w, Window win, int i, int j) {
         int shift = j * win.dw() - win.pw(), sw = win.sw(), sh = win.sh(), top = i * win.dh() - win.ph();
         int lo = firstInside(shift, sw, ow), hi = endInside(shift, sw, w, ow, lo);
+        if (sw == 1) {
+            int oy0 = firstInside(top, sh, oh), oy1 = endInside(top, sh, h, oh, oy0);
+            kernels.addTapRows(col, src + oy0 * ow, oy1 - oy0, ow, x, plane + (oy0 * sh + top) * w + shift, sh * w, lo, hi);
+            return;
+        }
         for (int oy = 0; oy < oh; oy++) {
             int iy = oy * sh + top;
             if (iy < 0 || iy >= h) continue;

@@ -198,6 +198,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void addTapRows(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi) {
+        TapRows.add(col, d, rows, ow, x, s, xs, lo, hi);
+    }
+
+    @Override
     public void maxPool2x2(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
         PoolKernels.maxPool2x2(x, xo, h, w, c0, c1, y, arg);
     }

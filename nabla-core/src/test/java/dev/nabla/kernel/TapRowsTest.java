@@ -1,0 +1,48 @@
+package dev.nabla.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/**
+ * {@code Kernels.addTapRows}: the SIMD kernel gives the scalar kernel's bits on every value of the array, the pixels
+ * around the rows and outside [lo, hi) included (they must stay as they were). Arrays end right after the last
+ * value read or written, or a little later, so rows near an array's end take the fallback or the vectors.
+ */
+class TapRowsTest {
+    private static float[] values(Random rng, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = i % 7 == 0 ? -0f : (float) rng.nextGaussian();
+        return a;
+    }
+
+    @Test
+    void simdGivesTheScalarBits() {
+        Kernels scalar = KernelProvider.scalar(), simd = KernelProvider.simd().orElseThrow();
+        Random rng = new Random(11);
+        for (int trial = 0; trial < 3000; trial++) {
+            int ow = 1 + rng.nextInt(40), rows = 1 + rng.nextInt(12);
+            int lo = rng.nextInt(4) == 0 ? 0 : rng.nextInt(Math.min(ow, 3) + 1);
+            int hi = Math.max(lo - rng.nextInt(2), ow - (rng.nextInt(3) == 0 ? 0 : rng.nextInt(Math.min(ow, 3) + 1)));
+            hi = Math.min(ow, Math.max(0, hi));
+            int xs = Math.max(1, hi) + rng.nextInt(20), before = rng.nextInt(5), after = rng.nextInt(3) == 0 ? 0 : rng.nextInt(40);
+            int s = before - lo;  // the first value read is x[before]
+            int xLen = before + (rows - 1) * xs + Math.max(hi, lo) + after;
+            int d = rng.nextInt(6), colLen = d + rows * ow + (rng.nextInt(2) == 0 ? 0 : rng.nextInt(40));
+            float[] x = values(rng, xLen), col = values(rng, colLen);
+            float[] x1 = x.clone(), x2 = x.clone();
+            String where = "ow " + ow + " rows " + rows + " lo " + lo + " hi " + hi + " xs " + xs;
+            scalar.addTapRows(col, d, rows, ow, x1, s, xs, lo, hi);
+            simd.addTapRows(col, d, rows, ow, x2, s, xs, lo, hi);
+            assertArrayEquals(bits(x1), bits(x2), "addTapRows " + where);
+        }
+    }
+
+    private static int[] bits(float[] a) {
+        int[] b = new int[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = Float.floatToRawIntBits(a[i]);
+        return b;
+    }
+}
