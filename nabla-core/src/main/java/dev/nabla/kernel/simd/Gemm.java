@@ -76,8 +76,8 @@ final class Gemm {
         final float[] colMax = new float[KC];
         /** Per depth of the current k block of B^T: NaN where a value is not finite (see {@link #liveColumns}). */
         final float[] colNonFinite = new float[KC];
-        /** Per 16 depths of the current k block: which are live, as lane bits (see {@link #packALive16}). */
-        final long[] liveBits = new long[KC / 16];
+        /** Per L depths of the current k block: which are live, as lane bits (see {@link #liveChunks}). */
+        final long[] liveBits = new long[KC / 8];
         /** Per 5-row panel of the packed A block: all its values are zero. */
         final boolean[] zeroPanel = new boolean[(MC + MR - 1) / MR];
 
@@ -225,7 +225,7 @@ final class Gemm {
                         kc = kl;
                     }
                 }
-                if (transB) packBT(b, bOff, ldb, pc, kc, live, jc, nc, bp, buf.rows(ldb), buf.edgeRows);
+                if (transB) packBT(b, bOff, ldb, pc, kc, live, jc, nc, bp, buf.rows(ldb), buf.edgeRows, buf.liveBits);
                 else packB(b, bOff, ldb, pc, kc, live, jc, nc, bp);
                 boolean bFinite = skip && transA && allFinite(bp, kc * packedWidth(nc));
                 float betaEff = pc == 0 ? beta : 1f;
@@ -761,11 +761,51 @@ final class Gemm {
      * dimension, kept with the buffers); the edge strip goes scalar.
      * With {@code live} (not null), row p of the strips is row pc + live[p] of op(B), else pc + p.
      */
+    /** The live depths {@code live[0..kc)} as lane bits, one long per L depths. */
+    private static long[] liveChunks(int[] live, int kc, int chunks, long[] bits) {
+        java.util.Arrays.fill(bits, 0, chunks, 0L);
+        int shift = Integer.numberOfTrailingZeros(L);
+        for (int p = 0; p < kc; p++) bits[live[p] >> shift] |= 1L << (live[p] & (L - 1));
+        return bits;
+    }
+
+    /**
+     * L rows of B stored [n, k] (from {@code src}, ldb apart) at the live depths {@code bits}: each L-depth chunk
+     * with a live depth is transposed in registers into {@code block} and its live depths' vectors copied out, NR
+     * apart from {@code bp[d]}; a chunk that would read past the end of B is copied value by value. The values a
+     * gather per live depth would copy, where they would copy them.
+     */
+    private static void liveTransposed(float[] b, int src, int ldb, long[] bits, int chunks, float[] bp, int d,
+                                       float[] block) {
+        for (int c = 0; c < chunks; c++) {
+            long m = bits[c];
+            if (m == 0L) continue;
+            int s = src + c * L;
+            if (s + (L - 1) * ldb + L <= b.length) {
+                RegisterTranspose.square(b, s, ldb, block, 0, L);
+                for (; m != 0L; m &= m - 1, d += NR) {
+                    FloatVector.fromArray(S, block, Long.numberOfTrailingZeros(m) * L).intoArray(bp, d);
+                }
+            } else {
+                for (; m != 0L; m &= m - 1, d += NR) {
+                    int q = Long.numberOfTrailingZeros(m);
+                    for (int j = 0; j < L; j++) bp[d + j] = b[s + q + j * ldb];
+                }
+            }
+        }
+    }
+
     private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int[] live, int jc, int nc, float[] bp,
-                               int[] rows, float[] edge) {
+                               int[] rows, float[] edge, long[] liveBits) {
         if (live != null) {
+            int depth = kc == 0 ? 0 : live[kc - 1] + 1, chunks = (depth + L - 1) / L;
+            long[] bits = liveChunks(live, kc, chunks, liveBits);
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr), w = stripWidth(nr), dst = jr * kc, src = bOff + (jc + jr) * ldb + pc;
+                if (nr == NR) {
+                    for (int half = 0; half < NR; half += L) liveTransposed(b, src + half * ldb, ldb, bits, chunks, bp, dst + half, edge);
+                    continue;
+                }
                 for (int p = 0, d = dst; p < kc; p++, d += w) {
                     int s = src + live[p];
                     if (nr == NR) {
