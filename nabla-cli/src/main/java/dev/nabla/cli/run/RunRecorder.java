@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a training and keeps its {@link RunFolder} up to date: after every epoch the best model (when the epoch
@@ -29,13 +30,15 @@ import java.util.concurrent.Future;
  * are rewritten whole, in that order, so a killed run loses at most the epoch in flight and the one whose files
  * were being written, and a resume repairs whatever the crash left half done ({@link RunFolder#repair}). The
  * charts are redrawn after the first epoch, then at most every {@link #CHART_INTERVAL_NANOS} (they lag a short
- * epoch or two behind), and always at the end. When the run ends, {@code results.json} gets the test accuracy
- * and the final status.
+ * epoch or two behind), after the last epoch, and at the end if those are not the final ones. When the run
+ * ends, {@code results.json} gets the test accuracy and the final status.
  *
  * <p>An epoch's files are written on a thread of their own while the next epoch trains (they took 0.03 s of
  * the training thread per epoch, and each drawing of the charts 0.1 s, against epochs of 0.3 s). The state they
  * are written from is a copy ({@link TrainState}), one epoch's writing at most is in flight, and a write that
- * failed stops the run at the next epoch's end (or at the end of the run) with its own error.
+ * failed stops the run at the next epoch's end (or at the end of the run) with its own error. The charts are
+ * drawn on a third thread, which the training never waits for: an epoch that ends while they are still being
+ * drawn skips its own drawing (the first one, which loads AWT and its fonts, took longer than an epoch).
  *
  * <p>{@link #runTraining} is the whole of {@code nabla train} minus argument parsing and data loading, so that
  * other commands (a sweep) can run trials in-process.
@@ -63,6 +66,13 @@ public final class RunRecorder implements TrainListener {
         return t;
     });
     private Future<?> writing; // the last epoch's files, or null
+    /** Draws the charts, apart from the files, so that a slow drawing never holds up the next epoch. */
+    private final ExecutorService drawer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nabla-run-charts");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> drawing; // the charts last handed to the drawer, or null
 
     RunRecorder(RunFolder folder, TrainConfig cfg, double secondsBefore) {
         this.folder = folder;
@@ -116,8 +126,11 @@ public final class RunRecorder implements TrainListener {
         try {
             r = Trainer.fit(model, opt, splits, c, listener, resume == null ? null : resume.state(), replicas);
             recorder.awaitFiles();
+            recorder.drawing = await(recorder.drawing);
         } finally {
-            recorder.writer.shutdown();
+            // a run that failed leaves no file half written behind it (the other thread may still be at one)
+            finish(recorder.writer);
+            finish(recorder.drawer);
         }
         TrainResult total = new TrainResult(r.config(), r.history(), r.bestEpoch(), r.bestValAcc(), r.finalTrainAcc(),
                 r.testAcc(), recorder.secondsBefore + r.seconds(), r.status(), r.message());
@@ -151,17 +164,19 @@ public final class RunRecorder implements TrainListener {
         // the step log grows while the next epoch trains: written here, not with the rest
         if (steps != null) folder.writeSteps(cfg, steps, false);
         long now = System.nanoTime();
-        boolean charts = chartEpochs == 0 || now - chartNanos >= CHART_INTERVAL_NANOS;
-        if (charts) {
+        // the last epoch's charts are drawn while the test runs, so that the end of the run need not draw them
+        boolean due = chartEpochs == 0 || now - chartNanos >= CHART_INTERVAL_NANOS || h.size() == cfg.epochs();
+        if (due && (drawing == null || drawing.isDone())) {
+            drawing = await(drawing); // (a drawing that failed stops the run here)
             chartEpochs = h.size();
             chartNanos = now;
+            drawing = drawer.submit(() -> folder.writeCharts(cfg, h));
         }
         writing = writer.submit(() -> {
             // the model first: the checkpoint names it, and a crash between the two is repaired from the checkpoint
             if (newBest) modelSha256 = folder.writeModel(cfg, state.bestWeights(), state.bestEpoch(), state.bestValAcc());
             folder.writeCheckpoint(state, seconds, cfg, modelSha256);
             folder.writeHistory(h);
-            if (charts) folder.writeCharts(cfg, h);
             double finalTrainAcc = h.isEmpty() ? Double.NaN : h.get(h.size() - 1).trainAcc();
             folder.writeResults(new RunFolder.Results(cfg, h, state.bestEpoch(), state.bestValAcc(), finalTrainAcc,
                     Double.NaN, seconds, "running", null));
@@ -170,9 +185,12 @@ public final class RunRecorder implements TrainListener {
 
     /** Waits for the last epoch's files; a write that failed is rethrown here, on the training thread. */
     private void awaitFiles() {
-        if (writing == null) return;
-        Future<?> w = writing;
-        writing = null;
+        writing = await(writing);
+    }
+
+    /** Waits for {@code w} (nothing when null) and rethrows its failure on this thread; null, to forget it by. */
+    private static Future<?> await(Future<?> w) {
+        if (w == null) return null;
         boolean interrupted = false;
         try {
             while (true) {
@@ -190,6 +208,21 @@ public final class RunRecorder implements TrainListener {
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
+        return null;
+    }
+
+    /** Shuts {@code threads} down once the work handed to it is done. */
+    private static void finish(ExecutorService threads) {
+        threads.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (threads.awaitTermination(1, TimeUnit.MINUTES)) break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /** A listener that tells {@code a}, then {@code b}, of every event a run's files and progress need. */

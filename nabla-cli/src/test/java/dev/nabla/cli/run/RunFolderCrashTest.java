@@ -17,9 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,7 +76,7 @@ class RunFolderCrashTest {
     void resumingAfterACrashBeforeAnyFileOfAnyEpochGivesAConsistentFolder() throws IOException {
         MnistSplits data = tinyData();
         TrainConfig cfg = config();
-        List<String> writes = new ArrayList<>();
+        List<String> writes = Collections.synchronizedList(new ArrayList<>());
         RunFolder.beforeWrite = writes::add;
         Path whole = tmp.resolve("whole");
         TrainResult expected = RunRecorder.runTraining(cfg, data, whole, null, null);
@@ -90,9 +92,9 @@ class RunFolderCrashTest {
         for (int k = 0; k < writes.size(); k++) {
             Path dir = tmp.resolve("crash-" + k);
             int crashAt = k;
-            int[] count = {0};
+            AtomicInteger count = new AtomicInteger(); // (the charts are written on a thread of their own)
             RunFolder.beforeWrite = name -> {
-                if (count[0]++ == crashAt) throw new Crash(name);
+                if (count.getAndIncrement() == crashAt) throw new Crash(name);
             };
             assertThrows(Crash.class, () -> RunRecorder.runTraining(cfg, data, dir, null, null), "write " + k);
             RunFolder.beforeWrite = null;
