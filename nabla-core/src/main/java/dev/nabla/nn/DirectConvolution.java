@@ -86,15 +86,25 @@ final class DirectConvolution {
         NDArray[] grads = new NDArray[needsGrad.length];
         if (needsGrad.length > 2 && needsGrad[2]) {
             float[] gb = new float[o];
-            // each channel's sum over images and pixels in the order of the channel-major rows, in double
+            // each channel's sum over images and pixels in the order of the channel-major rows, in double; four
+            // channels' sums side by side, as one chain of dependent additions would wait on each one's latency
+            // (a group of fewer sums one of its channels more than once)
             Parallel.forRange(o, 1, (lo, hi) -> {
-                for (int ch = lo; ch < hi; ch++) {
-                    double s = 0;
+                for (int c0 = lo; c0 < hi; c0 += 4) {
+                    int last = Math.min(4, hi - c0) - 1;
+                    int d1 = Math.min(1, last) * p, d2 = Math.min(2, last) * p, d3 = last * p;
+                    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                     for (int b = 0; b < n; b++) {
-                        int r = go + (b * o + ch) * p;
-                        for (int q = 0; q < p; q++) s += gyd[r + q];
+                        int r = go + (b * o + c0) * p;
+                        for (int q = 0; q < p; q++) {
+                            s0 += gyd[r + q];
+                            s1 += gyd[r + d1 + q];
+                            s2 += gyd[r + d2 + q];
+                            s3 += gyd[r + d3 + q];
+                        }
                     }
-                    gb[ch] = (float) s;
+                    double[] sums = {s0, s1, s2, s3};
+                    for (int i = 0; i <= last; i++) gb[c0 + i] = (float) sums[i];
                 }
             });
             grads[2] = NDArray.of(gb, o);
