@@ -109,15 +109,19 @@ final class PoolKernels {
                     FloatVector a0 = FloatVector.fromArray(S, x, from), a1 = FloatVector.fromArray(S, x, from + L);
                     FloatVector b0 = FloatVector.fromArray(S, x, from + w), b1 = FloatVector.fromArray(S, x, from + w + L);
                     IntVector first = TWICE_LANE.add(top + 2 * ox), win = first;
-                    FloatVector best = a0.rearrange(EVEN, a1);
-                    for (int tap = 1; tap < 4; tap++) {
-                        FloatVector v = tap == 1 ? a0.rearrange(ODD, a1) : tap == 2 ? b0.rearrange(EVEN, b1) : b0.rearrange(ODD, b1);
-                        int dt = (tap >> 1) * w + (tap & 1);
-                        VectorMask<Float> take = best.compare(VectorOperators.EQ, best)
-                                .and(v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v)));
-                        best = best.blend(v, take);
-                        win = win.blend(first.add(dt), take.cast(I));
-                    }
+                    // the three later taps written out (a loop over them would merge the rearranged vectors)
+                    FloatVector best = a0.rearrange(EVEN, a1), v = a0.rearrange(ODD, a1);
+                    VectorMask<Float> take = wins(best, v);
+                    best = best.blend(v, take);
+                    win = win.blend(first.add(1), take.cast(I));
+                    v = b0.rearrange(EVEN, b1);
+                    take = wins(best, v);
+                    best = best.blend(v, take);
+                    win = win.blend(first.add(w), take.cast(I));
+                    v = b0.rearrange(ODD, b1);
+                    take = wins(best, v);
+                    best = best.blend(v, take);
+                    win = win.blend(first.add(w + 1), take.cast(I));
                     if (at + L <= out + p) {
                         best.intoArray(y, at);
                         win.intoArray(arg, at);
@@ -130,6 +134,11 @@ final class PoolKernels {
                 }
             }
         }
+    }
+
+    /** The lanes where tap v wins over the best so far: the best is not NaN and v is greater or NaN. */
+    private static VectorMask<Float> wins(FloatVector best, FloatVector v) {
+        return best.compare(VectorOperators.EQ, best).and(v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v)));
     }
 
     /** Outputs [ox0, ox1) of output row oy of one plane, in the scalar kernel's order and rule. */
