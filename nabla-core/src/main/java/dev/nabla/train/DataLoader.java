@@ -173,14 +173,9 @@ public final class DataLoader {
     private Iterable<Batch> batches(int epoch, boolean reuse) {
         int[] order = shuffle ? order(epoch) : null;
         int end = batches() * batchSize >= data.size() ? data.size() : batches() * batchSize;
-        // With more than one thread, a reusing loop copies the next full batch's rows on a thread of its own
-        // while the caller trains on this one, into the other of two buffers (see RowPrefetch).
-        boolean prefetch = reuse && order != null && data.inputs().dtype() == DType.F32 && data.inputs().isContiguous()
-                && shardCount == 1 && Parallel.threads() > 1;
         return () -> new Iterator<>() {
             private int at;
-            private float[] buffer, augmented, spare;
-            private final RowPrefetch rowPrefetch = prefetch ? new RowPrefetch() : null;
+            private float[] buffer, augmented;
             private final NumpyRandom draws = augment.active()
                     ? new NumpyRandom(epochSeed(seed ^ AUGMENT_SALT, epoch)) : null;
 
@@ -213,43 +208,11 @@ public final class DataLoader {
                         y = new int[b];
                         for (int i = 0; i < b; i++) y[i] = labels[rows[i]];
                     }
-                    NDArray x;
-                    if (rowPrefetch != null && reused != null) {
-                        x = prefetched(rows, reused, at + batchSize);
-                    } else {
-                        x = gather(data.inputs(), rows, reused);
-                    }
-                    out = new Batch(Tensor.of(x), y,
+                    out = new Batch(Tensor.of(gather(data.inputs(), rows, reused)), y,
                             data.targets() == null ? null : Tensor.of(gather(data.targets(), rows, null)));
                 }
                 at = to;
                 return draws == null ? out : augmented(out, reuse && b == full);
-            }
-
-            /**
-             * This full batch's rows (posted by the call before, or copied now), and the next batch's posted into
-             * the other buffer when it is full too: the batch handed out before is no longer valid, so its buffer
-             * is free.
-             */
-            private NDArray prefetched(int[] rows, float[] reused, int nextAt) {
-                NDArray src = data.inputs();
-                int row = rowSize(src);
-                float[] x;
-                if (rowPrefetch.posted()) {
-                    x = rowPrefetch.take();
-                } else {
-                    x = reused;
-                    copyRows(src.floatStorage(), src.offset(), rows, row, x, 0, rows.length);
-                }
-                if (nextAt + batchSize <= end) {
-                    if (spare == null) spare = new float[reused.length];
-                    float[] into = x == buffer ? spare : buffer;
-                    rowPrefetch.post(src.floatStorage(), src.offset(), row, Arrays.copyOfRange(order, nextAt,
-                            nextAt + batchSize), into);
-                }
-                int[] shape = src.shape().clone();
-                shape[0] = rows.length;
-                return NDArray.of(x, shape);
             }
 
             // the augmented copy of a batch; full batches of a reusing loop share one buffer
@@ -283,12 +246,6 @@ public final class DataLoader {
         touched = sum;
     }
 
-    /** Rows {@code rows[lo..hi)} of {@code from} ({@code row} floats each, from {@code offset}) into rows lo..hi of {@code x}. */
-    static void copyRows(float[] from, int offset, int[] rows, int row, float[] x, int lo, int hi) {
-        touchFirstElements(from, offset, rows, row, lo, hi);
-        for (int i = lo; i < hi; i++) System.arraycopy(from, offset + rows[i] * row, x, i * row, row);
-    }
-
     /** Rows {@code rows} of the contiguous {@code src} [N, ...], into {@code into} when given (float32). */
     private static NDArray gather(NDArray src, int[] rows, float[] into) {
         int[] shape = src.shape().clone();
@@ -298,7 +255,10 @@ public final class DataLoader {
             float[] from = src.floatStorage(), x = into != null ? into : new float[rows.length * row];
             // The rows lie anywhere in the set, so the copy mostly waits on memory: split over the threads,
             // more rows are fetched at once.
-            Parallel.forRange(rows.length, GATHER_GRAIN, (lo, hi) -> copyRows(from, o, rows, row, x, lo, hi));
+            Parallel.forRange(rows.length, GATHER_GRAIN, (lo, hi) -> {
+                touchFirstElements(from, o, rows, row, lo, hi);
+                for (int i = lo; i < hi; i++) System.arraycopy(from, o + rows[i] * row, x, i * row, row);
+            });
             return NDArray.of(x, shape);
         }
         double[] from = src.doubleStorage(), x = new double[rows.length * row];
