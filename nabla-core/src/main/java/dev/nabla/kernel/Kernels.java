@@ -81,23 +81,7 @@ public interface Kernels {
         int oh = h / 2, ow = w / 2, p = oh * ow;
         for (int pl = c0; pl < c1; pl++) {
             int src = xo + pl * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                int top = 2 * oy * w, q = pl * p + oy * ow;
-                for (int ox = 0; ox < ow; ox++, q++) {
-                    int t = top + 2 * ox, at = t;
-                    float best = x[src + t];
-                    for (int tap = 1; tap < 4; tap++) {
-                        int dt = (tap >> 1) * w + (tap & 1);  // (0, 1), (1, 0), (1, 1)
-                        float v = x[src + t + dt];
-                        if (best == best && (v > best || v != v)) {
-                            best = v;
-                            at = t + dt;
-                        }
-                    }
-                    arg[q] = at;
-                    y[q] = best;
-                }
-            }
+            for (int oy = 0; oy < oh; oy++) ScalarKernels.maxPool2x2Row(x, src, w, oy, 0, ow, y, arg, pl * p + oy * ow);
         }
     }
 

@@ -11,6 +11,29 @@ public final class ScalarKernels implements Kernels {
         return "scalar";
     }
 
+    /**
+     * Outputs [ox0, ox1) of output row oy of one plane of 2x2 max pooling (the plane at {@code src} of x, w wide),
+     * stored from {@code at} of y and arg, by the rule of {@link Kernels#maxPool2x2}: the vector kernels' edges
+     * use it so that they keep that rule exactly.
+     */
+    public static void maxPool2x2Row(float[] x, int src, int w, int oy, int ox0, int ox1, float[] y, int[] arg,
+                                     int at) {
+        for (int ox = ox0; ox < ox1; ox++, at++) {
+            int t = 2 * oy * w + 2 * ox, win = t;
+            float best = x[src + t];
+            for (int tap = 1; tap < 4; tap++) {
+                int dt = (tap >> 1) * w + (tap & 1);  // (0, 1), (1, 0), (1, 1)
+                float v = x[src + t + dt];
+                if (best == best && (v > best || v != v)) {
+                    best = v;
+                    win = t + dt;
+                }
+            }
+            y[at] = best;
+            arg[at] = win;
+        }
+    }
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda,

@@ -1,5 +1,6 @@
 package dev.nabla.kernel.simd;
 
+import dev.nabla.kernel.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -103,7 +104,7 @@ final class PoolKernels {
                 for (int ox = 0; ox < ow; ox += L) {
                     int at = out + oy * ow + ox, live = Math.min(L, ow - ox), from = src + top + 2 * ox;
                     if (from + w + 2 * L > x.length) {
-                        scalarRow(x, src, w, oy, ox, ox + live, y, arg, at);
+                        ScalarKernels.maxPool2x2Row(x, src, w, oy, ox, ox + live, y, arg, at);
                         continue;
                     }
                     FloatVector a0 = FloatVector.fromArray(S, x, from), a1 = FloatVector.fromArray(S, x, from + L);
@@ -141,21 +142,4 @@ final class PoolKernels {
         return best.compare(VectorOperators.EQ, best).and(v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v)));
     }
 
-    /** Outputs [ox0, ox1) of output row oy of one plane, in the scalar kernel's order and rule. */
-    private static void scalarRow(float[] x, int src, int w, int oy, int ox0, int ox1, float[] y, int[] arg, int at) {
-        for (int ox = ox0; ox < ox1; ox++, at++) {
-            int t = 2 * oy * w + 2 * ox, win = t;
-            float best = x[src + t];
-            for (int tap = 1; tap < 4; tap++) {
-                int dt = (tap >> 1) * w + (tap & 1);
-                float v = x[src + t + dt];
-                if (best == best && (v > best || v != v)) {
-                    best = v;
-                    win = t + dt;
-                }
-            }
-            y[at] = best;
-            arg[at] = win;
-        }
-    }
 }
