@@ -68,7 +68,6 @@ final class Gemm {
         // first validation pass packs wider panels than the training steps before it).
         float[] b = new float[KC * 256];
         final float[] tile = new float[MR * NR];
-        final int[] rows = new int[L];
         /** L rows of L depths of the edge strip of B^T, zero-padded (see {@link #packBT}). */
         final float[] edgeRows = new float[L * L];
         /** Live columns of the current k block (see {@link #liveColumns}) and their running maxima of |a|. */
@@ -80,14 +79,6 @@ final class Gemm {
         final long[] liveBits = new long[KC / 8];
         /** Per 5-row panel of the packed A block: all its values are zero. */
         final boolean[] zeroPanel = new boolean[(MC + MR - 1) / MR];
-
-        /** {0, ld, 2 ld, ..., (L - 1) ld}: gather indices of one vector's rows. */
-        int[] rows(int ld) {
-            if (rows[1] != ld) {
-                for (int i = 0; i < L; i++) rows[i] = i * ld;
-            }
-            return rows;
-        }
 
         float[] b(int size) {
             if (b.length < size) b = new float[size];
@@ -217,15 +208,17 @@ final class Gemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 int[] live = null;
+                int chunks = 0;
                 // (a single strip of B does too little work per column of A to repay finding the live ones)
                 if (skip && !transA && nc > NR) {
                     int kl = liveColumns(a, aOff, lda, i0, i1, pc, kc, b, bOff, ldb, transB, jc, jc + nc, buf);
                     if (kl < kc) {
                         live = buf.live;
                         kc = kl;
+                        chunks = liveChunks(live, kc, buf.liveBits);
                     }
                 }
-                if (transB) packBT(b, bOff, ldb, pc, kc, live, jc, nc, bp, buf.rows(ldb), buf.edgeRows, buf.liveBits);
+                if (transB) packBT(b, bOff, ldb, pc, kc, live, buf.liveBits, chunks, jc, nc, bp, buf.edgeRows);
                 else packB(b, bOff, ldb, pc, kc, live, jc, nc, bp);
                 boolean bFinite = skip && transA && allFinite(bp, kc * packedWidth(nc));
                 float betaEff = pc == 0 ? beta : 1f;
@@ -239,7 +232,7 @@ final class Gemm {
                         packAT(a, aOff, lda, ic, mc, pc, kc, ap);
                         if (bFinite) markZeroPanels(ap, mc, kc, buf.zeroPanel);
                     } else {
-                        packA(a, aOff, lda, ic, mc, pc, kc, live, ap, buf.liveBits);
+                        packA(a, aOff, lda, ic, mc, pc, kc, live, buf.liveBits, chunks, ap);
                     }
                     // one strip of B (L1) against every panel of the A block (L2)
                     for (int jr = 0; jr < nc; jr += NR) {
@@ -756,17 +749,15 @@ final class Gemm {
     }
 
     /**
-     * B stored [n, k] (used transposed): column j of op(B) is row j of B, contiguous in k. Full strips are copied
-     * 8 rows at a time; with live columns, one vector's rows are gathered (one index vector per leading
-     * dimension, kept with the buffers); the edge strip goes scalar.
-     * With {@code live} (not null), row p of the strips is row pc + live[p] of op(B), else pc + p.
+     * The live depths {@code live[0..kc)} (ascending) as lane bits in {@code bits}, one long per L depths of the k
+     * block; returns how many longs that takes.
      */
-    /** The live depths {@code live[0..kc)} as lane bits, one long per L depths. */
-    private static long[] liveChunks(int[] live, int kc, int chunks, long[] bits) {
+    private static int liveChunks(int[] live, int kc, long[] bits) {
+        int chunks = kc == 0 ? 0 : live[kc - 1] / L + 1;
         java.util.Arrays.fill(bits, 0, chunks, 0L);
         int shift = Integer.numberOfTrailingZeros(L);
         for (int p = 0; p < kc; p++) bits[live[p] >> shift] |= 1L << (live[p] & (L - 1));
-        return bits;
+        return chunks;
     }
 
     /**
@@ -795,26 +786,28 @@ final class Gemm {
         }
     }
 
-    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int[] live, int jc, int nc, float[] bp,
-                               int[] rows, float[] edge, long[] liveBits) {
+    /**
+     * B stored [n, k] (used transposed): column j of op(B) is row j of B, contiguous in k. Full strips are
+     * transposed L x L in registers; so is the edge strip, through a zero-padded block. With {@code live} (not
+     * null), row p of the strips is row pc + live[p] of op(B), else pc + p; {@code liveBits} holds the live depths
+     * by L-depth chunk (see {@link #liveChunks}), of which there are {@code chunks}.
+     */
+    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int[] live, long[] liveBits, int chunks,
+                               int jc, int nc, float[] bp, float[] edge) {
         if (live != null) {
-            int depth = kc == 0 ? 0 : live[kc - 1] + 1, chunks = (depth + L - 1) / L;
-            long[] bits = liveChunks(live, kc, chunks, liveBits);
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr), w = stripWidth(nr), dst = jr * kc, src = bOff + (jc + jr) * ldb + pc;
                 if (nr == NR) {
-                    for (int half = 0; half < NR; half += L) liveTransposed(b, src + half * ldb, ldb, bits, chunks, bp, dst + half, edge);
+                    for (int half = 0; half < NR; half += L) {
+                        liveTransposed(b, src + half * ldb, ldb, liveBits, chunks, bp, dst + half, edge);
+                    }
                     continue;
                 }
+                // the edge strip: few rows, copied value by value with their zero padding
                 for (int p = 0, d = dst; p < kc; p++, d += w) {
                     int s = src + live[p];
-                    if (nr == NR) {
-                        FloatVector.fromArray(S, b, s, rows, 0).intoArray(bp, d);
-                        FloatVector.fromArray(S, b, s + L * ldb, rows, 0).intoArray(bp, d + L);
-                    } else {
-                        for (int j = 0; j < nr; j++) bp[d + j] = b[s + j * ldb];
-                        for (int j = nr; j < w; j++) bp[d + j] = 0f;
-                    }
+                    for (int j = 0; j < nr; j++) bp[d + j] = b[s + j * ldb];
+                    for (int j = nr; j < w; j++) bp[d + j] = 0f;
                 }
             }
             return;
@@ -873,11 +866,11 @@ final class Gemm {
      * A stored [m, k]: row i of op(A) is contiguous in k, so the panel rows are plain copies; with {@code live}
      * (not null), column p of the block is column pc + live[p] of A.
      */
-    private static void packA(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int[] live, float[] ap,
-                              long[] liveBits) {
+    private static void packA(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int[] live,
+                              long[] liveBits, int chunks, float[] ap) {
         int panels = (mc + MR - 1) / MR;
         if (live != null && L == 16) {
-            packALive16(a, aOff, lda, ic, mc, pc, kc, live, ap, liveBits);
+            packALive16(a, aOff, lda, ic, mc, pc, kc == 0 ? 0 : live[kc - 1] + 1, liveBits, chunks, ap);
             for (int r = mc; r < panels * MR; r++) java.util.Arrays.fill(ap, r * KC, r * KC + kc, 0f);
             return;
         }
@@ -902,11 +895,8 @@ final class Gemm {
      * to the front ({@code compress}, one instruction on AVX-512) and stored, instead of a gather per 16 live
      * columns. The same values in the same order.
      */
-    private static void packALive16(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int[] live,
-                                    float[] ap, long[] liveBits) {
-        int depth = kc == 0 ? 0 : live[kc - 1] + 1, chunks = (depth + L - 1) / L;
-        java.util.Arrays.fill(liveBits, 0, chunks, 0L);
-        for (int p = 0; p < kc; p++) liveBits[live[p] >> 4] |= 1L << (live[p] & 15);
+    private static void packALive16(float[] a, int aOff, int lda, int ic, int mc, int pc, int depth, long[] liveBits,
+                                    int chunks, float[] ap) {
         for (int r = 0; r < mc; r++) {
             int src = aOff + (ic + r) * lda + pc, dst = r * KC, rowEnd = dst + KC;
             for (int c = 0; c < chunks; c++) {

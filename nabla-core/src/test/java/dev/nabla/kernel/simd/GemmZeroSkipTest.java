@@ -125,13 +125,19 @@ class GemmZeroSkipTest {
     @ParameterizedTest(name = "transA={0}")
     @MethodSource("transposes")
     void anAllZeroOperandGivesBetaTimesC(boolean ta) {
-        int m = 23, n = 19, k = 300;
-        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
-        SplittableRandom rnd = new SplittableRandom(5);
-        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble();
-        for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextDouble();
-        assertSameBits(run(false, ta, false, m, n, k, a, b, c, 1f), run(true, ta, false, m, n, k, a, b, c, 1f), "beta 1");
-        assertSameBits(run(false, ta, false, m, n, k, a, b, c, 0f), run(true, ta, false, m, n, k, a, b, c, 0f), "beta 0");
+        // 19 columns: one strip, no live columns sought; 70: every column of A found dead, none left to pack
+        for (int n : new int[] {19, 70}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                int m = 23, k = 300;
+                float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+                SplittableRandom rnd = new SplittableRandom(5);
+                for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble();
+                for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextDouble();
+                String what = "n=" + n + " transB=" + tb + " beta ";
+                assertSameBits(run(false, ta, tb, m, n, k, a, b, c, 1f), run(true, ta, tb, m, n, k, a, b, c, 1f), what + 1);
+                assertSameBits(run(false, ta, tb, m, n, k, a, b, c, 0f), run(true, ta, tb, m, n, k, a, b, c, 0f), what + 0);
+            }
+        }
     }
 
     static Stream<Boolean> transposes() {
