@@ -2,7 +2,6 @@ package dev.nabla.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,20 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class TapRows {
     private static final VectorSpecies<Float> S = Width.S;
     private static final int L = Width.L;
-    private static final FloatVector IOTA = FloatVector.fromArray(S, iota(), 0);
 
     private TapRows() {}
-
-    private static float[] iota() {
-        float[] a = new float[L];
-        for (int i = 0; i < L; i++) a[i] = i;
-        return a;
-    }
 
     static void add(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi) {
         if (hi <= lo) return;
         int lastQ = lo + (hi - lo - 1) / L * L, r = 0;
-        VectorMask<Float> inside = IOTA.compare(VectorOperators.LT, hi - lastQ);
+        VectorMask<Float> inside = S.indexInRange(0, hi - lastQ);
         for (; r < rows; r++) {
             int xr = s + r * xs, c = d + r * ow;
             if (xr + lastQ + L > x.length || c + lastQ + L > col.length) break;
