@@ -93,6 +93,12 @@ public final class ExecutionContext implements AutoCloseable {
         return t;
     }
 
+    /** Parallel jobs this context's workers have been offered (0 before the team starts). */
+    long jobsPosted() {
+        Parallel.Team t = team;
+        return t == null ? 0 : t.jobsPosted;
+    }
+
     /** Whether a call in this context has split its work and so started the worker team. */
     boolean workersStarted() {
         return team != null;

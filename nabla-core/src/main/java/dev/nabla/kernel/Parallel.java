@@ -7,14 +7,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * nabla's worker threads. Work is split into a fixed number of pieces that depends only on the problem size and
+ * nabla's worker threads. Work is split into pieces whose results depend only on the problem size and
  * the thread count, never on timing, so results are bit-identical from run to run for a given {@link #threads()}.
  *
  * <p>The thread count and the workers belong to the current {@link ExecutionContext}: {@code threads() - 1}
- * daemon threads per context (the caller is the last one), started on its first parallel call. The kernels'
- * grains keep a batch-64 step of the course's dense networks on the caller (its steps never wake a worker; only
- * validation's batches of 1000 do). A step of a convolutional network makes many parallel calls of a hundred
- * microseconds each, about what waking a parked thread costs, so after each
+ * daemon threads per context (the caller is the last one), started on its first parallel call. A training step
+ * makes many parallel calls of a hundred microseconds each (a batch-64 step of the course's dense network splits
+ * its two large products while the workers keep up, see {@link #workersOnTime}), about what waking a parked
+ * thread costs, so after each
  * job a worker keeps polling for the next one (yielding its core between looks) for {@link #SPIN_NANOS}
  * before it parks. The caller never waits
  * for a worker that has not started: it claims pieces itself until none is left, so a busy machine degrades
@@ -24,6 +24,10 @@ import java.util.function.IntConsumer;
 public final class Parallel {
     /** How long an idle worker polls for the next job before parking. */
     static final long SPIN_NANOS = 200_000L;
+    /** A wait this long for a piece a worker holds marks the workers as late (see {@link #workersOnTime}). */
+    static final long LATE_NANOS = 100_000L;
+    /** How long the workers then count as late. */
+    static final long LATE_FOR_NANOS = 50_000_000L;
 
     private Parallel() {}
 
@@ -31,6 +35,20 @@ public final class Parallel {
     @FunctionalInterface
     public interface RangeBody {
         void run(int lo, int hi);
+    }
+
+    /**
+     * Whether the current context's workers have kept up: there are some, and no parallel call in the last
+     * {@link #LATE_FOR_NANOS} waited more than {@link #LATE_NANOS} for a piece a worker held. Work that only just
+     * pays for a second thread is split only while they have: on a machine whose cores other processes take, a
+     * worker preempted in the middle of its piece holds the caller for a whole time slice, which costs more than
+     * the split saves. Only the split depends on this, never a result.
+     */
+    public static boolean workersOnTime() {
+        ExecutionContext ctx = ExecutionContext.current();
+        if (ctx.threads() <= 1) return false;
+        Team t = ctx.team();
+        return t != null && System.nanoTime() - t.lateSince > LATE_FOR_NANOS;
     }
 
     /** The number of threads kernels may use: the current {@link ExecutionContext}'s. */
@@ -89,7 +107,7 @@ public final class Parallel {
             Job job = new Job(tasks, body, Thread.currentThread());
             t.post(job);
             job.work();
-            job.await();
+            if (job.await() > LATE_NANOS) t.lateSince = System.nanoTime();
             Throwable failure = job.failure.get();
             if (failure instanceof RuntimeException e) throw e;
             if (failure instanceof Error e) throw e;
@@ -127,10 +145,16 @@ public final class Parallel {
             }
         }
 
-        /** Waits for the tasks still running on workers: they usually end within microseconds, so poll first. */
-        void await() {
+        /**
+         * Waits for the tasks still running on workers (they usually end within microseconds, so it polls first);
+         * returns the nanoseconds it waited.
+         */
+        long await() {
+            if (remaining.get() == 0) return 0;
+            long start = System.nanoTime();
             for (int spin = 0; remaining.get() > 0 && spin < 1_000; spin++) Thread.yield();
             while (remaining.get() > 0) LockSupport.parkNanos(this, 100_000L);
+            return System.nanoTime() - start;
         }
     }
 
@@ -140,6 +164,10 @@ public final class Parallel {
         final AtomicBoolean busy = new AtomicBoolean();
         volatile Job job;
         volatile boolean stopped;
+        /** Jobs offered to the workers so far (posted by one caller at a time: {@link #busy} is held). */
+        long jobsPosted;
+        /** When a caller last waited more than {@link #LATE_NANOS} for a worker's piece. */
+        volatile long lateSince = System.nanoTime() - LATE_FOR_NANOS - 1;
 
         Team(int size, ExecutionContext ctx) {
             workers = new Thread[size];
@@ -155,6 +183,7 @@ public final class Parallel {
         }
 
         void post(Job j) {
+            jobsPosted++;
             job = j;
             // a worker that is polling sees the job at once; unparking one that is not is harmless
             for (Thread w : workers) LockSupport.unpark(w);

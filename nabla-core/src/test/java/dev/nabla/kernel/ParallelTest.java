@@ -1,7 +1,9 @@
 package dev.nabla.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,40 @@ class ParallelTest {
                     for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "threads " + t + " n " + n + " task " + i);
                 }
             }
+        }
+    }
+
+    @Test
+    void workersCountAsLateAfterTheCallerWaitedForOne() throws InterruptedException {
+        try (var one = ExecutionContext.withThreads(1)) {
+            assertFalse(Parallel.workersOnTime(), "one thread has no workers");
+        }
+        try (var ctx = ExecutionContext.withThreads(2)) {
+            assertTrue(Parallel.workersOnTime(), "fresh workers");
+            // the caller's piece is short and the worker's long, so the caller waits for the worker; a worker that
+            // wakes after the caller finished both pieces leaves nothing to wait for: try again until it took one
+            boolean workerRan = false;
+            for (int attempt = 0; attempt < 50 && !workerRan; attempt++) {
+                boolean[] byWorker = new boolean[2];
+                Parallel.forEachTask(2, i -> {
+                    boolean worker = Thread.currentThread().getName().startsWith("nabla-");
+                    byWorker[i] = worker;
+                    sleep(worker ? 20 : 2);
+                });
+                workerRan = byWorker[0] || byWorker[1];
+            }
+            assertTrue(workerRan, "a worker took a piece in 50 tries");
+            assertFalse(Parallel.workersOnTime(), "just after the caller waited 18 ms for a worker");
+            Thread.sleep(Parallel.LATE_FOR_NANOS / 1_000_000 + 20);
+            assertTrue(Parallel.workersOnTime(), "once the late spell is over");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

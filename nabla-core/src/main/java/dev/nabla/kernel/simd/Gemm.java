@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * registers leave the same margin at 8x32, which halves the broadcasts per FMA.
  *
  * <p>Parallelism: C is cut into a grid of at most {@link Parallel#threads()} rectangles of whole tiles, chosen
- * from the sizes alone; a product under {@link #MIN_FLOPS_PER_PART} flops per part stays on the caller.
+ * from the sizes alone (and, for products that only just pay for a second thread, from whether the workers have
+ * kept up: {@link #MIN_FLOPS_PER_PART_ON_TIME}); a product under {@link #MIN_FLOPS_PER_PART} flops per part
+ * stays on the caller. The grid never changes a result.
  *
  * <p>Determinism: every element of C is accumulated in the same order (k in blocks of a size that depends on k
  * only, each block summed by one lane of one accumulator, in order), whatever the tile or thread it falls in,
@@ -52,11 +54,16 @@ final class Gemm {
     static final int NC = 2048;
     /**
      * Work (in flops) below which another thread does not pay for its dispatch, its own packing and the cache
-     * lines of A, B and C that then travel between the cores. In a training step of the course's network
-     * (batch 64, 784-128-10) two threads on the 12.8 Mflop products made a step slower than one thread did
-     * (with 2^22 here); with 2^23 those stay on one thread (bench/RESULTS.md, "Ideas tried").
+     * lines of A, B and C that then travel between the cores, whatever the workers' punctuality.
      */
     static final long MIN_FLOPS_PER_PART = 1L << 23;
+    /**
+     * The same while the workers keep up ({@link Parallel#workersOnTime}): the 12.8 Mflop products of a training
+     * step of the course's network (batch 64, 784-128-10) then go to two threads. On a quiet AMD Zen 3 (AVX2) that
+     * took its epoch from 0.36 to 0.27 s; on a busy machine, where a preempted worker holds the caller, the same
+     * split made it slower (0.43-0.85 s), hence the condition (bench/RESULTS.md, "Ideas tried").
+     */
+    static final long MIN_FLOPS_PER_PART_ON_TIME = 1L << 22;
     /** Widest panel of op(B) for which A^T is read in place rather than packed (see {@link #block}). */
     static final int IN_PLACE_MAX_COLUMNS = 256;
 
@@ -125,8 +132,10 @@ final class Gemm {
         }
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         long flops = 2L * m * n * k;
+        long minPart = flops >= 2 * MIN_FLOPS_PER_PART_ON_TIME && flops < 2 * MIN_FLOPS_PER_PART
+                && Parallel.workersOnTime() ? MIN_FLOPS_PER_PART_ON_TIME : MIN_FLOPS_PER_PART;
         int parts = (int) Math.min(Math.min(Parallel.threads(), (long) tilesM * tilesN),
-                Math.max(1, flops / MIN_FLOPS_PER_PART));
+                Math.max(1, flops / minPart));
         // Grid pm x pn of parts: the one whose largest part costs least (compute plus the packing each part
         // repeats: a part packs all of its rows of A and columns of B).
         int pm = 1, pn = 1;
