@@ -193,8 +193,10 @@ public interface Kernels {
     /**
      * One tap's rows of col2im with stride 1 along the row: {@code x[s + r xs + q] += col[d + r ow + q]} for r in
      * [0, rows) and q in [lo, hi) (the columns' rows are ow long; zero padding's q outside [lo, hi) are dropped).
+     * Values of x before {@code end} that are not added to may be read and written back unchanged (so no other
+     * thread may write them meanwhile); x from {@code end} on is left alone.
      */
-    default void addTapRows(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi) {
+    default void addTapRows(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi, int end) {
         for (int r = 0; r < rows; r++) {
             int c = d + r * ow, xr = s + r * xs;
             for (int q = lo; q < hi; q++) x[xr + q] += col[c + q];

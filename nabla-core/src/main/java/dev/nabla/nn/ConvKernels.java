@@ -43,13 +43,13 @@ final class ConvKernels {
         for (int b = b0; b < b1; b++) {
             for (int g = 0; g < groups; g++) {
                 for (int ch = 0; ch < cg; ch++) {
-                    int plane = xo + ((b * c) + g * cg + ch) * h * w;
+                    int plane = xo + ((b * c) + g * cg + ch) * h * w, imageEnd = xo + (b + 1) * c * h * w;
                     for (int i = 0; i < win.kh(); i++) {
                         for (int j = 0; j < win.kw(); j++) {
                             int row = g * k + (ch * win.kh() + i) * win.kw() + j;
                             int col = row * ld + (b - base) * p;
                             if (x instanceof float[] xf && win.padding() == Window.Padding.ZEROS) {
-                                if (back) addTapRowsF32(kernels, (float[]) cols, col, oh, ow, xf, plane, h, w, win, i, j);
+                                if (back) addTapRowsF32(kernels, (float[]) cols, col, oh, ow, xf, plane, imageEnd, h, w, win, i, j);
                                 else tapRowsF32(xf, plane, h, w, win, i, j, (float[]) cols, col, oh, ow);
                                 continue;
                             }
@@ -97,13 +97,16 @@ final class ConvKernels {
         }
     }
 
-    /** The transpose of {@link #tapRowsF32}: adds tap (i, j)'s column values back to their pixels. */
-    private static void addTapRowsF32(Kernels kernels, float[] col, int src, int oh, int ow, float[] x, int plane, int h, int w, Window win, int i, int j) {
+    /**
+     * The transpose of {@link #tapRowsF32}: adds tap (i, j)'s column values back to their pixels; x from
+     * {@code imageEnd} on is other images' (another thread's), x before it this image's.
+     */
+    private static void addTapRowsF32(Kernels kernels, float[] col, int src, int oh, int ow, float[] x, int plane, int imageEnd, int h, int w, Window win, int i, int j) {
         int shift = j * win.dw() - win.pw(), sw = win.sw(), sh = win.sh(), top = i * win.dh() - win.ph();
         int lo = firstInside(shift, sw, ow), hi = endInside(shift, sw, w, ow, lo);
         if (sw == 1) {
             int oy0 = firstInside(top, sh, oh), oy1 = endInside(top, sh, h, oh, oy0);
-            kernels.addTapRows(col, src + oy0 * ow, oy1 - oy0, ow, x, plane + (oy0 * sh + top) * w + shift, sh * w, lo, hi);
+            kernels.addTapRows(col, src + oy0 * ow, oy1 - oy0, ow, x, plane + (oy0 * sh + top) * w + shift, sh * w, lo, hi, imageEnd);
             return;
         }
         for (int oy = 0; oy < oh; oy++) {

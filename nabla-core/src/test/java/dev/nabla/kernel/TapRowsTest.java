@@ -7,8 +7,9 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * {@code Kernels.addTapRows}: the SIMD kernel gives the scalar kernel's bits on every value of the array, the pixels
- * around the rows and outside [lo, hi) included (they must stay as they were). Arrays end right after the last
+ * {@code Kernels.addTapRows}: the SIMD kernel gives the scalar kernel's bits on every
+ * value of the array, the pixels around the rows and outside [lo, hi) included (they must stay as they were, -0
+ * included). Arrays end right after the last
  * value read or written, or a little later, so rows near an array's end take the fallback or the vectors.
  */
 class TapRowsTest {
@@ -32,10 +33,15 @@ class TapRowsTest {
             int xLen = before + (rows - 1) * xs + Math.max(hi, lo) + after;
             int d = rng.nextInt(6), colLen = d + rows * ow + (rng.nextInt(2) == 0 ? 0 : rng.nextInt(40));
             float[] x = values(rng, xLen), col = values(rng, colLen);
+            // x from end on is another thread's (NaNs here): the vectors stop before it, the masked stores and the
+            // scalar loop take the rows that would pass it
+            int lastWritten = before + (rows - 1) * xs + Math.max(hi, lo) - lo;
+            int end = rng.nextInt(3) == 0 ? xLen : Math.min(xLen, lastWritten + rng.nextInt(12));
+            for (int i = end; i < xLen; i++) x[i] = Float.intBitsToFloat(0x7fc01234 + i);
             float[] x1 = x.clone(), x2 = x.clone();
-            String where = "ow " + ow + " rows " + rows + " lo " + lo + " hi " + hi + " xs " + xs;
-            scalar.addTapRows(col, d, rows, ow, x1, s, xs, lo, hi);
-            simd.addTapRows(col, d, rows, ow, x2, s, xs, lo, hi);
+            String where = "ow " + ow + " rows " + rows + " lo " + lo + " hi " + hi + " xs " + xs + " end " + end;
+            scalar.addTapRows(col, d, rows, ow, x1, s, xs, lo, hi, end);
+            simd.addTapRows(col, d, rows, ow, x2, s, xs, lo, hi, end);
             assertArrayEquals(bits(x1), bits(x2), "addTapRows " + where);
         }
     }

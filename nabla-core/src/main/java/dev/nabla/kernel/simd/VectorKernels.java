@@ -198,8 +198,8 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void addTapRows(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi) {
-        TapRows.add(col, d, rows, ow, x, s, xs, lo, hi);
+    public void addTapRows(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi, int end) {
+        TapRows.add(col, d, rows, ow, x, s, xs, lo, hi, end);
     }
 
     @Override
