@@ -203,6 +203,31 @@ public interface Kernels {
         }
     }
 
+    /**
+     * col2im of one channel plane with stride 1: adds the column rows of the plane's kh kw taps back to its pixels,
+     * {@code x[xOff + iy w + ix] += col[c0 + (i kw + j) ld + oy ow + q]} for every tap (i, j) and output pixel
+     * (oy, q) with iy = oy + i dh - ph and ix = q + j dw - pw inside the h x w plane, the taps in order (i, then j),
+     * so each pixel adds its values in the order of one tap at a time over the plane. Values of x before
+     * {@code end} that are not added to may be read and written back unchanged; x from {@code end} on is left
+     * alone.
+     */
+    default void addTapPlane(float[] col, int c0, int ld, int oh, int ow, int kh, int kw, int dh, int dw, int ph,
+                             int pw, float[] x, int xOff, int h, int w, int end) {
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                int cr = c0 + (i * kw + j) * ld;
+                for (int oy = 0; oy < oh; oy++) {
+                    int iy = oy + i * dh - ph;
+                    if (iy < 0 || iy >= h) continue;
+                    for (int q = 0; q < ow; q++) {
+                        int ix = q + j * dw - pw;
+                        if (ix >= 0 && ix < w) x[xOff + iy * w + ix] += col[cr + oy * ow + q];
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code out[i] = exp(x[i])}. */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 

@@ -44,6 +44,13 @@ final class ConvKernels {
             for (int g = 0; g < groups; g++) {
                 for (int ch = 0; ch < cg; ch++) {
                     int plane = xo + ((b * c) + g * cg + ch) * h * w, imageEnd = xo + (b + 1) * c * h * w;
+                    if (back && x instanceof float[] xf && win.padding() == Window.Padding.ZEROS && win.sh() == 1 && win.sw() == 1) {
+                        // the plane's taps all at once: each pixel row loaded and stored once
+                        int first = (g * k + ch * win.kh() * win.kw()) * ld + (b - base) * p;
+                        kernels.addTapPlane((float[]) cols, first, ld, oh, ow, win.kh(), win.kw(), win.dh(), win.dw(),
+                                win.ph(), win.pw(), xf, plane, h, w, imageEnd);
+                        continue;
+                    }
                     for (int i = 0; i < win.kh(); i++) {
                         for (int j = 0; j < win.kw(); j++) {
                             int row = g * k + (ch * win.kh() + i) * win.kw() + j;

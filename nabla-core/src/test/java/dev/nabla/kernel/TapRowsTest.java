@@ -7,7 +7,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * {@code Kernels.addTapRows}: the SIMD kernel gives the scalar kernel's bits on every
+ * {@code Kernels.addTapRows} and {@code Kernels.addTapPlane}: the SIMD kernel gives the scalar kernel's bits on every
  * value of the array, the pixels around the rows and outside [lo, hi) included (they must stay as they were, -0
  * included). Arrays end right after the last
  * value read or written, or a little later, so rows near an array's end take the fallback or the vectors.
@@ -43,6 +43,30 @@ class TapRowsTest {
             scalar.addTapRows(col, d, rows, ow, x1, s, xs, lo, hi, end);
             simd.addTapRows(col, d, rows, ow, x2, s, xs, lo, hi, end);
             assertArrayEquals(bits(x1), bits(x2), "addTapRows " + where);
+        }
+    }
+
+    @Test
+    void simdPlaneGivesTheScalarBits() {
+        Kernels scalar = KernelProvider.scalar(), simd = KernelProvider.simd().orElseThrow();
+        Random rng = new Random(13);
+        for (int trial = 0; trial < 2000; trial++) {
+            int kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5), dh = 1 + rng.nextInt(2), dw = 1 + rng.nextInt(2);
+            int ph = rng.nextInt(3), pw = rng.nextInt(3), h = 1 + rng.nextInt(20), w = 1 + rng.nextInt(30);
+            int oh = h + 2 * ph - (kh - 1) * dh, ow = w + 2 * pw - (kw - 1) * dw;
+            if (oh < 1 || ow < 1) continue;
+            int before = rng.nextInt(5), ld = oh * ow + rng.nextInt(30), c0 = rng.nextInt(6);
+            int colLen = c0 + (kh * kw - 1) * ld + oh * ow + (rng.nextInt(2) == 0 ? 0 : rng.nextInt(40));
+            // x: the plane, then other planes of the image (up to end), then another thread's (NaNs)
+            int end = before + h * w + (rng.nextInt(3) == 0 ? 0 : rng.nextInt(40));
+            int xLen = end + (rng.nextInt(2) == 0 ? 0 : rng.nextInt(40));
+            float[] x = values(rng, xLen), col = values(rng, colLen);
+            for (int i = end; i < xLen; i++) x[i] = Float.intBitsToFloat(0x7fc01234 + i);
+            float[] x1 = x.clone(), x2 = x.clone();
+            String where = "k " + kh + "x" + kw + " d " + dh + "," + dw + " p " + ph + "," + pw + " h " + h + " w " + w + " end " + end;
+            scalar.addTapPlane(col, c0, ld, oh, ow, kh, kw, dh, dw, ph, pw, x1, before, h, w, end);
+            simd.addTapPlane(col, c0, ld, oh, ow, kh, kw, dh, dw, ph, pw, x2, before, h, w, end);
+            assertArrayEquals(bits(x1), bits(x2), "addTapPlane " + where);
         }
     }
 

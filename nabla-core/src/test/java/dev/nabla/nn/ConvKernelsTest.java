@@ -52,6 +52,55 @@ class ConvKernelsTest {
         }
     }
 
+    /**
+     * col2im on float32 with stride 1 (one plane's taps at a time, {@code Kernels.addTapPlane}) gives, with the scalar
+     * and the SIMD kernels, the bits of adding each column value to its pixel one tap at a time, in tap order.
+     */
+    @Test
+    void float32Col2imGivesTheTapByTapBits() {
+        Random rng = new Random(21);
+        Window[] windows = {Window.square(5, 1, 0), Window.square(3, 1, 1), Window.square(5, 1, 2),
+                new Window(2, 3, 1, 1, 1, 2, 2, 1, Window.Padding.ZEROS), Window.square(3, 2, 1)};
+        dev.nabla.kernel.Kernels[] kernels = {dev.nabla.kernel.KernelProvider.scalar(),
+                dev.nabla.kernel.KernelProvider.simd().orElse(dev.nabla.kernel.KernelProvider.scalar())};
+        for (Window win : windows) {
+            for (int groups : new int[] {1, 2}) {
+                int n = 3, c = 4, h = 9 + rng.nextInt(8), w = 9 + rng.nextInt(12), cg = c / groups;
+                int oh = win.outH(h), ow = win.outW(w), p = oh * ow, k = cg * win.kh() * win.kw(), ld = n * p + 5;
+                float[] cols = new float[groups * k * ld];
+                for (int i = 0; i < cols.length; i++) cols[i] = i % 9 == 0 ? -0f : (float) rng.nextGaussian();
+                float[] want = new float[n * c * h * w];
+                for (int b = 0; b < n; b++) {
+                    for (int g = 0; g < groups; g++) {
+                        for (int ch = 0; ch < cg; ch++) {
+                            for (int i = 0; i < win.kh(); i++) {
+                                for (int j = 0; j < win.kw(); j++) {
+                                    int row = g * k + (ch * win.kh() + i) * win.kw() + j;
+                                    for (int oy = 0; oy < oh; oy++) {
+                                        for (int ox = 0; ox < ow; ox++) {
+                                            int iy = oy * win.sh() - win.ph() + i * win.dh(), ix = ox * win.sw() - win.pw() + j * win.dw();
+                                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                            want[((b * c + g * cg + ch) * h + iy) * w + ix] += cols[row * ld + b * p + oy * ow + ox];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                for (dev.nabla.kernel.Kernels kern : kernels) {
+                    try (var ctx = ExecutionContext.with(kern, 1)) {
+                        float[] got = new float[want.length];
+                        ConvKernels.col2im(cols, ld, 0, c, h, w, win, groups, 0, n, got, 0);
+                        for (int i = 0; i < want.length; i++) {
+                            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), kern.name() + " " + win + " groups " + groups + " at " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void float32PoolingMatchesFloat64InValueGradientAndTangent() {
         Random rng = new Random(4);

@@ -19,6 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       final sum starts from +0 either way). Tiles of 2 channels x 4 taps, accumulators resting in a scratch
  *       array between blocks of images.</li>
  * </ul>
+ * A forward tile that passes its row's end stores whole vectors all the same, the lanes past the row landing in
+ * the next row of the plane, which is computed and stored after it; only a plane's last row goes through a scratch
+ * array (with 28-pixel rows, half the tiles did, and JFR put a quarter of the forward pass's samples there).
  * Edge tiles repeat their last channel or tap and store the same values twice. Loads are whole vectors (masked
  * ones ran several times slower here): the caller's padded batch ends with at least 2L floats of slack.
  */
@@ -55,17 +58,26 @@ final class DirectConv {
             for (int o0 = 0; o0 < o; o0 += 6) {
                 for (int r = 0; r < 6; r++) rows[r] = Math.min(o0 + r, o - 1);
                 for (int oy = 0; oy < oh; oy++) {
+                    // a row's last tile may store its lanes past the row into the next row of the plane, which this
+                    // loop writes afterwards, so whole vectors serve every row but a plane's last
+                    boolean spill = oy < oh - 1;
                     for (int ox = 0; ox < ow; ox += 2 * L) {
-                        tile(rows, b, o, oy, ox, oh, ow, taps, tap, img + oy * wp + ox, xp, w, wOff, bias, biasOff, y, scratch);
+                        int live = Math.min(2 * L, ow - ox);
+                        tile(rows, b, o, oy, ox, oh, ow, taps, tap, img + oy * wp + ox, xp, w, wOff, bias, biasOff, y,
+                                spill && 2 * L - live <= ow ? 2 * L : live, scratch);
                     }
                 }
             }
         }
     }
 
-    /** Output channels {@code rows} (6, repeats allowed), pixels [ox, ox + 2L) of row oy clipped to ow. */
+    /**
+     * Output channels {@code rows} (6, repeats allowed), pixels [ox, ox + 2L) of row oy; the first {@code stored} of
+     * the 2L values are stored (the row's, or all 2L where the lanes past the row may go to the next row).
+     */
     private static void tile(int[] rows, int b, int o, int oy, int ox, int oh, int ow, int taps, int[] tap, int x0,
-                             float[] xp, float[] w, int wOff, float[] bias, int biasOff, float[] y, float[] scratch) {
+                             float[] xp, float[] w, int wOff, float[] bias, int biasOff, float[] y, int stored,
+                             float[] scratch) {
         int a0 = wOff + rows[0] * taps, a1 = wOff + rows[1] * taps, a2 = wOff + rows[2] * taps,
                 a3 = wOff + rows[3] * taps, a4 = wOff + rows[4] * taps, a5 = wOff + rows[5] * taps;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
@@ -87,7 +99,7 @@ final class DirectConv {
             v = FloatVector.broadcast(S, w[a5 + t]);
             c50 = v.fma(x0v, c50); c51 = v.fma(x1v, c51);
         }
-        int pix = oy * ow + ox, plane = oh * ow, live = Math.min(2 * L, ow - ox);
+        int pix = oy * ow + ox, plane = oh * ow, live = stored;
         store(c00, c01, rows[0], b, o, plane, pix, live, bias, biasOff, y, scratch);
         store(c10, c11, rows[1], b, o, plane, pix, live, bias, biasOff, y, scratch);
         store(c20, c21, rows[2], b, o, plane, pix, live, bias, biasOff, y, scratch);

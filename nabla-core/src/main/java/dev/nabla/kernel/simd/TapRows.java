@@ -1,7 +1,9 @@
 package dev.nabla.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class TapRows {
     private static final VectorSpecies<Float> S = Width.S;
+    private static final VectorSpecies<Integer> I = S.vectorShape().withLanes(int.class);
     private static final int L = Width.L;
     private static final FloatVector MINUS_ZERO = FloatVector.broadcast(S, -0f);
 
@@ -44,6 +47,81 @@ final class TapRows {
         for (; r < rows; r++) {
             int xr = s + r * xs, c = d + r * ow;
             for (int q = lo; q < hi; q++) x[xr + q] += col[c + q];
+        }
+    }
+
+    /** Lane l holds l. */
+    private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
+
+    /**
+     * {@code Kernels.addTapPlane}: pixel row by pixel row, each vector of the row loaded once, every tap's values
+     * added to it in tap order (a vector of the tap's column row, shifted to the pixels it adds to, -0 in the
+     * lanes it does not reach) and stored once. Adding one tap's rows at a time instead stores each pixel kh kw
+     * times, and the next tap's loads, one pixel over, wait on those stores (a load that overlaps an earlier store
+     * only in part is not forwarded from it). Rows whose vectors would pass {@code end} or an array's end are done
+     * pixel by pixel in the same order.
+     */
+    static void addPlane(float[] col, int c0, int ld, int oh, int ow, int kh, int kw, int dh, int dw, int ph, int pw,
+                         float[] x, int xOff, int h, int w, int end) {
+        int nv = (w + L - 1) / L, limit = Math.min(end, x.length);
+        // per vector v of a row and tap column j, the bits that keep the lanes the tap reaches and those that make
+        // the others -0: the same for every row (masks built in the loop cost more than the additions here)
+        int[] keep = new int[nv * kw * L], sign = new int[nv * kw * L];
+        for (int v = 0; v < nv; v++) {
+            for (int j = 0; j < kw; j++) {
+                int shift = j * dw - pw, lo = shift - v * L, hi = Math.min(ow + shift, w) - v * L;
+                for (int l = 0; l < L; l++) {
+                    boolean in = l >= lo && l < hi;
+                    keep[(v * kw + j) * L + l] = in ? -1 : 0;
+                    sign[(v * kw + j) * L + l] = in ? 0 : 0x80000000;
+                }
+            }
+        }
+        for (int iy = 0; iy < h; iy++) {
+            int xr = xOff + iy * w;
+            if (xr + nv * L > limit) {
+                addRowScalar(col, c0, ld, oh, ow, kh, kw, dh, dw, ph, pw, x, xr, iy, w);
+                continue;
+            }
+            for (int v = 0; v < nv; v++) {
+                int px = v * L;
+                FloatVector acc = FloatVector.fromArray(S, x, xr + px);
+                for (int i = 0; i < kh; i++) {
+                    int oy = iy + ph - i * dh;
+                    if (oy < 0 || oy >= oh) continue;
+                    for (int j = 0; j < kw; j++) {
+                        // lane l is pixel px + l, column q = px + l - shift of the tap's row oy
+                        int shift = j * dw - pw, at = c0 + (i * kw + j) * ld + oy * ow + px - shift, bits = (v * kw + j) * L;
+                        if (at >= 0 && at + L <= col.length) {
+                            IntVector add = FloatVector.fromArray(S, col, at).reinterpretAsInts()
+                                    .and(IntVector.fromArray(I, keep, bits)).or(IntVector.fromArray(I, sign, bits));
+                            acc = acc.add(add.reinterpretAsFloats());
+                        } else {
+                            int lo = shift - px, hi = Math.min(ow + shift, w) - px;
+                            VectorMask<Float> m = IOTA.compare(VectorOperators.GE, lo).and(IOTA.compare(VectorOperators.LT, hi));
+                            acc = acc.add(MINUS_ZERO.blend(FloatVector.fromArray(S, col, at, m), m));
+                        }
+                    }
+                }
+                acc.intoArray(x, xr + px);
+            }
+        }
+    }
+
+    /** One pixel row of {@link #addPlane}, pixel by pixel, the taps in the same order. */
+    private static void addRowScalar(float[] col, int c0, int ld, int oh, int ow, int kh, int kw, int dh, int dw,
+                                     int ph, int pw, float[] x, int xr, int iy, int w) {
+        for (int ix = 0; ix < w; ix++) {
+            float s = x[xr + ix];
+            for (int i = 0; i < kh; i++) {
+                int oy = iy + ph - i * dh;
+                if (oy < 0 || oy >= oh) continue;
+                for (int j = 0; j < kw; j++) {
+                    int q = ix + pw - j * dw;
+                    if (q >= 0 && q < ow) s += col[c0 + (i * kw + j) * ld + oy * ow + q];
+                }
+            }
+            x[xr + ix] = s;
         }
     }
 }

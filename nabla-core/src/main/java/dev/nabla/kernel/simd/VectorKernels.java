@@ -198,6 +198,12 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void addTapPlane(float[] col, int c0, int ld, int oh, int ow, int kh, int kw, int dh, int dw, int ph,
+                            int pw, float[] x, int xOff, int h, int w, int end) {
+        TapRows.addPlane(col, c0, ld, oh, ow, kh, kw, dh, dw, ph, pw, x, xOff, h, w, end);
+    }
+
+    @Override
     public void addTapRows(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi, int end) {
         TapRows.add(col, d, rows, ow, x, s, xs, lo, hi, end);
     }
