@@ -60,8 +60,8 @@ final class Gemm {
     /**
      * The same while the workers keep up ({@link Parallel#workersOnTime}): the 12.8 Mflop products of a training
      * step of the course's network (batch 64, 784-128-10) then go to two threads. On a quiet AMD Zen 3 (AVX2) that
-     * took its epoch from 0.36 to 0.27 s; on a busy machine, where a preempted worker holds the caller, the same
-     * split made it slower (0.43-0.85 s), hence the condition (bench/RESULTS.md, "Ideas tried").
+     * took its epoch from 0.36-0.41 to 0.29-0.30 s; on a busy machine, where a preempted worker holds the caller,
+     * the same split without the condition made it slower (0.43-0.85 s) (bench/RESULTS.md, "Ideas tried").
      */
     static final long MIN_FLOPS_PER_PART_ON_TIME = 1L << 22;
     /** Widest panel of op(B) for which A^T is read in place rather than packed (see {@link #block}). */
