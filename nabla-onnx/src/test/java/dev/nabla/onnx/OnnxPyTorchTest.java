@@ -45,8 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Models made by PyTorch (bench/python/onnx_fixtures.py wrote them, their outputs on fixed inputs, their state
  * dicts and the trained model's test accuracy) import into nabla and give PyTorch's outputs to 1e-5, and the
  * model trained in PyTorch classifies exactly as many MNIST test images correctly in nabla. Where PyTorch is
- * installed the script is run again into a temporary folder and what it writes must equal the committed
- * fixtures; without PyTorch the committed fixtures are checked alone.
+ * installed the script is run again into a temporary folder: its untrained models must equal the committed
+ * fixtures, and every model it writes, the trained one included, must import with its outputs and accuracy;
+ * without PyTorch the committed fixtures are checked alone.
  */
 class OnnxPyTorchTest {
     private static final List<String> MODELS = List.of("torch_mlp", "torch_mlp_softmax", "torch_cnn", "torch_trained");
@@ -60,12 +61,18 @@ class OnnxPyTorchTest {
         if (regenerated != null) {
             for (String name : MODELS) {
                 tests.add(DynamicTest.dynamicTest("re-run script: " + name, () -> {
-                    OnnxFixtures.assertClose(outputs(committed, name), outputs(regenerated, name), name + " outputs of the re-run");
+                    // the untrained models are the same on any CPU; the trained one is not (below)
+                    if (!name.equals("torch_trained")) {
+                        OnnxFixtures.assertClose(outputs(committed, name), outputs(regenerated, name), name + " outputs of the re-run");
+                    }
                     assertImportsLikePyTorch(regenerated, name);
                 }));
             }
+            // PyTorch's kernels round differently on CPUs of other vector widths, and a training pass compounds
+            // that (on an AVX2 CPU the fixtures of an AVX-512 one came out 9,446 correct against 9,530): the re-run's
+            // trained model is checked against the re-run's own accuracy, not the committed one's
             tests.add(DynamicTest.dynamicTest("re-run script: trained accuracy", () ->
-                    assertEquals(accuracy(committed), accuracy(regenerated))));
+                    assertHasPyTorchsTestAccuracy(regenerated)));
         }
         return tests.stream();
     }
@@ -113,16 +120,20 @@ class OnnxPyTorchTest {
     /** The model trained in PyTorch gets PyTorch's accuracy on the 10,000 MNIST test images, imported either way. */
     @Test
     void modelTrainedInPyTorchHasItsTestAccuracyInNabla() throws Exception {
-        Map<String, Object> recorded = accuracy(committed());
+        assertHasPyTorchsTestAccuracy(committed());
+    }
+
+    private static void assertHasPyTorchsTestAccuracy(Path dir) throws IOException {
+        Map<String, Object> recorded = accuracy(dir);
         ImageSet test = dev.nabla.datasets.mnist.Mnist.load(TestMnist.folder()).test();
         assertEquals(((Number) recorded.get("test_images")).intValue(), test.count());
         int expected = ((Number) recorded.get("correct")).intValue();
         assertTrue(expected > 9000, "the fixture's model is trained: " + expected + " of 10000");
 
-        OnnxModel imported = Onnx.load(committed().resolve("torch_trained.onnx"));
+        OnnxModel imported = Onnx.load(dir.resolve("torch_trained.onnx"));
         assertEquals(expected, correct(imported.model(), test), "correct test images, model read from ONNX");
         Module fromStateDict = new Sequential(new ToImage(1, 28, 28), torchTrained());
-        ModelFile.loadInto(committed().resolve("torch_trained.safetensors"), ((Sequential) fromStateDict).get(1), true);
+        ModelFile.loadInto(dir.resolve("torch_trained.safetensors"), ((Sequential) fromStateDict).get(1), true);
         fromStateDict.eval();
         assertEquals(expected, correct(fromStateDict, test), "correct test images, model from the state dict");
     }
