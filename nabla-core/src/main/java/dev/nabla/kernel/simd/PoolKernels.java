@@ -63,8 +63,7 @@ final class PoolKernels {
         for (int tap = 1; tap < 4; tap++) {
             int dt = (tap >> 1) * w + (tap & 1);  // (0, 1), (1, 0), (1, 1)
             FloatVector v = FloatVector.fromArray(S, x, src + dt, corner, q);
-            VectorMask<Float> take = best.compare(VectorOperators.EQ, best)
-                    .and(v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v)));
+            VectorMask<Float> take = wins(best, v);
             best = best.blend(v, take);
             at = at.blend(first.add(dt), take.cast(I));
         }
@@ -91,7 +90,8 @@ final class PoolKernels {
      * {@link #maxPool2x2} by rows, without gathers: an output row's taps are the even and odd values of its two
      * input rows, read as whole vectors and split by two-vector rearranges.
      * A row's vector may spill into the plane's next output rows, which overwrite it; where it would leave the
-     * plane the store is masked, and near the arrays' ends the scratch rows take it.
+     * plane it goes through scratch rows and only its live lanes are copied; a window that would read past the end
+     * of x takes the scalar rule.
      */
     private static void byRows(float[] x, int xo, int h, int w, int c0, int c1, float[] y, int[] arg) {
         int oh = h / 2, ow = w / 2, p = oh * ow;
