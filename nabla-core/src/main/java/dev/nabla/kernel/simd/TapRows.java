@@ -29,20 +29,14 @@ final class TapRows {
         VectorMask<Float> inside = S.indexInRange(0, hi - lastQ);
         for (; r < rows; r++) {
             int xr = s + r * xs, c = d + r * ow;
-            if (xr + lastQ + L > limit || c + lastQ + L > col.length) break;
-            for (int q = lo; q < lastQ; q += L) {
-                FloatVector.fromArray(S, x, xr + q).add(FloatVector.fromArray(S, col, c + q)).intoArray(x, xr + q);
-            }
-            FloatVector tail = MINUS_ZERO.blend(FloatVector.fromArray(S, col, c + lastQ), inside);
-            FloatVector.fromArray(S, x, xr + lastQ).add(tail).intoArray(x, xr + lastQ);
-        }
-        for (; r < rows; r++) {
-            int xr = s + r * xs, c = d + r * ow;
             if (xr + lastQ + L > x.length || c + lastQ + L > col.length) break;
             for (int q = lo; q < lastQ; q += L) {
                 FloatVector.fromArray(S, x, xr + q).add(FloatVector.fromArray(S, col, c + q)).intoArray(x, xr + q);
             }
-            FloatVector.fromArray(S, x, xr + lastQ).add(FloatVector.fromArray(S, col, c + lastQ)).intoArray(x, xr + lastQ, inside);
+            FloatVector tail = MINUS_ZERO.blend(FloatVector.fromArray(S, col, c + lastQ), inside);
+            FloatVector sum = FloatVector.fromArray(S, x, xr + lastQ).add(tail);
+            if (xr + lastQ + L <= limit) sum.intoArray(x, xr + lastQ);
+            else sum.intoArray(x, xr + lastQ, inside);
         }
         for (; r < rows; r++) {
             int xr = s + r * xs, c = d + r * ow;
