@@ -4,6 +4,8 @@ import dev.nabla.models.Models;
 import dev.nabla.autograd.Grad;
 import dev.nabla.autograd.Tensor;
 import dev.nabla.kernel.ExecutionContext;
+import dev.nabla.kernel.KernelProvider;
+import dev.nabla.kernel.Kernels;
 import dev.nabla.loss.CrossEntropyLoss;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.NDArray;
@@ -61,8 +63,7 @@ class ConvKernelsTest {
         Random rng = new Random(21);
         Window[] windows = {Window.square(5, 1, 0), Window.square(3, 1, 1), Window.square(5, 1, 2),
                 new Window(2, 3, 1, 1, 1, 2, 2, 1, Window.Padding.ZEROS), Window.square(3, 2, 1)};
-        dev.nabla.kernel.Kernels[] kernels = {dev.nabla.kernel.KernelProvider.scalar(),
-                dev.nabla.kernel.KernelProvider.simd().orElse(dev.nabla.kernel.KernelProvider.scalar())};
+        Kernels[] kernels = {KernelProvider.scalar(), KernelProvider.simd().orElseThrow()};
         for (Window win : windows) {
             for (int groups : new int[] {1, 2}) {
                 int n = 3, c = 4, h = 9 + rng.nextInt(8), w = 9 + rng.nextInt(12), cg = c / groups;
@@ -88,7 +89,7 @@ class ConvKernelsTest {
                         }
                     }
                 }
-                for (dev.nabla.kernel.Kernels kern : kernels) {
+                for (Kernels kern : kernels) {
                     try (var ctx = ExecutionContext.with(kern, 1)) {
                         float[] got = new float[want.length];
                         ConvKernels.col2im(cols, ld, 0, c, h, w, win, groups, 0, n, got, 0);
