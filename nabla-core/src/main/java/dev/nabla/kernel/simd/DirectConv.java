@@ -99,13 +99,13 @@ final class DirectConv {
             v = FloatVector.broadcast(S, w[a5 + t]);
             c50 = v.fma(x0v, c50); c51 = v.fma(x1v, c51);
         }
-        int pix = oy * ow + ox, plane = oh * ow, live = stored;
-        store(c00, c01, rows[0], b, o, plane, pix, live, bias, biasOff, y, scratch);
-        store(c10, c11, rows[1], b, o, plane, pix, live, bias, biasOff, y, scratch);
-        store(c20, c21, rows[2], b, o, plane, pix, live, bias, biasOff, y, scratch);
-        store(c30, c31, rows[3], b, o, plane, pix, live, bias, biasOff, y, scratch);
-        store(c40, c41, rows[4], b, o, plane, pix, live, bias, biasOff, y, scratch);
-        store(c50, c51, rows[5], b, o, plane, pix, live, bias, biasOff, y, scratch);
+        int pix = oy * ow + ox, plane = oh * ow;
+        store(c00, c01, rows[0], b, o, plane, pix, stored, bias, biasOff, y, scratch);
+        store(c10, c11, rows[1], b, o, plane, pix, stored, bias, biasOff, y, scratch);
+        store(c20, c21, rows[2], b, o, plane, pix, stored, bias, biasOff, y, scratch);
+        store(c30, c31, rows[3], b, o, plane, pix, stored, bias, biasOff, y, scratch);
+        store(c40, c41, rows[4], b, o, plane, pix, stored, bias, biasOff, y, scratch);
+        store(c50, c51, rows[5], b, o, plane, pix, stored, bias, biasOff, y, scratch);
     }
 
     /** Stores the first {@code live} of the 2L values (a row's tail through {@code scratch}). */
