@@ -224,7 +224,8 @@ final class Gemm {
                     if (kl < kc) {
                         live = buf.live;
                         kc = kl;
-                        chunks = liveChunks(live, kc, buf.liveBits);
+                        // lane bits only where a packing takes them: B^T's, and A's with 512-bit vectors
+                        if (transB || L == 16) chunks = liveChunks(live, kc, buf.liveBits);
                     }
                 }
                 if (transB) packBT(b, bOff, ldb, pc, kc, live, buf.liveBits, chunks, jc, nc, bp, buf.edgeRows);
