@@ -79,6 +79,8 @@ final class Gemm {
         final float[] edgeRows = new float[L * L];
         /** Live columns of the current k block (see {@link #liveColumns}) and their running maxima of |a|. */
         final int[] live = new int[KC];
+        /** The live columns as runs of consecutive columns (see {@link #liveRuns}). */
+        final int[] runs = new int[2 * KC];
         final float[] colMax = new float[KC];
         /** Per depth of the current k block of B^T: NaN where a value is not finite (see {@link #liveColumns}). */
         final float[] colNonFinite = new float[KC];
@@ -242,7 +244,7 @@ final class Gemm {
                         packAT(a, aOff, lda, ic, mc, pc, kc, ap);
                         if (bFinite) markZeroPanels(ap, mc, kc, buf.zeroPanel);
                     } else {
-                        packA(a, aOff, lda, ic, mc, pc, kc, live, buf.liveBits, chunks, ap);
+                        packA(a, aOff, lda, ic, mc, pc, kc, live, buf.liveBits, chunks, buf.runs, ap);
                     }
                     // one strip of B (L1) against every panel of the A block (L2)
                     for (int jr = 0; jr < nc; jr += NR) {
@@ -319,22 +321,27 @@ final class Gemm {
     private static int liveColumns(float[] a, int aOff, int lda, int i0, int i1, int pc, int kc,
                                    float[] b, int bOff, int ldb, boolean transB, int j0, int j1, Buffers buf) {
         float[] mx = buf.colMax;
-        java.util.Arrays.fill(mx, 0, kc, 0f);
-        int upper = S.loopBound(kc);
-        for (int i = i0; i < i1; i++) {
-            int row = aOff + i * lda + pc, p = 0;
-            // MAX keeps a NaN, so a NaN column stays live
-            for (; p < upper; p += L) {
-                FloatVector.fromArray(S, mx, p).max(FloatVector.fromArray(S, a, row + p).abs()).intoArray(mx, p);
+        int upper = S.loopBound(kc), q = 0, base = aOff + pc;
+        // L columns at a time down all the rows, the maximum kept in a register (MAX keeps a NaN, so a NaN column
+        // stays live)
+        for (; q < upper; q += L) {
+            FloatVector m = FloatVector.zero(S);
+            for (int i = i0, at = base + i0 * lda + q; i < i1; i++, at += lda) {
+                m = m.max(FloatVector.fromArray(S, a, at).abs());
             }
-            for (; p < kc; p++) mx[p] = Math.max(mx[p], Math.abs(a[row + p]));
+            m.intoArray(mx, q);
+        }
+        for (; q < kc; q++) {
+            float m = 0f;
+            for (int i = i0, at = base + i0 * lda + q; i < i1; i++, at += lda) m = Math.max(m, Math.abs(a[at]));
+            mx[q] = m;
         }
         int[] live = buf.live;
         int n = 0;
         if (transB) {
-            // B stored [n, k]: row p of op(B) is a column of B, so its values lie ldb apart. One pass over the
-            // rows j of B, in k order, finds the non-finite ones of every column at once (contiguous loads), where
-            // checking each zero column of A alone read B down its columns.
+            // B stored [n, k]: row p of op(B) is a column of B, so its values lie ldb apart. L depths at a time
+            // down the rows j of B find the non-finite ones of L columns at once, where checking each zero column
+            // of A alone read B down its columns one value at a time.
             float[] nonFinite = nonFiniteColumnsBT(b, bOff, ldb, pc, kc, j0, j1, mx, buf.colNonFinite);
             for (int p = 0; p < kc; p++) {
                 if (mx[p] != 0f || nonFinite != null && nonFinite[p] != 0f) live[n++] = p;
@@ -358,14 +365,24 @@ final class Gemm {
         boolean anyZero = false;
         for (int p = 0; p < kc && !anyZero; p++) anyZero = mx[p] == 0f;
         if (!anyZero) return null;
-        java.util.Arrays.fill(out, 0, kc, 0f);
-        int upper = S.loopBound(kc);
-        for (int j = j0; j < j1; j++) {
-            int row = bOff + j * ldb + pc, p = 0;
-            for (; p < upper; p += L) {
-                FloatVector.fromArray(S, out, p).add(FloatVector.fromArray(S, b, row + p).mul(0f)).intoArray(out, p);
+        // L depths at a time down the rows, the sum kept in a register; depths where no column of A is zero are
+        // not read (their out stays 0: they are live anyway)
+        int upper = S.loopBound(kc), p = 0, base = bOff + pc;
+        for (; p < upper; p += L) {
+            FloatVector sum = FloatVector.zero(S);
+            if (FloatVector.fromArray(S, mx, p).compare(VectorOperators.EQ, 0f).anyTrue()) {
+                for (int j = j0, at = base + j0 * ldb + p; j < j1; j++, at += ldb) {
+                    sum = sum.add(FloatVector.fromArray(S, b, at).mul(0f));
+                }
             }
-            for (; p < kc; p++) out[p] += b[row + p] * 0f;
+            sum.intoArray(out, p);
+        }
+        for (; p < kc; p++) {
+            float sum = 0f;
+            if (mx[p] == 0f) {
+                for (int j = j0, at = base + j0 * ldb + p; j < j1; j++, at += ldb) sum += b[at] * 0f;
+            }
+            out[p] = sum;
         }
         return out;
     }
@@ -877,13 +894,14 @@ final class Gemm {
      * (not null), column p of the block is column pc + live[p] of A.
      */
     private static void packA(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, int[] live,
-                              long[] liveBits, int chunks, float[] ap) {
+                              long[] liveBits, int chunks, int[] runBuf, float[] ap) {
         int panels = (mc + MR - 1) / MR;
         if (live != null && L == 16) {
             packALive16(a, aOff, lda, ic, mc, pc, kc == 0 ? 0 : live[kc - 1] + 1, liveBits, chunks, ap);
             for (int r = mc; r < panels * MR; r++) java.util.Arrays.fill(ap, r * KC, r * KC + kc, 0f);
             return;
         }
+        int runs = live == null ? 0 : liveRuns(live, kc, runBuf);
         for (int r = 0; r < panels * MR; r++) {
             // row r of the block is row r % MR of panel r / MR, at ir * KC + (r % MR) * KC = r * KC
             if (r >= mc) {
@@ -891,12 +909,50 @@ final class Gemm {
             } else if (live == null) {
                 System.arraycopy(a, aOff + (ic + r) * lda + pc, ap, r * KC, kc);
             } else {
-                int src = aOff + (ic + r) * lda + pc, dst = r * KC, p = 0;
-                for (int upper = S.loopBound(kc); p < upper; p += L) {
-                    FloatVector.fromArray(S, a, src, live, p).intoArray(ap, dst + p);
-                }
-                for (; p < kc; p++) ap[dst + p] = a[src + live[p]];
+                packRowRuns(a, aOff + (ic + r) * lda + pc, runs, runBuf, ap, r * KC);
             }
+        }
+    }
+
+    /**
+     * The live depths {@code live[0..kc)} (ascending) as runs of consecutive depths, so that a run's values can be
+     * copied with vector loads instead of a gather per L live depths: {@code runs[2q]} is run q's first depth and
+     * {@code runs[2q + 1]} its length. Returns the number of runs. (An MNIST batch's live pixels lie in about one
+     * run per image row.)
+     */
+    private static int liveRuns(int[] live, int kc, int[] runs) {
+        int n = 0;
+        for (int p = 0; p < kc; ) {
+            int first = live[p], q = p + 1;
+            while (q < kc && live[q] == first + (q - p)) q++;
+            runs[2 * n] = first;
+            runs[2 * n + 1] = q - p;
+            n++;
+            p = q;
+        }
+        return n;
+    }
+
+    /**
+     * One row of a packed A block at the live depths, run by run (see {@link #liveRuns}): the values of
+     * {@code a[src + start]}, ... of each run stored one after the other from {@code ap[dst]}, the same values in
+     * the same places as a gather per live depth. A run's last vector is stored whole where it stays inside both
+     * arrays: the values it copies past the run's end are overwritten by the next run's first vector, or, after
+     * the last run, lie past the block's depth (or in the next row, written after this one), where nothing reads
+     * them.
+     */
+    private static void packRowRuns(float[] a, int src, int runs, int[] start, float[] ap, int dst) {
+        for (int q = 0; q < runs; q++) {
+            int s = src + start[2 * q], len = start[2 * q + 1], e = 0;
+            for (; e + L <= len; e += L) FloatVector.fromArray(S, a, s + e).intoArray(ap, dst + e);
+            if (e < len) {
+                if (s + e + L <= a.length && dst + e + L <= ap.length) {
+                    FloatVector.fromArray(S, a, s + e).intoArray(ap, dst + e);
+                } else {
+                    for (; e < len; e++) ap[dst + e] = a[s + e];
+                }
+            }
+            dst += len;
         }
     }
 
