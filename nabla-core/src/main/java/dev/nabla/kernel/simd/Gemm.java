@@ -88,6 +88,10 @@ final class Gemm {
         final long[] liveBits = new long[KC / 8];
         /** Per 5-row panel of the packed A block: all its values are zero. */
         final boolean[] zeroPanel = new boolean[(MC + MR - 1) / MR];
+        /** Per MR-row panel of the packed A block: all its values are finite. */
+        final boolean[] finitePanel = new boolean[(MC + MR - 1) / MR];
+        /** Per strip of the packed panel of B: all its values are zero (see {@link #scanStrips}). */
+        final boolean[] zeroStrip = new boolean[NC / L + 1];
 
         float[] b(int size) {
             if (b.length < size) b = new float[size];
@@ -202,7 +206,8 @@ final class Gemm {
         // Zero products: a term a * b with a == 0 and b finite adds an exact zero to the accumulator, which starts
         // at +0 and so is never -0 (a sum is -0 only when both addends are); adding such a zero changes no bit. So
         // within each k block, columns of A that are zero in every row of this part (and whose row of B is finite)
-        // are left out of the packing, and a panel of A^T that is all zero gets an empty k loop. The order of the
+        // are left out of the packing, and a panel of A^T that is all zero gets an empty k loop, as does a strip of B
+        // that is all zero against a finite panel of A^T (C = g^T x: the columns of x dead in the whole batch). The order of the
         // remaining terms and the k blocks stay as they are: the results are the same bits. (MNIST batches have
         // about a third of their pixels zero in every image.)
         boolean skip = skipZeros, inPlaceAllowed = transA && readATInPlace;
@@ -232,17 +237,19 @@ final class Gemm {
                 }
                 if (transB) packBT(b, bOff, ldb, pc, kc, live, buf.liveBits, chunks, jc, nc, bp, buf.edgeRows);
                 else packB(b, bOff, ldb, pc, kc, live, jc, nc, bp);
-                boolean bFinite = skip && transA && allFinite(bp, kc * packedWidth(nc));
+                // (for A^T B: B's all-zero strips, as a batch of images has at its border, and whether B is finite,
+                // in one pass over the packed panel)
+                boolean bFinite = skip && transA && scanStrips(bp, kc, nc, buf.zeroStrip);
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     int whole = mc / MR * MR;
                     if (inPlace) {
                         if (whole < mc) packAT(a, aOff, lda, ic + whole, mc - whole, pc, kc, ap);
-                        if (bFinite) markZeroPanelsAT(a, aOff, lda, ic, mc, pc, kc, buf.colMax, buf.zeroPanel);
+                        if (skip) markZeroPanelsAT(a, aOff, lda, ic, mc, pc, kc, buf.colMax, buf.zeroPanel, buf.finitePanel);
                     } else if (transA) {
                         packAT(a, aOff, lda, ic, mc, pc, kc, ap);
-                        if (bFinite) markZeroPanels(ap, mc, kc, buf.zeroPanel);
+                        if (skip) markZeroPanels(ap, mc, kc, buf.zeroPanel, buf.finitePanel);
                     } else {
                         packA(a, aOff, lda, ic, mc, pc, kc, live, buf.liveBits, chunks, buf.runs, ap);
                     }
@@ -257,7 +264,11 @@ final class Gemm {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            int kk = bFinite && buf.zeroPanel[ir / MR] ? 0 : kc;
+                            // a zero panel of A against a finite strip, or a zero strip against a finite panel: every
+                            // product is an exact zero, and the tile's sums stay +0 (see above)
+                            int q = ir / MR;
+                            int kk = bFinite && buf.zeroPanel[q] || skip && transA && buf.zeroStrip[jr / NR]
+                                    && buf.finitePanel[q] ? 0 : kc;
                             if (inPlace && mr == MR) {
                                 int ai = aOff + pc * lda + ic + ir;
                                 if (nr == NR) {
@@ -400,16 +411,29 @@ final class Gemm {
         return t == 0f;
     }
 
-    /** Whether the first {@code n} values of {@code x} (n a multiple of L) are all finite. */
-    private static boolean allFinite(float[] x, int n) {
-        // v * 0 is +-0 for finite v and NaN otherwise, and a NaN stays in the sum
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) acc = acc.add(FloatVector.fromArray(S, x, i).mul(0f));
-        return acc.reduceLanes(VectorOperators.ADD) == 0f;
+    /**
+     * For each strip of a packed panel of B (nc columns, depth kc): whether all its values are zero
+     * ({@code zeroStrip}); returns whether all the panel's values are finite. One maximum of |b| per strip
+     * (MAX keeps a NaN): zero for a zero strip, at most {@link Float#MAX_VALUE} for a finite one.
+     */
+    private static boolean scanStrips(float[] bp, int kc, int nc, boolean[] zeroStrip) {
+        boolean finite = true;
+        for (int jr = 0, st = 0; jr < nc; jr += NR, st++) {
+            int base = jr * kc, end = base + kc * stripWidth(Math.min(NR, nc - jr));
+            FloatVector mx = FloatVector.zero(S);
+            for (int i = base; i < end; i += L) mx = mx.max(FloatVector.fromArray(S, bp, i).abs());
+            float m = mx.reduceLanes(VectorOperators.MAX);
+            zeroStrip[st] = m == 0f;
+            finite &= m <= Float.MAX_VALUE; // false for infinities and NaN
+        }
+        return finite;
     }
 
-    /** For each 5-row panel of a packed A block of mc rows and depth kc: whether all its values are zero. */
-    private static void markZeroPanels(float[] ap, int mc, int kc, boolean[] zeroPanel) {
+    /**
+     * For each MR-row panel of a packed A block of mc rows and depth kc: whether all its values are zero, and
+     * whether all are finite.
+     */
+    private static void markZeroPanels(float[] ap, int mc, int kc, boolean[] zeroPanel, boolean[] finitePanel) {
         int upper = S.loopBound(kc);
         for (int ir = 0, q = 0; ir < mc; ir += MR, q++) {
             FloatVector mx = FloatVector.zero(S);
@@ -421,6 +445,7 @@ final class Gemm {
             }
             float m = Math.max(mx.reduceLanes(VectorOperators.MAX), tail);
             zeroPanel[q] = m == 0f; // NaN == 0 is false: a NaN panel is computed
+            finitePanel[q] = m <= Float.MAX_VALUE;
         }
     }
 
@@ -429,7 +454,7 @@ final class Gemm {
      * [pc, pc + kc) of A stored [k, m]; {@code mx} gets each row's maximum of |a| (NaN kept).
      */
     private static void markZeroPanelsAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] mx,
-                                         boolean[] zeroPanel) {
+                                         boolean[] zeroPanel, boolean[] finitePanel) {
         java.util.Arrays.fill(mx, 0, mc, 0f);
         int upper = S.loopBound(mc);
         for (int p = 0; p < kc; p++) {
@@ -443,6 +468,7 @@ final class Gemm {
             float m = 0f;
             for (int r = ir, end = Math.min(mc, ir + MR); r < end; r++) m = Math.max(m, mx[r]);
             zeroPanel[q] = m == 0f; // NaN == 0 is false: a NaN panel is computed
+            finitePanel[q] = m <= Float.MAX_VALUE;
         }
     }
 
