@@ -33,6 +33,17 @@ public interface Kernels {
               float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * {@link #gemm} for products whose A seldom has a zero column or panel (a convolution's weights, its output
+     * gradient), where looking for them to leave out costs more than it saves: the same bits as {@link #gemm}.
+     */
+    default void gemmAllColumns(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
     /** {@code y[i] += alpha * x[i]} for i in [0, n). */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 

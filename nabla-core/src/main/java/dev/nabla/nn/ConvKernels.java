@@ -202,7 +202,8 @@ final class ConvKernels {
             return;
         }
         if (a instanceof float[] af) {
-            Kernels.get().gemm(transA, transB, m, n, k, 1f, af, ao, lda, (float[]) b, bo, ldb, 0f, (float[]) c, co, ldc);
+            // (the weights and the output gradient seldom have a zero column: not looked for)
+            Kernels.get().gemmAllColumns(transA, transB, m, n, k, 1f, af, ao, lda, (float[]) b, bo, ldb, 0f, (float[]) c, co, ldc);
             return;
         }
         double[] ad = (double[]) a, bd = (double[]) b, cd = (double[]) c;

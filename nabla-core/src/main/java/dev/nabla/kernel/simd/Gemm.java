@@ -127,6 +127,27 @@ final class Gemm {
                      float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, true);
+    }
+
+    /**
+     * {@link #gemm} that never looks for zero columns of A to leave out (see {@link #block}): for products whose
+     * A seldom has one, where the search (a pass over each k block of A, and with B transposed, where any column
+     * is zero, one over B as well) costs more than the columns it finds save. The cnn model's second-layer weight
+     * gradient (A the output gradient, 64 x 12,544, a sixth of its columns zero): 8.4-8.8 -> 7.2-7.6 ms on one
+     * thread (bench/RESULTS.md). The same bits as {@link #gemm}: a skipped term only ever added an exact zero.
+     */
+    static void gemmAllColumns(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false);
+    }
+
+    private static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                             float alpha, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc, boolean findZeros) {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             scaleC(m, n, beta, c, cOff, ldc);
@@ -157,7 +178,7 @@ final class Gemm {
             }
         }
         if (pm * pn == 1) {
-            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, findZeros);
             return;
         }
         int fpm = pm, fpn = pn;
@@ -168,7 +189,7 @@ final class Gemm {
             int i1 = Math.min(m, (int) ((long) tilesM * (pi + 1) / fpm) * MR);
             int j0 = (int) ((long) tilesN * pj / fpn) * NR;
             int j1 = Math.min(n, (int) ((long) tilesN * (pj + 1) / fpn) * NR);
-            block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, findZeros);
         });
     }
 
@@ -198,7 +219,7 @@ final class Gemm {
     private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                               float alpha, float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb,
-                              float beta, float[] c, int cOff, int ldc) {
+                              float beta, float[] c, int cOff, int ldc, boolean findZeros) {
         Buffers buf = BUFFERS.get();
         // Equal k blocks no deeper than KC: 784 = 4 x 196 rather than 3 x 256 + 16.
         int kBlocks = (k + KC - 1) / KC;
@@ -210,7 +231,7 @@ final class Gemm {
         // that is all zero against a finite panel of A^T (C = g^T x: the columns of x dead in the whole batch). The order of the
         // remaining terms and the k blocks stay as they are: the results are the same bits. (MNIST batches have
         // about a third of their pixels zero in every image.)
-        boolean skip = skipZeros, inPlaceAllowed = transA && readATInPlace;
+        boolean skip = skipZeros && findZeros, inPlaceAllowed = transA && readATInPlace;
         float[] ap = buf.a, tile = buf.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);

@@ -49,6 +49,14 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void gemmAllColumns(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
+        Gemm.gemmAllColumns(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += L) {

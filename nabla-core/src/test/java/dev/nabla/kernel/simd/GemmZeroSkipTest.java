@@ -201,6 +201,46 @@ class GemmZeroSkipTest {
         }
     }
 
+    /**
+     * {@link Gemm#gemmAllColumns} (no zero columns or panels sought) against {@link Gemm#gemm} with them left out:
+     * the same bits on sparse operands, with non-finite values of B where a left-out product would meet them, on
+     * every transpose combination and on the cnn model's second-layer shapes.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
+    @MethodSource("allColumnsCases")
+    void allColumnsGivesTheSameBitsAsSkipping(int m, int n, int k, boolean ta, boolean tb) {
+        SplittableRandom rnd = new SplittableRandom(17L * m + 5L * n + k + (ta ? 1 : 0) + (tb ? 2 : 0));
+        float[] a = sparseA(m, k, ta, rnd);
+        float[] b = new float[k * n], c0 = new float[m * n];
+        for (int i = 0; i < b.length; i++) b[i] = (float) (rnd.nextDouble() * 2 - 1);
+        for (int i = 0; i < c0.length; i++) c0[i] = rnd.nextDouble() < 0.2 ? -0f : (float) (rnd.nextDouble() * 2 - 1);
+        float[] bad = b.clone();
+        for (int t = 0; t < 3; t++) {
+            int p = rnd.nextInt(k), j = rnd.nextInt(n);
+            bad[tb ? j * k + p : p * n + j] = t == 0 ? Float.NaN : t == 1 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        }
+        for (float[] bb : new float[][] {b, bad}) {
+            for (float beta : new float[] {0f, 1f}) {
+                float[] want = run(true, ta, tb, m, n, k, a, bb, c0, beta), got = c0.clone();
+                Gemm.gemmAllColumns(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, bb, 0, tb ? k : n, beta, got, 0, n);
+                assertSameBits(want, got, (bb == b ? "finite" : "non-finite") + " B, beta " + beta);
+            }
+        }
+    }
+
+    static Stream<Arguments> allColumnsCases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        // the cnn model's second layer (one image's forward, four images' input gradient, a weight gradient over
+        // 8 images' pixels), a dense shape, an odd one
+        int[][] shapes = {{64, 196, 288}, {288, 784, 64}, {64, 288, 1568}, {64, 128, 784}, {37, 21, 70}};
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) b.add(Arguments.of(s[0], s[1], s[2], ta, tb));
+            }
+        }
+        return b.build();
+    }
+
     static Stream<Boolean> transposes() {
         return Stream.of(false, true);
     }
