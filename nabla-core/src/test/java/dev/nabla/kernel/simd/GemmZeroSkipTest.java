@@ -134,6 +134,14 @@ class GemmZeroSkipTest {
             dead[p] = r < 3 || (r > 24 && r < 27) || col < 2 + r % 5 || col > 25 - r % 7;
         }
         dead[k - 1] = false; // a run that ends at the very end of A
+        checkRuns(tb, n, k, dead, rnd);
+        // one k block of 256 with 254 live columns: the last run's last vector would reach past the row's KC floats
+        boolean[] few = new boolean[256];
+        few[1] = few[100] = true;
+        checkRuns(tb, n, 256, few, rnd);
+    }
+
+    private static void checkRuns(boolean tb, int n, int k, boolean[] dead, SplittableRandom rnd) {
         for (int m : new int[] {1, 7, 64}) {
             float[] a = new float[m * k], w = new float[n * k], c = new float[m * n];
             for (int i = 0; i < m; i++) {
@@ -142,7 +150,7 @@ class GemmZeroSkipTest {
             for (int i = 0; i < w.length; i++) w[i] = (float) (rnd.nextDouble() * 2 - 1);
             for (float beta : new float[] {0f, 1f}) {
                 assertSameBits(run(false, false, tb, m, n, k, a, w, c, beta), run(true, false, tb, m, n, k, a, w, c, beta),
-                        "m=" + m + " beta " + beta);
+                        "k=" + k + " m=" + m + " beta " + beta);
             }
         }
     }
