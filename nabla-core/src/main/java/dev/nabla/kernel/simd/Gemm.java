@@ -228,9 +228,9 @@ final class Gemm {
         // at +0 and so is never -0 (a sum is -0 only when both addends are); adding such a zero changes no bit. So
         // within each k block, columns of A that are zero in every row of this part (and whose row of B is finite)
         // are left out of the packing, and a panel of A^T that is all zero gets an empty k loop, as does a strip of B
-        // that is all zero against a finite panel of A^T (C = g^T x: the columns of x dead in the whole batch). The order of the
-        // remaining terms and the k blocks stay as they are: the results are the same bits. (MNIST batches have
-        // about a third of their pixels zero in every image.)
+        // that is all zero against a finite panel of A^T (C = g^T x: the columns of x dead in the whole batch). The
+        // order of the remaining terms and the k blocks stay as they are: the results are the same bits. (MNIST
+        // batches have about a third of their pixels zero in every image.)
         boolean skip = skipZeros && findZeros, inPlaceAllowed = transA && readATInPlace;
         float[] ap = buf.a, tile = buf.tile;
         for (int jc = j0; jc < j1; jc += NC) {
