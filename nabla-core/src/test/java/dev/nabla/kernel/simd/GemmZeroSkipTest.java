@@ -60,6 +60,20 @@ class GemmZeroSkipTest {
         return c;
     }
 
+    /** Values uniform in [-1, 1). */
+    private static float[] uniform(int size, SplittableRandom rnd) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    /** A C given to the product: uniform values, a fifth of them -0. */
+    private static float[] oldC(int size, SplittableRandom rnd) {
+        float[] c = new float[size];
+        for (int i = 0; i < size; i++) c[i] = rnd.nextDouble() < 0.2 ? -0f : (float) (rnd.nextDouble() * 2 - 1);
+        return c;
+    }
+
     private static void assertSameBits(float[] want, float[] got, String what) {
         for (int i = 0; i < want.length; i++) {
             if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
@@ -73,9 +87,7 @@ class GemmZeroSkipTest {
     void skippingZeroProductsGivesTheSameBits(int m, int n, int k, boolean ta, boolean tb) {
         SplittableRandom rnd = new SplittableRandom(31L * m + 7L * n + k + (ta ? 1 : 0) + (tb ? 2 : 0));
         float[] a = sparseA(m, k, ta, rnd);
-        float[] b = new float[k * n], c = new float[m * n];
-        for (int i = 0; i < b.length; i++) b[i] = (float) (rnd.nextDouble() * 2 - 1);
-        for (int i = 0; i < c.length; i++) c[i] = rnd.nextDouble() < 0.2 ? -0f : (float) (rnd.nextDouble() * 2 - 1);
+        float[] b = uniform(k * n, rnd), c = oldC(m * n, rnd);
         for (float beta : new float[] {0f, 1f}) {
             assertSameBits(run(false, ta, tb, m, n, k, a, b, c, beta), run(true, ta, tb, m, n, k, a, b, c, beta),
                     "finite operands, beta " + beta);
@@ -219,9 +231,7 @@ class GemmZeroSkipTest {
     void allColumnsGivesTheSameBitsAsSkipping(int m, int n, int k, boolean ta, boolean tb) {
         SplittableRandom rnd = new SplittableRandom(17L * m + 5L * n + k + (ta ? 1 : 0) + (tb ? 2 : 0));
         float[] a = sparseA(m, k, ta, rnd);
-        float[] b = new float[k * n], c0 = new float[m * n];
-        for (int i = 0; i < b.length; i++) b[i] = (float) (rnd.nextDouble() * 2 - 1);
-        for (int i = 0; i < c0.length; i++) c0[i] = rnd.nextDouble() < 0.2 ? -0f : (float) (rnd.nextDouble() * 2 - 1);
+        float[] b = uniform(k * n, rnd), c0 = oldC(m * n, rnd);
         float[] bad = b.clone();
         for (int t = 0; t < 3; t++) {
             int p = rnd.nextInt(k), j = rnd.nextInt(n);
