@@ -277,6 +277,7 @@ final class Gemm {
                     // one strip of B (L1) against every panel of the A block (L2)
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
+                        boolean zeroStrip = skip && transA && buf.zeroStrip[jr / NR];
                         if (stripWidth(nr) != NR) {
                             halfStrip(kc, ap, mc, bp, jr * kc, nr, bFinite ? buf.zeroPanel : null, tile,
                                     c, cOff + ic * ldc + jc + jr, ldc, alpha, betaEff);
@@ -288,8 +289,7 @@ final class Gemm {
                             // a zero panel of A against a finite strip, or a zero strip against a finite panel: every
                             // product is an exact zero, and the tile's sums stay +0 (see above)
                             int q = ir / MR;
-                            int kk = bFinite && buf.zeroPanel[q] || skip && transA && buf.zeroStrip[jr / NR]
-                                    && buf.finitePanel[q] ? 0 : kc;
+                            int kk = bFinite && buf.zeroPanel[q] || zeroStrip && buf.finitePanel[q] ? 0 : kc;
                             if (inPlace && mr == MR) {
                                 int ai = aOff + pc * lda + ic + ir;
                                 if (nr == NR) {

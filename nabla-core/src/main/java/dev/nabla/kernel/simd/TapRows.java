@@ -20,6 +20,8 @@ final class TapRows {
     private static final VectorSpecies<Integer> I = S.vectorShape().withLanes(int.class);
     private static final int L = Width.L;
     private static final FloatVector MINUS_ZERO = FloatVector.broadcast(S, -0f);
+    /** Lane l holds l. */
+    private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
 
     private TapRows() {}
 
@@ -43,9 +45,6 @@ final class TapRows {
             for (int q = lo; q < hi; q++) x[xr + q] += col[c + q];
         }
     }
-
-    /** Lane l holds l. */
-    private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
 
     /**
      * {@code Kernels.addTapPlane}: pixel row by pixel row, each vector of the row loaded once, every tap's values
