@@ -7,15 +7,17 @@ import dev.nabla.tensor.NDArray;
 
 /**
  * 2-D convolution as one op (see {@link LayerOps#conv2d}): x [N, C, H, W], w [O, C / G, kh, kw], optional b [O]
- * -> y [N, O, outH, outW].
+ * -> y [N, O, outH, outW]. K = (C / G) kh kw taps, P = outH outW pixels.
  * <ul>
- *   <li>Forward: im2col of the whole batch into columns [G, K, N P] (K = (C / G) kh kw taps, P = outH outW),
- *       one GEMM per group, [O / G, K] x [K, N P], then the channel-major product is written out image by image
- *       with the bias added.</li>
- *   <li>Backward: the output gradient in channel-major order [O, N P]; the weight gradient is, per group, the dot
- *       products of its rows with the rows of the columns the forward pass kept ({@code Kernels.rowDots}: long
- *       rows, nothing packed), the bias gradient its row sums, and the input gradient a GEMM by the transposed
- *       weight followed by col2im.</li>
+ *   <li>Forward: im2col into columns [G, K, N P] and one GEMM per group, [O / G, K] x [K, N P]. Layers with few
+ *       taps (K up to {@link ConvKernels#SHORT_K}) take the whole batch at once and write the channel-major product
+ *       out image by image with the bias added; layers with more go image by image ({@link #convolveByImage}).
+ *       Training keeps the columns, unless they are more than {@link #KEPT_COLUMNS_MAX} values.</li>
+ *   <li>Backward: the output gradient in channel-major order [O, N P], the bias gradient its row sums. With the
+ *       columns kept, the weight gradient is, per group, the dot products of the output gradient's rows with
+ *       theirs ({@code Kernels.rowDots}: long rows, nothing packed); without, it is summed block by block of images
+ *       ({@link #gradientsByImages}), each block's columns computed again. The input gradient is a GEMM by the
+ *       transposed weight followed by col2im, block by block of images.</li>
  *   <li>JVP: linear in x, in w and in b, so the tangent is conv(dx, w) + conv(x, dw) + db.</li>
  * </ul>
  * The big buffers come from {@link Workspace}. Without a weight gradient to compute (evaluation), the batch is
@@ -27,6 +29,15 @@ final class Conv2dFunction extends Function {
     /** Column values per chunk when the columns need not be kept: 4 Mi floats, 16 MiB. */
     static final int CHUNK_VALUES = 1 << 22;
 
+    /**
+     * The most column values a layer with many taps keeps for its weight gradient: 1 Mi floats, 4 MiB, which stay
+     * in the last-level cache until the backward pass (LeNet-5's second layer: 2.4 MiB for a batch of 64). Larger
+     * ones (the cnn model's second layer: 14 MiB) would go out to memory and be read back twice; they are computed
+     * again, block by block, by {@link #gradientsByImages} instead. (cnn, 2 threads: 37.2 -> 32.2 s an epoch;
+     * LeNet-5 recomputing its columns too: 3% slower.)
+     */
+    static final int KEPT_COLUMNS_MAX = 1 << 20;
+
     private final Window window;
     private final int groups;
     private final boolean keepColumns;
@@ -35,8 +46,8 @@ final class Conv2dFunction extends Function {
     private Object columns;
 
     /**
-     * @param keepColumns whether the forward pass keeps its columns for the weight gradient (training); without
-     *                    them a backward pass computes them again
+     * @param keepColumns whether the forward pass keeps its columns for the weight gradient (training), as far
+     *                    as {@link #KEPT_COLUMNS_MAX} allows; without them a backward pass computes them again
      */
     Conv2dFunction(Window window, int groups, boolean keepColumns) {
         this.window = window;
@@ -73,7 +84,7 @@ final class Conv2dFunction extends Function {
         int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), o = ws.dim(0);
         int oh = window.outH(h), ow = window.outW(wd), p = oh * ow, og = o / groups;
         int k = c / groups * window.kh() * window.kw();
-        if (k > ConvKernels.SHORT_K) return convolveByImage(xs, ws, bs, keep);
+        if (k > ConvKernels.SHORT_K) return convolveByImage(xs, ws, bs, keep && (long) groups * k * n * p <= KEPT_COLUMNS_MAX);
         DType dt = xs.dtype();
         NDArray y = NDArray.zeros(dt, n, o, oh, ow);
         int chunk = keep ? n : (int) Math.max(1, Math.min(n, CHUNK_VALUES / ((long) groups * k * p)));
@@ -98,14 +109,15 @@ final class Conv2dFunction extends Function {
     }
 
     /** Images per task of the image-by-image loops: neighbours on one thread share no cache line of the columns. */
-    private static final int IMAGES_PER_TASK = 4;
+    static final int IMAGES_PER_TASK = 4;
 
     /**
      * {@link #convolve} for layers with more than {@link ConvKernels#SHORT_K} taps: image by image, the im2col of
      * one image and then one GEMM per group straight into that image's slice of y, the bias added while the slice
-     * is still in cache, so no channel-major product is written and copied out. Training keeps the whole batch's
-     * columns (image b's at column b P); evaluation reuses one image's columns per thread. Each output value is
-     * the same fma chain over the taps as in the batched product, so the bits are the same.
+     * is still in cache, so no channel-major product is written and copied out. With {@code keep}, the whole
+     * batch's columns are kept (image b's at column b P); otherwise each thread reuses one image's (an L2 cache's
+     * worth: 288 taps x 196 pixels is 225 KiB). Each output value is the same fma chain over the taps as in the
+     * batched product, so the bits are the same.
      */
     private NDArray convolveByImage(NDArray xs, NDArray ws, NDArray bs, boolean keep) {
         int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3), o = ws.dim(0);
@@ -155,6 +167,11 @@ final class Conv2dFunction extends Function {
             Parallel.forPieces(o, 1, (lo, hi) -> ConvKernels.rowSums(gt, np, lo, hi, data(gb), 0));
             grads[2] = gb;
         }
+        if (k > ConvKernels.SHORT_K && columns == null) {
+            gradientsByImages(gt, wdata, wo, needsGrad[1], needsGrad[0], grads);
+            Workspace.give(gt);
+            return grads;
+        }
         if (needsGrad[1]) {
             if (columns == null) {
                 columns = Workspace.take(dt, groups * k * np);
@@ -169,35 +186,55 @@ final class Conv2dFunction extends Function {
         }
         Workspace.give(columns);
         columns = null;
-        if (needsGrad[0]) grads[0] = inputGradient(gt, wdata, wo);
+        gradientsByImages(gt, wdata, wo, false, needsGrad[0], grads);
         Workspace.give(gt);
         return grads;
     }
 
     /**
-     * The input gradient from the channel-major output gradient gt [O, N P]: per block of
-     * {@link #IMAGES_PER_TASK} images, the columns' gradient W^T gt (one GEMM per group, [K, O / G] x [O / G, 4 P])
-     * and at once its col2im into those images of gx, while the block's columns are still in cache (a whole
-     * batch's would not be). Each column value is the same fma chain over the output channels as in one product
-     * over the batch, and col2im adds an image's values in the same order, so the bits are the same.
+     * The weight gradient (into {@code grads[1]}) and the input gradient ({@code grads[0]}) of a layer
+     * {@link #convolveByImage} ran, from the channel-major output gradient gt [O, N P], per block of
+     * {@link #IMAGES_PER_TASK} images: the block's columns computed again into a buffer of the thread's, their
+     * products with the block's output gradient (one per group, [O / G, 4 P] x [4 P, K]) into the block's own
+     * partial weight gradient, then, in the same buffer, the columns' gradient W^T gt and its col2im. The partial
+     * sums are added in block order, so the bits depend on the batch size alone, not on the threads.
      */
-    private NDArray inputGradient(Object gt, Object wdata, int wo) {
+    private void gradientsByImages(Object gt, Object wdata, int wo, boolean weight, boolean input, NDArray[] grads) {
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0);
         int p = window.outH(h) * window.outW(wd), og = o / groups, np = n * p;
-        int k = c / groups * window.kh() * window.kw();
+        int k = c / groups * window.kh() * window.kw(), blocks = (n + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK;
+        int perBlock = o * k;
         DType dt = x.dtype();
-        NDArray gx = NDArray.zeros(dt, x.shape());
-        Object gxd = data(gx);
-        Parallel.forEachTask((n + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK, t -> {
+        Object partials = weight ? Workspace.take(dt, blocks * perBlock) : null;
+        NDArray gx = input ? NDArray.zeros(dt, x.shape()) : null;
+        Object xd = data(x), gxd = input ? data(gx) : null;
+        Parallel.forEachTask(blocks, t -> {
             int b0 = t * IMAGES_PER_TASK, b1 = Math.min(n, b0 + IMAGES_PER_TASK), ld = (b1 - b0) * p;
-            Object dcols = Workspace.take(dt, groups * k * ld);
-            for (int g = 0; g < groups; g++) {
-                ConvKernels.gemm(true, false, k, ld, og, wdata, wo + g * og * k, k, gt, g * og * np + b0 * p, np, dcols, g * k * ld, ld);
+            Object cols = Workspace.take(dt, groups * k * ld);
+            if (weight) {
+                ConvKernels.im2col(xd, x.offset(), c, h, wd, window, groups, b0, b1, b0, cols, ld);
+                for (int g = 0; g < groups; g++) {
+                    ConvKernels.rowDots(og, k, ld, gt, g * og * np + b0 * p, np, cols, g * k * ld, ld,
+                            partials, t * perBlock + g * og * k, k);
+                }
             }
-            ConvKernels.col2im(dcols, ld, b0, c, h, wd, window, groups, b0, b1, gxd, 0);
-            Workspace.give(dcols);
+            if (input) {
+                for (int g = 0; g < groups; g++) {
+                    ConvKernels.gemm(true, false, k, ld, og, wdata, wo + g * og * k, k, gt, g * og * np + b0 * p, np,
+                            cols, g * k * ld, ld);
+                }
+                ConvKernels.col2im(cols, ld, b0, c, h, wd, window, groups, b0, b1, gxd, 0);
+            }
+            Workspace.give(cols);
         });
-        return gx;
+        if (weight) {
+            NDArray gw = NDArray.zeros(dt, w.shape());
+            Object gwd = data(gw);
+            Parallel.forPieces(perBlock, 1024, (lo, hi) -> ConvKernels.sumBlocks(partials, perBlock, blocks, lo, hi, gwd));
+            Workspace.give(partials);
+            grads[1] = gw;
+        }
+        if (input) grads[0] = gx;
     }
 
     @Override

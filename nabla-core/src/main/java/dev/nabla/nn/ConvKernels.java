@@ -256,6 +256,26 @@ final class ConvKernels {
     }
 
     /**
+     * {@code out[e] = sum over t of partials[t per + e]} for e in [lo, hi), the blocks added in order (so the bits
+     * depend on the number of blocks, not on how [0, per) is split).
+     */
+    static void sumBlocks(Object partials, int per, int blocks, int lo, int hi, Object out) {
+        if (partials instanceof float[] pf) {
+            float[] of = (float[]) out;
+            System.arraycopy(pf, lo, of, lo, hi - lo);
+            for (int t = 1; t < blocks; t++) {
+                for (int e = lo, s = t * per + lo; e < hi; e++, s++) of[e] += pf[s];
+            }
+            return;
+        }
+        double[] pd = (double[]) partials, od = (double[]) out;
+        System.arraycopy(pd, lo, od, lo, hi - lo);
+        for (int t = 1; t < blocks; t++) {
+            for (int e = lo, s = t * per + lo; e < hi; e++, s++) od[e] += pd[s];
+        }
+    }
+
+    /**
      * Channel-major [O, ld] (image b's P values of channel o at {@code o ld + (b - base) P}) to images
      * [N, O, P] for images [b0, b1), adding {@code bias[o]} when a bias is given.
      */

@@ -16,11 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The convolution's image-by-image forward (layers with more than {@link ConvKernels#SHORT_K} taps), its input
  * gradient in blocks of images and the four-row bias sums give, bit for bit, what one product over the whole
- * batch gives (computed here from the same kernels: im2col of the batch, one GEMM per group, then the copy out).
+ * batch gives (computed here from the same kernels: im2col of the batch, one GEMM per group, then the copy out);
+ * its weight gradient, the blocks' own products added in block order, gives those bits on any thread count and
+ * agrees with the whole batch's product to float32 rounding.
  */
 class ConvByImageTest {
 
-    /** y, gx, gw, gb of sum(y * proj) by the batched product over the whole batch, float32. */
+    /**
+     * y, gx, gw, gb of sum(y * proj) by the batched product over the whole batch, float32 (gw as the sum of
+     * per-block products where the layer keeps no columns), and last gw by the whole batch's product.
+     */
     private static List<float[]> batched(NDArray x, NDArray w, NDArray b, NDArray proj, Window win, int groups) {
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0);
         int oh = win.outH(h), ow = win.outW(wd), p = oh * ow, og = o / groups, np = n * p;
@@ -47,7 +52,20 @@ class ConvByImageTest {
             ConvKernels.gemm(true, false, k, np, og, wf, g * og * k, k, gt, g * og * np, np, dcols, g * k * np, np);
         }
         ConvKernels.col2im(dcols, np, 0, c, h, wd, win, groups, 0, n, gx, 0);
-        return List.of(y, gx, gw, gb);
+        int per = o * k, block = Conv2dFunction.IMAGES_PER_TASK, blocks = (n + block - 1) / block;
+        float[] partials = new float[blocks * per], gwBlocks = new float[per];
+        for (int t = 0; t < blocks; t++) {
+            int b0 = t * block, b1 = Math.min(n, b0 + block), ld = (b1 - b0) * p;
+            float[] blockCols = new float[groups * k * ld];
+            ConvKernels.im2col(xf, 0, c, h, wd, win, groups, b0, b1, b0, blockCols, ld);
+            for (int g = 0; g < groups; g++) {
+                ConvKernels.rowDots(og, k, ld, gt, g * og * np + b0 * p, np, blockCols, g * k * ld, ld,
+                        partials, t * per + g * og * k, k);
+            }
+        }
+        ConvKernels.sumBlocks(partials, per, blocks, 0, per, gwBlocks);
+        boolean kept = (long) groups * k * np <= Conv2dFunction.KEPT_COLUMNS_MAX;
+        return List.of(y, gx, kept ? gw : gwBlocks, gb, gw);
     }
 
     private static List<float[]> op(NDArray x, NDArray w, NDArray b, NDArray proj, Window win, int groups) {
@@ -62,11 +80,13 @@ class ConvByImageTest {
         Random rng = new Random(11);
         Window[] windows = {Window.square(3, 1, 1), Window.square(5, 2, 2), Window.square(3, 1, 0),
                 new Window(2, 3, 2, 1, 1, 2, 2, 1, Window.Padding.ZEROS), new Window(3, 3, 1, 1, 1, 1, 1, 1, Window.Padding.CIRCULAR)};
-        for (int trial = 0; trial < 12; trial++) {
-            Window win = windows[trial % windows.length];
-            int groups = trial % 3 == 2 ? 2 : 1;
-            int n = 1 + rng.nextInt(11), c = groups * (4 + rng.nextInt(8)), o = groups * (1 + rng.nextInt(12));
-            int h = 6 + rng.nextInt(9), wd = 6 + rng.nextInt(9);
+        // the last two trials' columns are too many to keep (KEPT_COLUMNS_MAX): the weight gradient by blocks
+        for (int trial = 0; trial < 14; trial++) {
+            boolean big = trial >= 12;
+            Window win = big ? windows[trial == 12 ? 0 : 4] : windows[trial % windows.length];
+            int groups = trial % 3 == 2 || trial == 13 ? 2 : 1;
+            int n = big ? 9 + rng.nextInt(4) : 1 + rng.nextInt(11), c = groups * (big ? 16 : 4 + rng.nextInt(8));
+            int o = groups * (1 + rng.nextInt(12)), h = big ? 29 + rng.nextInt(4) : 6 + rng.nextInt(9), wd = big ? 31 : 6 + rng.nextInt(9);
             if (c / groups * win.kh() * win.kw() <= ConvKernels.SHORT_K) c = groups * 8;
             NDArray x = NDArray.randn(rng, DType.F32, n, c, h, wd);
             NDArray w = NDArray.randn(rng, DType.F32, o, c / groups, win.kh(), win.kw());
@@ -77,7 +97,11 @@ class ConvByImageTest {
                 try (var ctx = ExecutionContext.withThreads(threads)) {
                     List<float[]> got = op(x, w, b, proj, win, groups);
                     String what = win + " groups " + groups + " x " + java.util.Arrays.toString(x.shape()) + " w " + java.util.Arrays.toString(w.shape()) + ", " + threads + " threads, result ";
-                    for (int i = 0; i < want.size(); i++) assertArrayEquals(want.get(i), got.get(i), what + i);
+                    for (int i = 0; i < got.size(); i++) assertArrayEquals(want.get(i), got.get(i), what + i);
+                    float[] whole = want.get(4), blocks = got.get(2);
+                    for (int e = 0; e < whole.length; e++) {
+                        assertEquals(whole[e], blocks[e], 1e-4f * (1 + Math.abs(whole[e])), what + "weight gradient against the whole batch's, index " + e);
+                    }
                 }
             }
         }
