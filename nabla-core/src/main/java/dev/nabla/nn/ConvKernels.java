@@ -87,6 +87,23 @@ final class ConvKernels {
     private static void tapRowsF32(float[] x, int plane, int h, int w, Window win, int i, int j, float[] col, int dst, int oh, int ow) {
         int shift = j * win.dw() - win.pw(), sw = win.sw(), sh = win.sh(), top = i * win.dh() - win.ph();
         int lo = firstInside(shift, sw, ow), hi = endInside(shift, sw, w, ow, lo);
+        if (sw == 1 && sh == 1 && ow == w) {
+            // Rows as long as the image's ("same" padding): the tap's in-image rows are one shifted run of the plane,
+            // copied at once (a copy per 14-pixel row cost more in calls than in bytes), and then the lanes that
+            // run took from a neighbouring row, or that lie in the padding, are set to zero.
+            int oy0 = firstInside(top, 1, oh), oy1 = endInside(top, 1, h, oh, oy0);
+            if (oy1 > oy0 && hi > lo) {
+                int first = dst + oy0 * ow + lo;
+                System.arraycopy(x, plane + (oy0 + top) * w + lo + shift, col, first, (oy1 - 1 - oy0) * ow + hi - lo);
+            }
+            Arrays.fill(col, dst, dst + oy0 * ow, 0f);
+            Arrays.fill(col, dst + oy1 * ow, dst + oh * ow, 0f);
+            for (int oy = oy0, d = dst + oy0 * ow; oy < oy1; oy++, d += ow) {
+                for (int q = 0; q < lo; q++) col[d + q] = 0f;
+                for (int q = hi; q < ow; q++) col[d + q] = 0f;
+            }
+            return;
+        }
         for (int oy = 0; oy < oh; oy++) {
             int iy = oy * sh + top, d = dst + oy * ow;
             if (iy < 0 || iy >= h) {

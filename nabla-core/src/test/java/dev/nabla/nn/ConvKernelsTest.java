@@ -12,6 +12,7 @@ import dev.nabla.tensor.NDArray;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -58,6 +59,50 @@ class ConvKernelsTest {
      * col2im on float32 with stride 1 (one plane's taps at a time, {@code Kernels.addTapPlane}) gives, with the scalar
      * and the SIMD kernels, the bits of adding each column value to its pixel one tap at a time, in tap order.
      */
+    /**
+     * im2col on float32 (zero padding: whole shifted runs of a plane where the rows are as long as the image's,
+     * else row by row) writes every column value, the padding's as +0, as a loop over each output value does; the
+     * columns start out as NaN so that a value left unwritten shows.
+     */
+    @Test
+    void float32Im2colWritesEveryColumnValue() {
+        Random rng = new Random(22);
+        Window[] windows = {Window.square(3, 1, 1), Window.square(5, 1, 2), Window.square(5, 1, 0),
+                new Window(3, 3, 1, 1, 2, 2, 2, 2, Window.Padding.ZEROS), new Window(3, 5, 1, 1, 0, 2, 1, 1, Window.Padding.ZEROS),
+                new Window(3, 3, 1, 1, 3, 1, 1, 1, Window.Padding.ZEROS), Window.square(3, 2, 1)};
+        for (Window win : windows) {
+            for (int groups : new int[] {1, 2}) {
+                int n = 3, c = 4, h = 5 + rng.nextInt(8), w = 4 + rng.nextInt(12), cg = c / groups;
+                int oh = win.outH(h), ow = win.outW(w), p = oh * ow, k = cg * win.kh() * win.kw(), ld = n * p + 3;
+                float[] x = new float[n * c * h * w];
+                for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+                float[] got = new float[groups * k * ld];
+                Arrays.fill(got, Float.NaN);
+                ConvKernels.im2col(x, 0, c, h, w, win, groups, 0, n, 0, got, ld);
+                for (int b = 0; b < n; b++) {
+                    for (int g = 0; g < groups; g++) {
+                        for (int ch = 0; ch < cg; ch++) {
+                            for (int i = 0; i < win.kh(); i++) {
+                                for (int j = 0; j < win.kw(); j++) {
+                                    int row = g * k + (ch * win.kh() + i) * win.kw() + j;
+                                    for (int oy = 0; oy < oh; oy++) {
+                                        for (int ox = 0; ox < ow; ox++) {
+                                            int iy = oy * win.sh() - win.ph() + i * win.dh(), ix = ox * win.sw() - win.pw() + j * win.dw();
+                                            float want = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0f : x[((b * c + g * cg + ch) * h + iy) * w + ix];
+                                            int at = row * ld + b * p + oy * ow + ox;
+                                            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[at]),
+                                                    win + " groups " + groups + " " + h + "x" + w + ": image " + b + " tap row " + row + " at (" + oy + ", " + ox + ")");
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void float32Col2imGivesTheTapByTapBits() {
         Random rng = new Random(21);
