@@ -52,7 +52,7 @@ final class DirectConv {
         int oh = hp - (kh - 1) * dh, ow = wp - (kw - 1) * dw, taps = c * kh * kw;
         int[] tap = tapOffsets(c, hp, wp, kh, kw, dh, dw);
         int[] rows = new int[6];
-        float[] scratch = new float[2 * L];
+        float[] scratch = new float[2 * L], acc = new float[12 * L];
         for (int b = b0; b < b1; b++) {
             int img = b * c * hp * wp;
             for (int o0 = 0; o0 < o; o0 += 6) {
@@ -64,7 +64,7 @@ final class DirectConv {
                     for (int ox = 0; ox < ow; ox += 2 * L) {
                         int live = Math.min(2 * L, ow - ox);
                         tile(rows, b, o, oy, ox, oh, ow, taps, tap, img + oy * wp + ox, xp, w, wOff, bias, biasOff, y,
-                                spill && 2 * L - live <= ow ? 2 * L : live, scratch);
+                                spill && 2 * L - live <= ow ? 2 * L : live, scratch, acc);
                     }
                 }
             }
@@ -77,7 +77,7 @@ final class DirectConv {
      */
     private static void tile(int[] rows, int b, int o, int oy, int ox, int oh, int ow, int taps, int[] tap, int x0,
                              float[] xp, float[] w, int wOff, float[] bias, int biasOff, float[] y, int stored,
-                             float[] scratch) {
+                             float[] scratch, float[] acc) {
         int a0 = wOff + rows[0] * taps, a1 = wOff + rows[1] * taps, a2 = wOff + rows[2] * taps,
                 a3 = wOff + rows[3] * taps, a4 = wOff + rows[4] * taps, a5 = wOff + rows[5] * taps;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
@@ -99,18 +99,19 @@ final class DirectConv {
             v = FloatVector.broadcast(S, w[a5 + t]);
             c50 = v.fma(x0v, c50); c51 = v.fma(x1v, c51);
         }
+        // The sums go out through acc, not as arguments: a vector passed to a method the JIT does not inline is
+        // boxed, and C2 then boxed one accumulator on every pass of the loop above (an allocation per tap).
+        c00.intoArray(acc, 0); c01.intoArray(acc, L); c10.intoArray(acc, 2 * L); c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L); c21.intoArray(acc, 5 * L); c30.intoArray(acc, 6 * L); c31.intoArray(acc, 7 * L);
+        c40.intoArray(acc, 8 * L); c41.intoArray(acc, 9 * L); c50.intoArray(acc, 10 * L); c51.intoArray(acc, 11 * L);
         int pix = oy * ow + ox, plane = oh * ow;
-        store(c00, c01, rows[0], b, o, plane, pix, stored, bias, biasOff, y, scratch);
-        store(c10, c11, rows[1], b, o, plane, pix, stored, bias, biasOff, y, scratch);
-        store(c20, c21, rows[2], b, o, plane, pix, stored, bias, biasOff, y, scratch);
-        store(c30, c31, rows[3], b, o, plane, pix, stored, bias, biasOff, y, scratch);
-        store(c40, c41, rows[4], b, o, plane, pix, stored, bias, biasOff, y, scratch);
-        store(c50, c51, rows[5], b, o, plane, pix, stored, bias, biasOff, y, scratch);
+        for (int r = 0; r < 6; r++) store(acc, 2 * r * L, rows[r], b, o, plane, pix, stored, bias, biasOff, y, scratch);
     }
 
-    /** Stores the first {@code live} of the 2L values (a row's tail through {@code scratch}). */
-    private static void store(FloatVector v0, FloatVector v1, int oc, int b, int o, int plane, int pix, int live,
+    /** Stores the first {@code live} of the 2L values at {@code acc[at]} (a row's tail through {@code scratch}). */
+    private static void store(float[] acc, int at, int oc, int b, int o, int plane, int pix, int live,
                               float[] bias, int biasOff, float[] y, float[] scratch) {
+        FloatVector v0 = FloatVector.fromArray(S, acc, at), v1 = FloatVector.fromArray(S, acc, at + L);
         if (bias != null) {
             float bv = bias[biasOff + oc];
             v0 = v0.add(bv);
