@@ -193,8 +193,9 @@ final class Conv2dFunction extends Function {
     }
 
     /**
-     * The weight gradient (into {@code grads[1]}) and the input gradient ({@code grads[0]}) of a layer
-     * {@link #convolveByImage} ran, from the channel-major output gradient gt [O, N P], per block of
+     * The input gradient (into {@code grads[0]}, with {@code input}) and, for a layer that kept no columns, the
+     * weight gradient (into {@code grads[1]}, with {@code weight}), from the channel-major output gradient gt
+     * [O, N P], per block of
      * {@link #IMAGES_PER_TASK} images: the block's columns computed again into a buffer of the thread's, their
      * products with the block's output gradient (one per group, [O / G, 4 P] x [4 P, K]) into the block's own
      * partial weight gradient, then, in the same buffer, the columns' gradient W^T gt and its col2im. The partial
