@@ -55,10 +55,37 @@ class ConvKernelsTest {
         }
     }
 
+    /** Visits a column value: its index in the columns, and the pixel it reads (-1 in the zero padding). */
+    private interface ColumnValue {
+        void visit(int at, int pixel);
+    }
+
     /**
-     * col2im on float32 with stride 1 (one plane's taps at a time, {@code Kernels.addTapPlane}) gives, with the scalar
-     * and the SIMD kernels, the bits of adding each column value to its pixel one tap at a time, in tap order.
+     * Every column value of n images (columns [G, K, ld], image b's P values at b P), in tap order: image, group,
+     * channel, tap row i, tap column j, output row, output column.
      */
+    private static void eachColumnValue(int n, int c, int h, int w, Window win, int groups, int ld, ColumnValue visit) {
+        int cg = c / groups, oh = win.outH(h), ow = win.outW(w), p = oh * ow, k = cg * win.kh() * win.kw();
+        for (int b = 0; b < n; b++) {
+            for (int g = 0; g < groups; g++) {
+                for (int ch = 0; ch < cg; ch++) {
+                    for (int i = 0; i < win.kh(); i++) {
+                        for (int j = 0; j < win.kw(); j++) {
+                            int row = g * k + (ch * win.kh() + i) * win.kw() + j;
+                            for (int oy = 0; oy < oh; oy++) {
+                                for (int ox = 0; ox < ow; ox++) {
+                                    int iy = oy * win.sh() - win.ph() + i * win.dh(), ix = ox * win.sw() - win.pw() + j * win.dw();
+                                    boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                                    visit.visit(row * ld + b * p + oy * ow + ox, inside ? ((b * c + g * cg + ch) * h + iy) * w + ix : -1);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * im2col on float32 (zero padding: whole shifted runs of a plane where the rows are as long as the image's,
      * else row by row) writes every column value, the padding's as +0, as a loop over each output value does; the
@@ -79,30 +106,17 @@ class ConvKernelsTest {
                 float[] got = new float[groups * k * ld];
                 Arrays.fill(got, Float.NaN);
                 ConvKernels.im2col(x, 0, c, h, w, win, groups, 0, n, 0, got, ld);
-                for (int b = 0; b < n; b++) {
-                    for (int g = 0; g < groups; g++) {
-                        for (int ch = 0; ch < cg; ch++) {
-                            for (int i = 0; i < win.kh(); i++) {
-                                for (int j = 0; j < win.kw(); j++) {
-                                    int row = g * k + (ch * win.kh() + i) * win.kw() + j;
-                                    for (int oy = 0; oy < oh; oy++) {
-                                        for (int ox = 0; ox < ow; ox++) {
-                                            int iy = oy * win.sh() - win.ph() + i * win.dh(), ix = ox * win.sw() - win.pw() + j * win.dw();
-                                            float want = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0f : x[((b * c + g * cg + ch) * h + iy) * w + ix];
-                                            int at = row * ld + b * p + oy * ow + ox;
-                                            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[at]),
-                                                    win + " groups " + groups + " " + h + "x" + w + ": image " + b + " tap row " + row + " at (" + oy + ", " + ox + ")");
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                String what = win + " groups " + groups + " " + h + "x" + w;
+                eachColumnValue(n, c, h, w, win, groups, ld, (at, pixel) -> assertEquals(
+                        Float.floatToRawIntBits(pixel < 0 ? 0f : x[pixel]), Float.floatToRawIntBits(got[at]), what + ": column value " + at));
             }
         }
     }
 
+    /**
+     * col2im on float32 with stride 1 (one plane's taps at a time, {@code Kernels.addTapPlane}) gives, with the scalar
+     * and the SIMD kernels, the bits of adding each column value to its pixel one tap at a time, in tap order.
+     */
     @Test
     void float32Col2imGivesTheTapByTapBits() {
         Random rng = new Random(21);
@@ -116,24 +130,9 @@ class ConvKernelsTest {
                 float[] cols = new float[groups * k * ld];
                 for (int i = 0; i < cols.length; i++) cols[i] = i % 9 == 0 ? -0f : (float) rng.nextGaussian();
                 float[] want = new float[n * c * h * w];
-                for (int b = 0; b < n; b++) {
-                    for (int g = 0; g < groups; g++) {
-                        for (int ch = 0; ch < cg; ch++) {
-                            for (int i = 0; i < win.kh(); i++) {
-                                for (int j = 0; j < win.kw(); j++) {
-                                    int row = g * k + (ch * win.kh() + i) * win.kw() + j;
-                                    for (int oy = 0; oy < oh; oy++) {
-                                        for (int ox = 0; ox < ow; ox++) {
-                                            int iy = oy * win.sh() - win.ph() + i * win.dh(), ix = ox * win.sw() - win.pw() + j * win.dw();
-                                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-                                            want[((b * c + g * cg + ch) * h + iy) * w + ix] += cols[row * ld + b * p + oy * ow + ox];
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                eachColumnValue(n, c, h, w, win, groups, ld, (at, pixel) -> {
+                    if (pixel >= 0) want[pixel] += cols[at];
+                });
                 for (Kernels kern : kernels) {
                     try (var ctx = ExecutionContext.with(kern, 1)) {
                         float[] got = new float[want.length];
