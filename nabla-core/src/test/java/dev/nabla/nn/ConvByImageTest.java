@@ -12,6 +12,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The convolution's image-by-image forward (layers with more than {@link ConvKernels#SHORT_K} taps), its input
@@ -101,6 +102,47 @@ class ConvByImageTest {
                     float[] whole = want.get(4), blocks = got.get(2);
                     for (int e = 0; e < whole.length; e++) {
                         assertEquals(whole[e], blocks[e], 1e-4f * (1 + Math.abs(whole[e])), what + "weight gradient against the whole batch's, index " + e);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * On float64, a layer whose columns are too many to keep ({@link Conv2dFunction#KEPT_COLUMNS_MAX}) sums its
+     * weight gradient by blocks of images to the value of the defining sum over images and pixels.
+     */
+    @Test
+    void float64WeightGradientByBlocksIsTheDefiningSum() {
+        Random rng = new Random(14);
+        int n = 10, c = 16, o = 5, h = 30, wd = 31;
+        Window win = Window.square(3, 1, 1);
+        assertTrue((long) c * 9 * n * h * wd > Conv2dFunction.KEPT_COLUMNS_MAX, "the layer must keep no columns");
+        NDArray x = NDArray.randn(rng, DType.F64, n, c, h, wd), w = NDArray.randn(rng, DType.F64, o, c, 3, 3);
+        NDArray proj = NDArray.randn(rng, DType.F64, n, o, h, wd);
+        Tensor tw = Tensor.of(w).requiresGrad(true);
+        LayerOps.conv2d(Tensor.of(x), tw, null, win, 1).mul(Tensor.of(proj)).sum().backward();
+        double[] got = tw.grad().toDoubleArray(), xs = x.toDoubleArray(), gy = proj.toDoubleArray();
+        for (int oc = 0; oc < o; oc++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        double want = 0, scale = 0;
+                        for (int b = 0; b < n; b++) {
+                            for (int oy = 0; oy < h; oy++) {
+                                int iy = oy + i - 1;
+                                if (iy < 0 || iy >= h) continue;
+                                for (int ox = 0; ox < wd; ox++) {
+                                    int ix = ox + j - 1;
+                                    if (ix < 0 || ix >= wd) continue;
+                                    double term = gy[((b * o + oc) * h + oy) * wd + ox] * xs[((b * c + ch) * h + iy) * wd + ix];
+                                    want += term;
+                                    scale += Math.abs(term);
+                                }
+                            }
+                        }
+                        int at = ((oc * c + ch) * 3 + i) * 3 + j;
+                        assertEquals(want, got[at], 1e-12 * scale, "weight gradient [" + oc + ", " + ch + ", " + i + ", " + j + "]");
                     }
                 }
             }
