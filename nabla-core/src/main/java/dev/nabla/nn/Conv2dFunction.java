@@ -168,12 +168,9 @@ final class Conv2dFunction extends Function {
             Parallel.forPieces(o, 1, (lo, hi) -> ConvKernels.rowSums(gt, np, lo, hi, data(gb), 0));
             grads[2] = gb;
         }
-        if (k > ConvKernels.SHORT_K && columns == null) {
-            gradientsByImages(gt, wdata, wo, needsGrad[1], needsGrad[0], grads);
-            Workspace.give(gt);
-            return grads;
-        }
-        if (needsGrad[1]) {
+        // a layer that ran image by image without keeping its columns sums its weight gradient block by block
+        boolean byBlocks = k > ConvKernels.SHORT_K && columns == null;
+        if (needsGrad[1] && !byBlocks) {
             if (columns == null) {
                 columns = Workspace.take(dt, groups * k * np);
                 Object xd = data(x);
@@ -187,7 +184,7 @@ final class Conv2dFunction extends Function {
         }
         Workspace.give(columns);
         columns = null;
-        gradientsByImages(gt, wdata, wo, false, needsGrad[0], grads);
+        gradientsByImages(gt, wdata, wo, needsGrad[1] && byBlocks, needsGrad[0], grads);
         Workspace.give(gt);
         return grads;
     }
@@ -195,13 +192,15 @@ final class Conv2dFunction extends Function {
     /**
      * The input gradient (into {@code grads[0]}, with {@code input}) and, for a layer that kept no columns, the
      * weight gradient (into {@code grads[1]}, with {@code weight}), from the channel-major output gradient gt
-     * [O, N P], per block of
-     * {@link #IMAGES_PER_TASK} images: the block's columns computed again into a buffer of the thread's, their
-     * products with the block's output gradient (one per group, [O / G, 4 P] x [4 P, K]) into the block's own
-     * partial weight gradient, then, in the same buffer, the columns' gradient W^T gt and its col2im. The partial
-     * sums are added in block order, so the bits depend on the batch size alone, not on the threads.
+     * [O, N P], per block of {@link #IMAGES_PER_TASK} images: the block's columns computed again into a buffer of
+     * the thread's, their products with the block's output gradient (one per group, [O / G, 4 P] x [4 P, K]) into
+     * the block's own partial weight gradient, then, in the same buffer, the columns' gradient W^T gt and its
+     * col2im. The partial sums are added in block order, so the bits depend on the batch size alone, not on the
+     * threads. The input gradient's column values are the same fma chains over the output channels as in one
+     * product over the batch, so its bits are that product's.
      */
     private void gradientsByImages(Object gt, Object wdata, int wo, boolean weight, boolean input, NDArray[] grads) {
+        if (!weight && !input) return;
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), o = w.dim(0);
         int p = window.outH(h) * window.outW(wd), og = o / groups, np = n * p;
         int k = c / groups * window.kh() * window.kw(), blocks = (n + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK;
