@@ -74,6 +74,16 @@ class GemmZeroSkipTest {
         return c;
     }
 
+    /** A copy of B (k x n, stored transposed with {@code tb}) with a NaN, a +inf and a -inf at random places. */
+    private static float[] withNonFinite(float[] b, int k, int n, boolean tb, SplittableRandom rnd) {
+        float[] bad = b.clone();
+        for (int t = 0; t < 3; t++) {
+            int p = rnd.nextInt(k), j = rnd.nextInt(n);
+            bad[tb ? j * k + p : p * n + j] = t == 0 ? Float.NaN : t == 1 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        }
+        return bad;
+    }
+
     private static void assertSameBits(float[] want, float[] got, String what) {
         for (int i = 0; i < want.length; i++) {
             if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
@@ -94,11 +104,7 @@ class GemmZeroSkipTest {
         }
 
         // non-finite values of B where a skipped product would meet them: 0 * inf and 0 * NaN are NaN
-        float[] bad = b.clone();
-        for (int t = 0; t < 3; t++) {
-            int p = rnd.nextInt(k), j = rnd.nextInt(n);
-            bad[tb ? j * k + p : p * n + j] = t == 0 ? Float.NaN : t == 1 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
-        }
+        float[] bad = withNonFinite(b, k, n, tb, rnd);
         assertSameBits(run(false, ta, tb, m, n, k, a, bad, c, 0f), run(true, ta, tb, m, n, k, a, bad, c, 0f),
                 "non-finite B");
 
@@ -232,11 +238,7 @@ class GemmZeroSkipTest {
         SplittableRandom rnd = new SplittableRandom(17L * m + 5L * n + k + (ta ? 1 : 0) + (tb ? 2 : 0));
         float[] a = sparseA(m, k, ta, rnd);
         float[] b = uniform(k * n, rnd), c0 = oldC(m * n, rnd);
-        float[] bad = b.clone();
-        for (int t = 0; t < 3; t++) {
-            int p = rnd.nextInt(k), j = rnd.nextInt(n);
-            bad[tb ? j * k + p : p * n + j] = t == 0 ? Float.NaN : t == 1 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
-        }
+        float[] bad = withNonFinite(b, k, n, tb, rnd);
         for (float[] bb : new float[][] {b, bad}) {
             for (float beta : new float[] {0f, 1f}) {
                 float[] want = run(true, ta, tb, m, n, k, a, bb, c0, beta), got = c0.clone();
