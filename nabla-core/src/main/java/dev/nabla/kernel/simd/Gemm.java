@@ -48,8 +48,12 @@ final class Gemm {
     static final boolean HALF_STRIPS = MR == 8;
     /** Maximum depth of a packed block: a [KC, NR] strip of B is 16 or 32 KiB (L1). */
     static final int KC = 256;
-    /** Rows of op(A) packed at once: [100, 256] or [160, 256], 100 or 160 KiB (L2). */
-    static final int MC = 20 * MR;
+    /**
+     * Rows of op(A) packed at once: [200, 256] or [320, 256], 200 or 320 KiB (L2), so that each strip of B, brought
+     * into L1 from L3, serves 40 panels. 2048^3 on 1 thread, AMD Zen 3 (512 KiB of L2): with 20 panels (100 rows)
+     * 44-65 GFLOP/s, with 40 51-69, with 60 no better (medians of 4 alternating JVMs, bench/RESULTS.md).
+     */
+    static final int MC = 40 * MR;
     /** Columns of op(B) packed at once: [256, 2048] is 2 MiB (L3). */
     static final int NC = 2048;
     /**
