@@ -46,7 +46,10 @@ public final class Warmup implements AutoCloseable {
         return steps;
     }
 
-    /** Stops the steps and waits for the one under way to end. */
+    /**
+     * Stops the steps and waits for the one under way to reach its next phase (forward, backward, update). A whole
+     * step still uncompiled can take 0.4 s, which the run then spent waiting (bench/RESULTS.md).
+     */
     @Override
     public void close() {
         stop = true;
@@ -99,7 +102,9 @@ public final class Warmup implements AutoCloseable {
                 Tensor logits = model.forward(input);
                 Tensor loss = Functional.crossEntropy(logits, y);
                 loss.item();
+                if (stop) break;
                 loss.backward();
+                if (stop) break;
                 opt.step();
                 Accuracy.hits(logits.value(), y);
                 steps++;
