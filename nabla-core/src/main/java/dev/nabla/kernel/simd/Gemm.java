@@ -530,7 +530,7 @@ final class Gemm {
      * are on their way while the kernel's k loop runs (Java has no prefetch instruction). A large C (2048^2: the
      * rows of a block are 800 KiB, past L2) otherwise misses on every tile's load at the kernel's end, after the
      * loop, where nothing hides the wait. The branch keeps the loads from being removed; the processor predicts
-     * it and runs on without waiting for them. 2048^3 on 1 thread, AMD Zen 3: 40-52 -> 42-59 GFLOP/s (medians of
+     * it and runs on without waiting for them. 2048^3 on 1 thread, AMD Zen 3: 40-51 -> 42-59 GFLOP/s (medians of
      * 4 alternating JVMs, bench/RESULTS.md).
      */
     private static void touchTile(float[] c, int ci, int ldc) {
