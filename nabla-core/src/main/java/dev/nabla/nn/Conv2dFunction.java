@@ -113,9 +113,20 @@ final class Conv2dFunction extends Function {
     static final int IMAGES_PER_TASK = 4;
 
     /**
+     * Output channels per group up to which a float32 image's product is computed transposed,
+     * {@code y_b^T [P, O] = columns_b^T W^T}, and then transposed into y: LeNet-5's second layer (16 channels,
+     * 10 x 10 pixels) as a 16 x 100 product wastes a quarter of the 5-row register tiles on its last panel of one
+     * row and most of its last strip of 4 columns, while 100 x 16 fills every tile and reads the columns where they
+     * are instead of packing them. Each value is the same fma chain (a b = b a), so the bits are the same. The cnn
+     * model's 64 channels ran slower that way (bench/RESULTS.md).
+     */
+    static final int TRANSPOSED_MAX_CHANNELS = 16;
+
+    /**
      * {@link #convolve} for layers with more than {@link ConvKernels#SHORT_K} taps: image by image, the im2col of
-     * one image and then one GEMM per group straight into that image's slice of y, the bias added while the slice
-     * is still in cache, so no channel-major product is written and copied out. With {@code keep}, the whole
+     * one image and then one GEMM per group straight into that image's slice of y (with few channels, transposed
+     * through a small buffer: {@link #TRANSPOSED_MAX_CHANNELS}), the bias added while the slice is still in cache,
+     * so no channel-major product is written and copied out. With {@code keep}, the whole
      * batch's columns are kept (image b's at column b P); otherwise each thread reuses one image's (an L2 cache's
      * worth: 288 taps x 196 pixels is 225 KiB). Each output value is the same fma chain over the taps as in the
      * batched product, so the bits are the same.
@@ -130,18 +141,26 @@ final class Conv2dFunction extends Function {
         int ld = keep ? n * p : p;
         Object xd = data(xs), wdata = data(ws), bias = bs == null ? null : data(bs), yd = data(y);
         int xo = xs.offset(), wo = ws.offset(), bo = bs == null ? 0 : bs.offset();
+        boolean transposed = yd instanceof float[] && og <= TRANSPOSED_MAX_CHANNELS;
         // tasks claimed by whichever thread is free (on a shared machine the caller may do most of them)
         Parallel.forEachTask((n + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK, t -> {
             Object cols = keep ? batchCols : Workspace.take(dt, groups * k * p);
+            float[] yt = transposed ? (float[]) Workspace.take(dt, p * og) : null;
             for (int b = t * IMAGES_PER_TASK, end = Math.min(n, b + IMAGES_PER_TASK); b < end; b++) {
                 int base = keep ? 0 : b;
                 ConvKernels.im2col(xd, xo, c, h, wd, window, groups, b, b + 1, base, cols, ld);
                 for (int g = 0; g < groups; g++) {
-                    ConvKernels.gemm(false, false, og, p, k, wdata, wo + g * og * k, k, cols, g * k * ld + (b - base) * p, ld,
-                            yd, (b * o + g * og) * p, p);
+                    int colsAt = g * k * ld + (b - base) * p, yAt = (b * o + g * og) * p;
+                    if (transposed) {
+                        ConvKernels.gemm(true, true, p, og, k, cols, colsAt, ld, wdata, wo + g * og * k, k, yt, 0, og);
+                        ConvKernels.transposeInto(yt, p, og, (float[]) yd, yAt);
+                    } else {
+                        ConvKernels.gemm(false, false, og, p, k, wdata, wo + g * og * k, k, cols, colsAt, ld, yd, yAt, p);
+                    }
                 }
                 if (bias != null) ConvKernels.addBias(yd, b * o * p, o, p, bias, bo);
             }
+            if (yt != null) Workspace.give(yt);
             if (!keep) Workspace.give(cols);
         });
         if (keep) columns = batchCols;

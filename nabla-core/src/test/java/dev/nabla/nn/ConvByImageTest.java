@@ -15,9 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The convolution's image-by-image forward (layers with more than {@link ConvKernels#SHORT_K} taps), its input
- * gradient in blocks of images and the four-row bias sums give, bit for bit, what one product over the whole
- * batch gives (computed here from the same kernels: im2col of the batch, one GEMM per group, then the copy out);
+ * The convolution's image-by-image forward (layers with more than {@link ConvKernels#SHORT_K} taps; up to
+ * {@link Conv2dFunction#TRANSPOSED_MAX_CHANNELS} output channels per group, each image's product transposed),
+ * its input gradient in blocks of images and the four-row bias sums give, bit for bit, what one product over the
+ * whole batch gives (computed here from the same kernels: im2col of the batch, one GEMM per group, then the copy out);
  * its weight gradient, the blocks' own products added in block order, gives those bits on any thread count and
  * agrees with the whole batch's product to float32 rounding.
  */
@@ -87,7 +88,10 @@ class ConvByImageTest {
             Window win = big ? windows[trial == 12 ? 0 : 4] : windows[trial % windows.length];
             int groups = trial % 3 == 2 || trial == 13 ? 2 : 1;
             int n = big ? 9 + rng.nextInt(4) : 1 + rng.nextInt(11), c = groups * (big ? 16 : 4 + rng.nextInt(8));
-            int o = groups * (1 + rng.nextInt(12)), h = big ? 29 + rng.nextInt(4) : 6 + rng.nextInt(9), wd = big ? 31 : 6 + rng.nextInt(9);
+            // odd trials have more output channels per group than the transposed product takes
+            int og = trial % 2 == 0 ? 1 + rng.nextInt(Conv2dFunction.TRANSPOSED_MAX_CHANNELS)
+                    : Conv2dFunction.TRANSPOSED_MAX_CHANNELS + 1 + rng.nextInt(8);
+            int o = groups * og, h = big ? 29 + rng.nextInt(4) : 6 + rng.nextInt(9), wd = big ? 31 : 6 + rng.nextInt(9);
             if (c / groups * win.kh() * win.kw() <= ConvKernels.SHORT_K) c = groups * 8;
             NDArray x = NDArray.randn(rng, DType.F32, n, c, h, wd);
             NDArray w = NDArray.randn(rng, DType.F32, o, c / groups, win.kh(), win.kw());
