@@ -318,7 +318,6 @@ final class ConvKernels {
         }
     }
 
-    /** {@code y[yo + ch P + q] += bias[biasOff + ch]} for the O planes of P values of one image. */
     /** {@code y[yo + ch * p + q] = t[q * o + ch]}: an image's [P, O] product written out as its [O, P] planes. */
     static void transposeInto(float[] t, int p, int o, float[] y, int yo) {
         for (int ch = 0, d = yo; ch < o; ch++, d += p) {
@@ -326,6 +325,7 @@ final class ConvKernels {
         }
     }
 
+    /** {@code y[yo + ch P + q] += bias[biasOff + ch]} for the O planes of P values of one image. */
     static void addBias(Object y, int yo, int o, int p, Object bias, int biasOff) {
         if (y instanceof float[] yf) {
             float[] bf = (float[]) bias;
