@@ -202,6 +202,27 @@ public interface Kernels {
     }
 
     /**
+     * im2col of one channel plane with stride 1 and zero padding: {@code col[c0 + (i kw + j) ld + oy ow + q] =
+     * x[xOff + iy w + ix]} with iy = oy + i dh - ph and ix = q + j dw - pw for every tap (i, j) and output pixel
+     * (oy, q), and 0 where (iy, ix) lies outside the h x w plane. Only the taps' rows {@code [0, oh ow)} of col are
+     * written and only the plane is read.
+     */
+    default void copyTapPlane(float[] x, int xOff, int h, int w, int kh, int kw, int dh, int dw, int ph, int pw,
+                              float[] col, int c0, int ld, int oh, int ow) {
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    int iy = oy + i * dh - ph, c = c0 + (i * kw + j) * ld + oy * ow;
+                    for (int q = 0; q < ow; q++) {
+                        int ix = q + j * dw - pw;
+                        col[c + q] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[xOff + iy * w + ix] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * One tap's rows of col2im with stride 1 along the row: {@code x[s + r xs + q] += col[d + r ow + q]} for r in
      * [0, rows) and q in [lo, hi) (the columns' rows are ow long; zero padding's q outside [lo, hi) are dropped).
      * Values of x before {@code end} that are not added to may be read and written back unchanged (so no other

@@ -44,6 +44,14 @@ final class ConvKernels {
             for (int g = 0; g < groups; g++) {
                 for (int ch = 0; ch < cg; ch++) {
                     int plane = xo + ((b * c) + g * cg + ch) * h * w, imageEnd = xo + (b + 1) * c * h * w;
+                    if (!back && x instanceof float[] xf && win.padding() == Window.Padding.ZEROS && win.sh() == 1
+                            && win.sw() == 1 && ow != w) {
+                        // the plane's taps in one call: rows shorter than the image's, one copy per row otherwise
+                        int first = (g * k + ch * win.kh() * win.kw()) * ld + (b - base) * p;
+                        kernels.copyTapPlane(xf, plane, h, w, win.kh(), win.kw(), win.dh(), win.dw(), win.ph(), win.pw(),
+                                (float[]) cols, first, ld, oh, ow);
+                        continue;
+                    }
                     if (back && x instanceof float[] xf && win.padding() == Window.Padding.ZEROS && win.sh() == 1 && win.sw() == 1) {
                         // the plane's taps all at once: each pixel row loaded and stored once
                         int first = (g * k + ch * win.kh() * win.kw()) * ld + (b - base) * p;

@@ -5,9 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@code Kernels.addTapRows} and {@code Kernels.addTapPlane}: the SIMD kernel gives the scalar kernel's bits on every
+ * {@code Kernels.copyTapPlane}, {@code Kernels.addTapRows} and {@code Kernels.addTapPlane}: the SIMD kernel gives the scalar kernel's bits on every
  * value of the array, the pixels around the rows and outside [lo, hi) included (they must stay as they were, -0
  * included). Arrays end right after the last
  * value read or written, or a little later, so rows near an array's end take the fallback or the vectors.
@@ -43,6 +44,37 @@ class TapRowsTest {
             scalar.addTapRows(col, d, rows, ow, x1, s, xs, lo, hi, end);
             simd.addTapRows(col, d, rows, ow, x2, s, xs, lo, hi, end);
             assertArrayEquals(bits(x1), bits(x2), "addTapRows " + where);
+        }
+    }
+
+    @Test
+    void copiedPlaneIsTheScalarBitsAndNothingAroundItIsWritten() {
+        Kernels scalar = KernelProvider.scalar(), simd = KernelProvider.simd().orElseThrow();
+        Random rng = new Random(17);
+        for (int trial = 0; trial < 2000; trial++) {
+            int kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5), dh = 1 + rng.nextInt(2), dw = 1 + rng.nextInt(2);
+            int ph = rng.nextInt(4), pw = rng.nextInt(4), h = 1 + rng.nextInt(20), w = 1 + rng.nextInt(30);
+            int oh = h + 2 * ph - (kh - 1) * dh, ow = w + 2 * pw - (kw - 1) * dw;
+            if (oh < 1 || ow < 1) continue;
+            // x is the plane alone after a few values: a vector that passes the plane's end would throw
+            int before = rng.nextInt(5), ld = oh * ow + rng.nextInt(30), c0 = rng.nextInt(6);
+            int colLen = c0 + (kh * kw - 1) * ld + oh * ow + rng.nextInt(3) * rng.nextInt(20);
+            float[] x = values(rng, before + h * w), col = values(rng, colLen);
+            float[] c1 = col.clone(), c2 = col.clone();
+            String where = "k " + kh + "x" + kw + " d " + dh + "," + dw + " p " + ph + "," + pw + " h " + h + " w " + w;
+            scalar.copyTapPlane(x, before, h, w, kh, kw, dh, dw, ph, pw, c1, c0, ld, oh, ow);
+            simd.copyTapPlane(x, before, h, w, kh, kw, dh, dw, ph, pw, c2, c0, ld, oh, ow);
+            assertArrayEquals(bits(c1), bits(c2), "copyTapPlane " + where);
+            // the scalar kernel's values where it writes, the old ones between the taps' rows
+            for (int t = 0; t < kh * kw; t++) {
+                int i = t / kw, j = t % kw, at = c0 + t * ld + (oh - 1) * ow + ow - 1;
+                int iy = oh - 1 + i * dh - ph, ix = ow - 1 + j * dw - pw;
+                float want = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[before + iy * w + ix] : 0f;
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(c2[at]), where + " tap " + t);
+                if (t + 1 < kh * kw && ld > oh * ow) {
+                    assertEquals(Float.floatToRawIntBits(col[at + 1]), Float.floatToRawIntBits(c2[at + 1]), where + " after tap " + t);
+                }
+            }
         }
     }
 

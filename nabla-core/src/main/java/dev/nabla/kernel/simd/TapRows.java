@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * One tap's rows of col2im on vectors (see {@code Kernels.addTapRows}). A convolution's column rows are short (10
- * to 28 values), so a scalar loop per row costs mostly its pre- and post-loops; here a row is one to four vectors.
- * The row's last vector adds -0 in its lanes past the row (x + -0 is x, bit for bit, -0 and NaN included) and is
+ * One tap's rows of im2col and col2im on vectors (see {@code Kernels.copyTapPlane} and {@code Kernels.addTapRows}).
+ * A convolution's column rows are short (10 to 28 values), so a scalar loop per row costs mostly its pre- and
+ * post-loops; here a row is one to four vectors. In col2im the row's last vector adds -0 in its lanes past the row (x + -0 is x, bit for bit, -0 and NaN included) and is
  * stored whole while it ends before {@code end}: masked stores are microcoded on AMD's Zen 1 to 3, one per several
  * cycles. Past {@code end}, where the pixels may be another image's, updated by another thread, the last vector is
  * stored with a mask; a row whose vectors would pass an array's end takes the scalar loop. Single additions in the
@@ -24,6 +24,54 @@ final class TapRows {
     private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
 
     private TapRows() {}
+
+    /**
+     * {@code Kernels.copyTapPlane}, tap by tap: the rows of a tap that lie in the padding are zeroed, and each other
+     * row copies its in-plane values [lo, hi) with whole vectors from lo, the last one ending at hi (overlapping the
+     * one before it where the run is not a multiple of L), so nothing past the run is read or written; shorter runs
+     * are copied value by value. A call per tap or per row cost more than the bytes: LeNet-5's second layer has
+     * 150 taps of 10 rows of 10 values per image, and copying them row by row ({@code System.arraycopy}) took 4x
+     * the time of the copies themselves.
+     */
+    static void copyPlane(float[] x, int xOff, int h, int w, int kh, int kw, int dh, int dw, int ph, int pw,
+                          float[] col, int c0, int ld, int oh, int ow) {
+        for (int i = 0; i < kh; i++) {
+            int top = i * dh - ph;
+            int oy0 = Math.min(oh, Math.max(0, -top)), oy1 = Math.max(oy0, Math.min(oh, h - top));
+            for (int j = 0; j < kw; j++) {
+                int shift = j * dw - pw, c = c0 + (i * kw + j) * ld;
+                int lo = Math.min(ow, Math.max(0, -shift)), hi = Math.max(lo, Math.min(ow, w - shift));
+                for (int v = c; v < c + oy0 * ow; v++) col[v] = 0f;
+                for (int v = c + oy1 * ow; v < c + oh * ow; v++) col[v] = 0f;
+                copyRows(x, xOff + (oy0 + top) * w + shift, w, oy1 - oy0, col, c + oy0 * ow, ow, lo, hi);
+            }
+        }
+    }
+
+    /**
+     * {@code col[d + r ow + q] = x[s + r xs + q]} for q in [lo, hi), 0 for the row's other q; r in [0, rows). The
+     * rows are the inner loop, one vector each: a loop over a row's one or two vectors ran at a third of the speed.
+     */
+    private static void copyRows(float[] x, int s, int xs, int rows, float[] col, int d, int ow, int lo, int hi) {
+        if (lo > 0 || hi < ow) {
+            for (int r = 0, c = d; r < rows; r++, c += ow) {
+                for (int q = 0; q < lo; q++) col[c + q] = 0f;
+                for (int q = hi; q < ow; q++) col[c + q] = 0f;
+            }
+        }
+        if (hi - lo < L) {
+            for (int r = 0, c = d, xr = s; r < rows; r++, c += ow, xr += xs) {
+                for (int q = lo; q < hi; q++) col[c + q] = x[xr + q];
+            }
+            return;
+        }
+        for (int q = lo, last = hi - L; ; q = Math.min(q + L, last)) {
+            for (int r = 0, c = d + q, xr = s + q; r < rows; r++, c += ow, xr += xs) {
+                FloatVector.fromArray(S, x, xr).intoArray(col, c);
+            }
+            if (q == last) break;
+        }
+    }
 
     static void add(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi, int end) {
         if (hi <= lo) return;

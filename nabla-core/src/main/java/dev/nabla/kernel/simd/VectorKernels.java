@@ -212,6 +212,12 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void copyTapPlane(float[] x, int xOff, int h, int w, int kh, int kw, int dh, int dw, int ph, int pw,
+                             float[] col, int c0, int ld, int oh, int ow) {
+        TapRows.copyPlane(x, xOff, h, w, kh, kw, dh, dw, ph, pw, col, c0, ld, oh, ow);
+    }
+
+    @Override
     public void addTapRows(float[] col, int d, int rows, int ow, float[] x, int s, int xs, int lo, int hi, int end) {
         TapRows.add(col, d, rows, ow, x, s, xs, lo, hi, end);
     }
