@@ -34,8 +34,11 @@ final class RowDots {
         int block = Math.max(MIN_BLOCK, BLOCK_BYTES / 4 / (m + n) / L * L);
         for (int p0 = 0; p0 < k; p0 += block) {
             int p1 = Math.min(k, p0 + block);
-            for (int ti = 0; ti < tilesA; ti++) {
-                for (int tj = 0; tj < tilesB; tj++) {
+            // B's tiles outside: a tile's 4 rows stay in L1 while all of A's rows (few: a layer's output
+            // channels) pass over them, rather than all of B's rows coming from L2 once per A tile (LeNet-5's
+            // second layer, 16 x 150 over 6,400 columns: 27-35 -> 40-45 GFLOP/s on one Zen 3 core)
+            for (int tj = 0; tj < tilesB; tj++) {
+                for (int ti = 0; ti < tilesA; ti++) {
                     tile2x4(m, n, ti * TA, tj * TB, p0, p1, k, a, aOff, lda, b, bOff, ldb, acc);
                 }
             }
